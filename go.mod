@@ -1,0 +1,3 @@
+module github.com/retortdb/retort
+
+go 1.26
