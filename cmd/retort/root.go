@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/introspect"
+	"github.com/retortdb/retort/source"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise
+// it comes from the module's build information.
+var version = ""
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// globals are the flags every command has.
+type globals struct {
+	devURL     string
+	configPath string
+	env        string
+	stdout     io.Writer
+	stderr     io.Writer
+}
+
+// settings loads retort.yaml and lets the global flags win over it.
+func (g *globals) settings(cmd *cobra.Command) (config.Settings, error) {
+	path := g.configPath
+	explicit := path != ""
+	if !explicit {
+		path = config.DefaultFile
+	}
+	s, err := config.Load(path, explicit, g.env)
+	if err != nil {
+		return s, err
+	}
+	if cmd.Flags().Changed("dev-url") {
+		s.DevURL = g.devURL
+	}
+	if s.DevURL, err = config.Expand("dev_url", s.DevURL); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// loader builds a source loader from the settings; the caller must Close it.
+func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.Loader {
+	if len(schemas) == 0 {
+		schemas = s.Schemas
+	}
+	if len(exclude) == 0 {
+		exclude = s.Exclude
+	}
+	return &source.Loader{
+		DevURL:  s.DevURL,
+		Inspect: introspect.Options{Schemas: schemas, Exclude: exclude},
+		Logf: func(format string, args ...any) {
+			fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
+		},
+	}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "retort",
+		Short: "Schema migrations for PostgreSQL, generated from a declared schema",
+		Long: `retort compares a declared PostgreSQL schema (SQL, HCL, YAML or Go struct tags)
+with what a database really has, and writes the difference as ordered,
+reversible migration files that a person reviews and commits.
+
+Declared schemas are normalized through a private PostgreSQL server that
+retort starts by itself (the embedded dev server), so comparisons are between
+PostgreSQL's own canonical texts.`,
+		Example: `  # Print the schema of a live database as dependency-ordered DDL
+  retort inspect postgres://app@localhost/app
+
+  # Normalize a schema file through the embedded dev server and show the result
+  retort inspect schema.sql --format json`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.devURL, "dev-url", "embedded", "dev server: embedded, none, or a postgres:// URL whose role may CREATE DATABASE")
+	pf.StringVar(&g.configPath, "config", "", "config file (default ./retort.yaml when it exists)")
+	pf.StringVar(&g.env, "env", "", "named environment of the config file")
+	root.AddCommand(newInspect(g))
+	return root
+}

@@ -1,0 +1,141 @@
+// Package config reads retort.yaml: the project settings every command
+// starts from, overridden by flags (DESIGN.md, "retort.yaml").
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+
+	"github.com/goccy/go-yaml"
+)
+
+// DefaultFile is the file read when --config is not given.
+const DefaultFile = "retort.yaml"
+
+// Settings are the keys of retort.yaml. Values keep ${VAR} references
+// unexpanded until [Expand] is called on the one that is used, so an unset
+// variable is an error only when its value is needed.
+type Settings struct {
+	URL                string              `yaml:"url"`
+	Desired            string              `yaml:"desired"`
+	Migrations         string              `yaml:"migrations"`
+	DevURL             string              `yaml:"dev_url"`
+	FileTemplate       string              `yaml:"file_template"`
+	TruncateSlugLength int                 `yaml:"truncate_slug_length"`
+	Timezone           string              `yaml:"timezone"`
+	VersionTable       string              `yaml:"version_table"`
+	VersionSchema      string              `yaml:"version_schema"`
+	Schemas            []string            `yaml:"schemas"`
+	Exclude            []string            `yaml:"exclude"`
+	Layout             string              `yaml:"layout"`
+	LockTimeout        string              `yaml:"lock_timeout"`
+	StatementTimeout   string              `yaml:"statement_timeout"`
+	Privileges         bool                `yaml:"privileges"`
+	Envs               map[string]Settings `yaml:"envs"`
+}
+
+// Defaults returns the settings in force with no retort.yaml.
+func Defaults() Settings {
+	return Settings{
+		URL:                "${DATABASE_URL}",
+		Desired:            "schema.sql",
+		Migrations:         "migrations",
+		DevURL:             "embedded",
+		FileTemplate:       "%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d%(second).2d_%(slug)s",
+		TruncateSlugLength: 40,
+		Timezone:           "UTC",
+		VersionTable:       "retort_version",
+		VersionSchema:      "public",
+		Layout:             "native",
+	}
+}
+
+// Load reads path over the defaults and applies the named environment. A
+// missing file is not an error when explicit is false (it is the default
+// ./retort.yaml); an unknown key is.
+func Load(path string, explicit bool, env string) (Settings, error) {
+	s := Defaults()
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		if env != "" {
+			return s, fmt.Errorf("--env %s: no %s to define it", env, path)
+		}
+		return s, nil
+	case err != nil:
+		return s, fmt.Errorf("read config: %w", err)
+	}
+	var file Settings
+	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
+	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
+		return s, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	}
+	s = merge(s, file)
+	if env != "" {
+		e, ok := file.Envs[env]
+		if !ok {
+			return s, fmt.Errorf("%s: no environment %q under envs", path, env)
+		}
+		s = merge(s, e)
+	}
+	s.Envs = file.Envs
+	return s, nil
+}
+
+// merge overlays the non-zero keys of over on base.
+func merge(base, over Settings) Settings {
+	str := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	str(&base.URL, over.URL)
+	str(&base.Desired, over.Desired)
+	str(&base.Migrations, over.Migrations)
+	str(&base.DevURL, over.DevURL)
+	str(&base.FileTemplate, over.FileTemplate)
+	str(&base.Timezone, over.Timezone)
+	str(&base.VersionTable, over.VersionTable)
+	str(&base.VersionSchema, over.VersionSchema)
+	str(&base.Layout, over.Layout)
+	str(&base.LockTimeout, over.LockTimeout)
+	str(&base.StatementTimeout, over.StatementTimeout)
+	if over.TruncateSlugLength != 0 {
+		base.TruncateSlugLength = over.TruncateSlugLength
+	}
+	if over.Schemas != nil {
+		base.Schemas = over.Schemas
+	}
+	if over.Exclude != nil {
+		base.Exclude = over.Exclude
+	}
+	if over.Privileges {
+		base.Privileges = true
+	}
+	return base
+}
+
+var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// Expand replaces ${VAR} references in v from the environment; key names the
+// setting in the error for an unset variable.
+func Expand(key, v string) (string, error) {
+	var missing []string
+	out := varRef.ReplaceAllStringFunc(v, func(m string) string {
+		name := varRef.FindStringSubmatch(m)[1]
+		val, ok := os.LookupEnv(name)
+		if !ok {
+			missing = append(missing, name)
+		}
+		return val
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("%s: environment variable %s is not set", key, missing[0])
+	}
+	return out, nil
+}
