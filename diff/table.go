@@ -1,0 +1,172 @@
+package diff
+
+import (
+	"reflect"
+
+	"github.com/retortdb/retort/model"
+)
+
+// compareTables pairs tables by name (or by rename hint) and compares their
+// properties, columns, constraints and indexes.
+func (c *comparer) compareTables(from, to []model.Table) {
+	toByName := make(map[model.QName]*model.Table, len(to))
+	for i := range to {
+		toByName[to[i].QName] = &to[i]
+	}
+	matched := make(map[model.QName]bool, len(from))
+	for i := range from {
+		f := &from[i]
+		name := f.QName
+		renamed := false
+		if n, ok := c.tableFrom[name]; ok {
+			name, renamed = n, true
+		}
+		t, ok := toByName[name]
+		if !ok {
+			c.out = append(c.out, &TableChange{Operation: Drop, From: f})
+			continue
+		}
+		matched[name] = true
+		if !sameShape(f, t) {
+			// A table cannot become partitioned, or a partition of another
+			// parent, in place.
+			c.out = append(c.out, &TableChange{Operation: Drop, From: f}, &TableChange{Operation: Create, To: t})
+			continue
+		}
+		if renamed {
+			c.out = append(c.out, &TableChange{Operation: Rename, From: f, To: t})
+			g := *f
+			g.QName = t.QName
+			f = &g
+		}
+		if !c.equal(f, t) {
+			c.out = append(c.out, &TableChange{Operation: Alter, From: f, To: t})
+		}
+		c.compareColumns(t.QName, f.Columns, t.Columns)
+		c.compareConstraints(t.QName, f.Constraints, t.Constraints)
+		c.compareIndexes(t.QName, f.Indexes, t.Indexes)
+	}
+	for i := range to {
+		if t := &to[i]; !matched[t.QName] {
+			c.out = append(c.out, &TableChange{Operation: Create, To: t})
+		}
+	}
+}
+
+// sameShape reports whether a table can be altered into the other in place.
+func sameShape(a, b *model.Table) bool {
+	return a.Kind == b.Kind && a.PartitionKey == b.PartitionKey &&
+		reflect.DeepEqual(a.PartitionOf, b.PartitionOf) && a.OfType == b.OfType &&
+		a.Server == b.Server
+}
+
+func (c *comparer) compareColumns(table model.QName, from, to []model.Column) {
+	renames := c.columnFrom[table]
+	toByName := make(map[string]*model.Column, len(to))
+	for i := range to {
+		toByName[to[i].Name] = &to[i]
+	}
+	matched := make(map[string]bool, len(from))
+	for i := range from {
+		f := &from[i]
+		name := f.Name
+		renamed := false
+		if n, ok := renames[name]; ok {
+			name, renamed = n, true
+		}
+		t, ok := toByName[name]
+		if !ok {
+			c.out = append(c.out, &ColumnChange{Table: table, Operation: Drop, From: f})
+			continue
+		}
+		matched[name] = true
+		if renamed {
+			c.out = append(c.out, &ColumnChange{Table: table, Operation: Rename, From: f, To: t})
+			g := *f
+			g.Name = t.Name
+			f = &g
+		}
+		if !c.equal(f, t) {
+			c.out = append(c.out, &ColumnChange{Table: table, Operation: Alter, From: f, To: t})
+		}
+	}
+	for i := range to {
+		if t := &to[i]; !matched[t.Name] {
+			c.out = append(c.out, &ColumnChange{Table: table, Operation: Create, To: t})
+		}
+	}
+}
+
+func (c *comparer) compareConstraints(table model.QName, from, to []model.Constraint) {
+	toByName := make(map[string]*model.Constraint, len(to))
+	for i := range to {
+		toByName[to[i].Name] = &to[i]
+	}
+	for i := range from {
+		f := &from[i]
+		t, ok := toByName[f.Name]
+		switch {
+		case !ok:
+			c.out = append(c.out, &ConstraintChange{Table: table, Operation: Drop, From: f})
+		case !c.equal(f, t):
+			c.out = append(c.out, &ConstraintChange{Table: table, Operation: Alter, From: f, To: t})
+		}
+		delete(toByName, f.Name)
+	}
+	for i := range to {
+		if t := &to[i]; toByName[t.Name] != nil {
+			c.out = append(c.out, &ConstraintChange{Table: table, Operation: Create, To: t})
+		}
+	}
+}
+
+func (c *comparer) compareIndexes(table model.QName, from, to []model.Index) {
+	toByName := make(map[string]*model.Index, len(to))
+	for i := range to {
+		toByName[to[i].Name] = &to[i]
+	}
+	for i := range from {
+		f := &from[i]
+		t, ok := toByName[f.Name]
+		switch {
+		case !ok:
+			c.out = append(c.out, &IndexChange{Table: table, Operation: Drop, From: f})
+		case !c.equal(f, t):
+			c.out = append(c.out, &IndexChange{Table: table, Operation: Alter, From: f, To: t})
+		}
+		delete(toByName, f.Name)
+	}
+	for i := range to {
+		if t := &to[i]; toByName[t.Name] != nil {
+			c.out = append(c.out, &IndexChange{Table: table, Operation: Create, To: t})
+		}
+	}
+}
+
+// compareViews compares views as whole objects and the indexes of
+// materialized views one by one, so that an index change alone does not
+// rebuild its view.
+func (c *comparer) compareViews(from, to []model.View) {
+	before := len(c.out)
+	c.out = appendObjects(c.out, from, to, func(v *model.View) string { return qkey(v.QName) }, c.equal)
+	replaced := map[model.QName]bool{}
+	for _, ch := range c.out[before:] {
+		vc := ch.(*ObjectChange[model.View])
+		if vc.From != nil && vc.To == nil || vc.From == nil {
+			continue
+		}
+		if vc.From.Materialized != vc.To.Materialized {
+			replaced[vc.To.QName] = true
+		}
+	}
+	toByName := make(map[model.QName]*model.View, len(to))
+	for i := range to {
+		toByName[to[i].QName] = &to[i]
+	}
+	for i := range from {
+		f := &from[i]
+		if t, ok := toByName[f.QName]; ok && !replaced[f.QName] && (len(f.Indexes) > 0 || len(t.Indexes) > 0) {
+			c.compareIndexes(f.QName, f.Indexes, t.Indexes)
+		}
+	}
+}
