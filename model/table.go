@@ -41,6 +41,9 @@ type Table struct {
 	AccessMethod     string   `json:"access_method,omitempty"` // only when not heap
 	// ReplicaIdentity is "d" (default), "n" (nothing), "f" (full) or "i" (index).
 	ReplicaIdentity string `json:"replica_identity,omitempty"`
+	// ReplicaIdentityIndex names the index of REPLICA IDENTITY USING INDEX
+	// (ReplicaIdentity "i"); it lives in the table's schema.
+	ReplicaIdentityIndex string `json:"replica_identity_index,omitempty"`
 
 	// Server and ServerOptions describe a foreign table.
 	Server        string   `json:"server,omitempty"`
@@ -56,7 +59,10 @@ type Column struct {
 	Name string `json:"name"`
 	// Type is format_type(atttypid, atttypmod), e.g. "character varying(255)".
 	Type string `json:"type"`
-	// Collation is set only when it differs from the type's default.
+	// Collation is set only when it differs from the type's default. Like
+	// every collation reference in the model it is written as PostgreSQL
+	// prints it: quoted, and schema-qualified unless in pg_catalog, e.g.
+	// "C" (with the quotes) or public.german.
 	Collation string `json:"collation,omitempty"`
 	NotNull   bool   `json:"not_null,omitempty"`
 	// Default is pg_get_expr's text of the column default.
@@ -71,14 +77,16 @@ type Column struct {
 	GeneratedKind string `json:"generated_kind,omitempty"`
 	// Inherited is true for a column that comes only from a parent table or
 	// partitioned table (attislocal false); it is not declared by the child.
-	Inherited   bool     `json:"inherited,omitempty"`
-	Storage     string   `json:"storage,omitempty"`     // only when not the type's default: p, e, m, x
-	Compression string   `json:"compression,omitempty"` // pglz or lz4 when set
-	Statistics  int      `json:"statistics,omitempty"`  // attstattarget when set (>= 0 and not default)
-	Options     []string `json:"options,omitempty"`     // attoptions
-	FDWOptions  []string `json:"fdw_options,omitempty"` // attfdwoptions of a foreign table column
-	Comment     string   `json:"comment,omitempty"`
-	Grants      []Grant  `json:"grants,omitempty"`
+	Inherited   bool   `json:"inherited,omitempty"`
+	Storage     string `json:"storage,omitempty"`     // only when not the type's default: p, e, m, x
+	Compression string `json:"compression,omitempty"` // pglz or lz4 when set
+	// Statistics is attstattarget when set with SET STATISTICS (0 included);
+	// nil means the default.
+	Statistics *int     `json:"statistics,omitempty"`
+	Options    []string `json:"options,omitempty"`     // attoptions
+	FDWOptions []string `json:"fdw_options,omitempty"` // attfdwoptions of a foreign table column
+	Comment    string   `json:"comment,omitempty"`
+	Grants     []Grant  `json:"grants,omitempty"`
 	// Deps are the objects the column's type, default and generation
 	// expression need (types, functions, sequences, collations).
 	Deps []ObjectRef `json:"deps,omitempty"`
@@ -139,7 +147,8 @@ type Index struct {
 	Method     string `json:"method"`
 	// Keys are the key columns or expressions as pg_get_indexdef prints each,
 	// with their opclass, order and NULLS placement, e.g. "lower(email) DESC".
-	Keys             []string `json:"keys"`
+	Keys []string `json:"keys"`
+	// Include are the names of the INCLUDE columns.
 	Include          []string `json:"include,omitempty"`
 	Predicate        string   `json:"predicate,omitempty"`
 	NullsNotDistinct bool     `json:"nulls_not_distinct,omitempty"`

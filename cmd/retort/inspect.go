@@ -60,7 +60,8 @@ are counted on stderr; they do not change the exit code.`,
 			var out string
 			switch format {
 			case "sql":
-				out, err = render.SchemaSQL(schema, render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges})
+				out, err = render.SchemaSQL(schema, render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges,
+					Partial: len(l.Inspect.Schemas) > 0})
 				if err != nil {
 					return err
 				}

@@ -118,11 +118,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		return nil, fmt.Errorf("devdb: %w", err)
 	}
-	how := "cached template"
+	// Only the first start on a machine (initdb) is slow enough to be worth
+	// a word on stderr; a warm start is silent, as a command's result
+	// should be the only thing a user sees.
 	if s.ranInitdb {
-		how = "initdb"
+		logf("started PostgreSQL %d dev server (%s) in %v; later starts reuse its initdb template",
+			in.major, in.binDir, time.Since(begin).Round(time.Millisecond))
 	}
-	logf("started PostgreSQL %d (%s) in %v using %s", in.major, in.binDir, time.Since(begin).Round(time.Millisecond), how)
 	return s, nil
 }
 

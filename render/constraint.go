@@ -1,0 +1,184 @@
+package render
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+func constraintRef(table model.QName, name string) model.ObjectRef {
+	return model.ObjectRef{Kind: model.KindConstraint, Schema: table.Schema, Table: table.Name, Name: name}
+}
+
+func indexRef(schema, name, table string) model.ObjectRef {
+	return model.ObjectRef{Kind: model.KindIndex, Schema: schema, Name: name, Table: table}
+}
+
+// inlineCheck reports whether a constraint is declared inside CREATE TABLE:
+// a CHECK that is validated. CREATE TABLE would validate a NOT VALID one.
+func inlineCheck(c model.Constraint) bool {
+	return c.Type == model.Check && !c.NotValid && !strings.HasSuffix(strings.TrimSpace(c.Definition), "NOT VALID")
+}
+
+// constraints adds the constraints that CREATE TABLE does not declare:
+// keys (as pg_dump does, so that a partitioned table's key can be attached
+// to), foreign keys (after both tables, which breaks cycles between
+// tables) and NOT VALID checks.
+func (b *builder) constraints(t *model.Table, tt target) {
+	for i := range t.Constraints {
+		c := &t.Constraints[i]
+		var st Statement
+		var err error
+		switch c.Type {
+		case model.Check:
+			if inlineCheck(*c) {
+				break
+			}
+			st, err = addConstraint(t, c, false, prioConstraint)
+		case model.PrimaryKey, model.Unique, model.Exclusion:
+			st, err = addConstraint(t, c, true, prioConstraint)
+			if err != nil {
+				break
+			}
+			idx := c.Index
+			if idx == "" {
+				idx = c.Name
+			}
+			st.Provides = append(st.Provides, indexRef(t.Schema, idx, t.Name))
+			if t.Kind == model.TablePartitioned {
+				// Partitions created after the key would get a copy of it.
+				st.Requires = append(st.Requires, b.descendants(t.QName)...)
+			}
+			if c.ParentIndex != nil {
+				b.attachIndex(*c.ParentIndex, t.Schema, idx, constraintRef(t.QName, c.Name), indexRef(t.Schema, idx, t.Name))
+			}
+		case model.ForeignKey:
+			// ONLY is refused for a foreign key on a partitioned table.
+			st, err = addConstraint(t, c, t.Kind != model.TablePartitioned, prioForeignKey)
+			if err == nil && c.RefTable != nil {
+				st.Requires = append(st.Requires, tableRef(*c.RefTable))
+				st.Requires = append(st.Requires, b.keysOf(*c.RefTable)...)
+			}
+		default:
+			b.errorf(tt.id, "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
+			continue
+		}
+		if err != nil {
+			b.errorf(tt.id, "constraint %s: %v", sqlq.QuoteIdent(c.Name), err)
+			continue
+		}
+		if st.ID != "" {
+			b.add(st)
+		}
+		if b.opts.Comments && c.Comment != "" {
+			b.commentOn(constraintRef(t.QName, c.Name), "comment "+tt.id+" constraint "+sqlq.QuoteIdent(c.Name),
+				"CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" ON "+qnameSQL(t.QName), sqlq.Literal(c.Comment))
+		}
+	}
+}
+
+// addConstraint is ALTER TABLE … ADD CONSTRAINT. A CHECK is added without
+// ONLY, so that it reaches the children that must have it too.
+func addConstraint(t *model.Table, c *model.Constraint, only bool, prio int) (Statement, error) {
+	def, err := constraintDef(c)
+	if err != nil {
+		return Statement{}, err
+	}
+	if c.NotValid {
+		def = withNotValid(def)
+	}
+	return Statement{
+		ID:       stmtID(prio, "constraint", qnameSQL(t.QName), sqlq.QuoteIdent(c.Name)),
+		SQL:      alterTable(t, only) + "\n    ADD CONSTRAINT " + sqlq.QuoteIdent(c.Name) + " " + def,
+		Provides: []model.ObjectRef{constraintRef(t.QName, c.Name)},
+		Requires: append([]model.ObjectRef{tableRef(t.QName)}, c.Deps...),
+	}, nil
+}
+
+// keysOf lists the keys a foreign key to a table may need: its primary
+// and unique constraints and unique indexes, and those of its partitions,
+// which must be attached before the parent's key is valid.
+func (b *builder) keysOf(q model.QName) []model.ObjectRef {
+	var refs []model.ObjectRef
+	for _, r := range append([]model.ObjectRef{tableRef(q)}, b.descendants(q)...) {
+		t := b.tables[model.QName{Schema: r.Schema, Name: r.Name}]
+		if t == nil {
+			continue
+		}
+		for _, c := range t.Constraints {
+			if c.Type == model.PrimaryKey || c.Type == model.Unique {
+				refs = append(refs, constraintRef(t.QName, c.Name))
+			}
+		}
+		for _, ix := range t.Indexes {
+			if ix.Unique {
+				refs = append(refs, indexRef(t.Schema, ix.Name, t.Name))
+			}
+		}
+	}
+	return refs
+}
+
+// attachIndex attaches a partition's index to its parent's, which makes
+// the child complete: the attaching statement provides child too.
+func (b *builder) attachIndex(parent model.QName, schema, index string, child ...model.ObjectRef) {
+	name := sqlq.Qualified(schema, index)
+	b.add(Statement{
+		ID:       stmtID(prioIndexAttach, "attach index", name),
+		SQL:      "ALTER INDEX " + qnameSQL(parent) + " ATTACH PARTITION " + name,
+		Provides: child,
+		Requires: append([]model.ObjectRef{indexRef(parent.Schema, parent.Name, "")}, child...),
+	})
+}
+
+// constraintDef is the constraint's definition: pg_get_constraintdef's
+// text, or, for a hand-written model without one, a definition built from
+// the constraint's fields.
+func constraintDef(c *model.Constraint) (string, error) {
+	if c.Definition != "" {
+		return c.Definition, nil
+	}
+	var sb strings.Builder
+	switch c.Type {
+	case model.PrimaryKey:
+		sb.WriteString("PRIMARY KEY (" + sqlq.IdentList(c.Columns) + ")")
+	case model.Unique:
+		sb.WriteString("UNIQUE (" + sqlq.IdentList(c.Columns) + ")")
+	case model.ForeignKey:
+		if c.RefTable == nil {
+			return "", errors.New("foreign key without a referenced table")
+		}
+		sb.WriteString("FOREIGN KEY (" + sqlq.IdentList(c.Columns) + ") REFERENCES " + qnameSQL(*c.RefTable))
+		if len(c.RefColumns) > 0 {
+			sb.WriteString("(" + sqlq.IdentList(c.RefColumns) + ")")
+		}
+		switch c.Match {
+		case "f":
+			sb.WriteString(" MATCH FULL")
+		case "p":
+			sb.WriteString(" MATCH PARTIAL")
+		}
+		for _, a := range []struct{ event, code string }{{"UPDATE", c.OnUpdate}, {"DELETE", c.OnDelete}} {
+			action, ok := fkActions[a.code]
+			if !ok {
+				return "", errors.New("unknown foreign key action " + sqlq.Literal(a.code))
+			}
+			if action != "" {
+				sb.WriteString(" ON " + a.event + " " + action)
+			}
+		}
+	default:
+		return "", errors.New("no definition")
+	}
+	if c.Deferrable {
+		sb.WriteString(" DEFERRABLE")
+		if c.InitiallyDeferred {
+			sb.WriteString(" INITIALLY DEFERRED")
+		}
+	}
+	return sb.String(), nil
+}
+
+var fkActions = map[string]string{"": "", "a": "", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

@@ -1,0 +1,91 @@
+package render
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+// index creates an index of a table or materialized view (owner), and
+// attaches it to its parent's index when it is a partition's.
+func (b *builder) index(owner model.QName, ownerRef model.ObjectRef, partitioned bool, ix *model.Index) {
+	name := sqlq.Qualified(owner.Schema, ix.Name)
+	ref := indexRef(owner.Schema, ix.Name, owner.Name)
+	id := "index " + name
+	def, err := indexDef(owner, partitioned, ix)
+	if err != nil {
+		b.errorf(id, "%v", err)
+		return
+	}
+	req := append([]model.ObjectRef{ownerRef}, ix.Deps...)
+	if partitioned {
+		// A partition created after an index of its parent gets a copy of
+		// it, which the partition's own index would then duplicate.
+		req = append(req, b.descendants(owner)...)
+	}
+	b.add(Statement{ID: stmtID(prioIndex, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
+	if ix.ParentIndex != nil {
+		b.attachIndex(*ix.ParentIndex, owner.Schema, ix.Name, ref)
+	}
+	if b.opts.Comments && ix.Comment != "" {
+		b.commentOn(ref, "comment "+id, "INDEX "+name, sqlq.Literal(ix.Comment))
+	}
+}
+
+// indexDef is the index's CREATE INDEX: pg_get_indexdef's text, which
+// leaves out the tablespace, with the tablespace put back; or, for a
+// hand-written model without one, a statement built from the fields.
+func indexDef(owner model.QName, partitioned bool, ix *model.Index) (string, error) {
+	if def := strings.TrimSpace(ix.Definition); def != "" {
+		if !strings.HasPrefix(def, "CREATE ") {
+			return "", errors.New("definition is not a CREATE INDEX statement")
+		}
+		if ix.Tablespace == "" {
+			return def, nil
+		}
+		ts := " TABLESPACE " + sqlq.QuoteIdent(ix.Tablespace)
+		if i := indexTopLevel(def, " WHERE "); i >= 0 {
+			return def[:i] + ts + def[i:], nil
+		}
+		return def + ts, nil
+	}
+	if len(ix.Keys) == 0 {
+		return "", errors.New("no definition and no keys")
+	}
+	var sb strings.Builder
+	sb.WriteString("CREATE ")
+	if ix.Unique {
+		sb.WriteString("UNIQUE ")
+	}
+	sb.WriteString("INDEX " + sqlq.QuoteIdent(ix.Name) + " ON ")
+	if partitioned {
+		sb.WriteString("ONLY ")
+	}
+	sb.WriteString(qnameSQL(owner))
+	if ix.Method != "" {
+		sb.WriteString(" USING " + sqlq.QuoteIdent(ix.Method))
+	}
+	sb.WriteString(" (" + strings.Join(ix.Keys, ", ") + ")")
+	if len(ix.Include) > 0 {
+		sb.WriteString(" INCLUDE (" + sqlq.IdentList(ix.Include) + ")")
+	}
+	if ix.NullsNotDistinct {
+		sb.WriteString(" NULLS NOT DISTINCT")
+	}
+	if len(ix.Options) > 0 {
+		opts, err := optionList(ix.Options, "=")
+		if err != nil {
+			return "", err
+		}
+		sb.WriteString(" WITH (" + opts + ")")
+	}
+	if ix.Tablespace != "" {
+		sb.WriteString(" TABLESPACE " + sqlq.QuoteIdent(ix.Tablespace))
+	}
+	if ix.Predicate != "" {
+		sb.WriteString(" WHERE " + ix.Predicate)
+	}
+	return sb.String(), nil
+}

@@ -1,0 +1,98 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/retortdb/retort/model"
+)
+
+// scriptHeader sets what the script needs, as pg_dump's output does: no
+// timeouts; names resolved only in pg_catalog, as every other name in the
+// script is qualified (SET, unlike pg_dump's set_config call, prints no
+// result row under psql); function bodies not validated until they run, as
+// a body may use objects created further down; the built-in defaults for
+// what a CREATE leaves unsaid (tablespace, access method); quiet notices.
+const scriptHeader = `SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SET search_path = pg_catalog;
+SET check_function_bodies = false;
+SET default_tablespace = '';
+SET default_table_access_method = heap;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+`
+
+// SchemaSQL returns a script that creates every object of s: the
+// statements of [CreateStatements] in [Order], one blank line between
+// statements, after a header of session settings. It is deterministic, and
+// applies as is under psql -v ON_ERROR_STOP=1 -f to a freshly created
+// database.
+//
+// Unlike [Script], it does not wrap the statements in a transaction, as
+// pg_dump does not: every relation a transaction creates stays locked until
+// it commits, and a schema of a few thousand tables and indexes would run
+// out of lock slots (max_locks_per_transaction). psql's --single-transaction
+// wraps it for schemas that fit.
+func SchemaSQL(s *model.Schema, opts Options) (string, error) {
+	stmts, err := CreateStatements(s, opts)
+	if err != nil {
+		return "", err
+	}
+	ordered, err := Order(stmts)
+	if err != nil {
+		return "", fmt.Errorf("render: order schema: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("-- Schema written by retort. Apply to a freshly created database:\n")
+	b.WriteString("--   psql -v ON_ERROR_STOP=1 -f FILE\n\n")
+	b.WriteString(scriptHeader)
+	if len(ordered) > 0 {
+		b.WriteString("\n")
+		b.WriteString(writeScript(ordered, false))
+	}
+	return b.String(), nil
+}
+
+// Script writes statements, in the order given, as an SQL script: one
+// blank line between statements, each hazard as a "-- hazard:" comment
+// above its statement, and every run of transactional statements inside
+// BEGIN; … COMMIT; so that it applies entirely or not at all. Statements
+// that cannot run in a transaction block stand between those runs.
+func Script(stmts []Statement) string { return writeScript(stmts, true) }
+
+// writeScript writes statements, wrapping runs of transactional ones in
+// BEGIN; … COMMIT; when wrap is set.
+func writeScript(stmts []Statement, wrap bool) string {
+	var blocks []string
+	inTx := false
+	for _, st := range stmts {
+		if wrap && st.Transactional != inTx {
+			if inTx {
+				blocks = append(blocks, "COMMIT;")
+			} else {
+				blocks = append(blocks, "BEGIN;")
+			}
+			inTx = st.Transactional
+		}
+		var b strings.Builder
+		for _, h := range st.Hazards {
+			fmt.Fprintf(&b, "-- hazard: %s: %s\n", oneLine(h.Kind), oneLine(h.Message))
+		}
+		b.WriteString(strings.TrimSpace(st.SQL))
+		blocks = append(blocks, b.String())
+	}
+	if inTx {
+		blocks = append(blocks, "COMMIT;")
+	}
+	if len(blocks) == 0 {
+		return ""
+	}
+	return strings.Join(blocks, "\n\n") + "\n"
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,502 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+// tableForm is how CREATE TABLE declares a table.
+type tableForm int
+
+const (
+	// formPlain declares the table's own columns, maybe with INHERITS.
+	formPlain tableForm = iota
+	// formPartitionOf is CREATE TABLE … PARTITION OF, for a partition whose
+	// columns all come from its parent.
+	formPartitionOf
+	// formAttached declares every column of a partition whose columns are
+	// its own (as pg_dump's output leaves them), then attaches it.
+	formAttached
+	// formTyped is CREATE TABLE … OF type.
+	formTyped
+)
+
+func formOf(t *model.Table) tableForm {
+	switch {
+	case t.PartitionOf != nil && !slices.ContainsFunc(t.Columns, func(c model.Column) bool { return !c.Inherited }):
+		return formPartitionOf
+	case t.PartitionOf != nil:
+		return formAttached
+	case t.OfType != "":
+		return formTyped
+	}
+	return formPlain
+}
+
+// tableSplit names the column defaults and CHECK constraints that a cycle
+// moved out of CREATE TABLE.
+type tableSplit struct {
+	defaults, checks map[string]bool
+}
+
+func tableTarget(t *model.Table) target {
+	name := qnameSQL(t.QName)
+	kind := "TABLE"
+	if t.Kind == model.TableForeign {
+		kind = "FOREIGN TABLE"
+	}
+	return target{ref: tableRef(t.QName), id: "table " + name, comment: kind + " " + name, alter: kind + " " + name, grant: "TABLE " + name}
+}
+
+// alterTable starts an ALTER TABLE (or ALTER FOREIGN TABLE) statement.
+func alterTable(t *model.Table, only bool) string {
+	s := "ALTER TABLE "
+	if t.Kind == model.TableForeign {
+		s = "ALTER FOREIGN TABLE "
+	}
+	if only {
+		s += "ONLY "
+	}
+	return s + qnameSQL(t.QName)
+}
+
+// table adds the statements of a table and everything that hangs off it
+// but triggers, rules and policies.
+func (b *builder) table(t *model.Table) {
+	tt := tableTarget(t)
+	create, err := b.createTable(t, tableSplit{})
+	if err != nil {
+		b.errorf(tt.id, "%v", err)
+		return
+	}
+	b.add(create)
+	b.breakers[create.ID] = func(inCycle func(model.ObjectRef) bool) []Statement {
+		return b.splitTable(t, inCycle)
+	}
+	if formOf(t) == formAttached {
+		b.add(Statement{
+			ID:       stmtID(prioTableAttach, "attach", tt.id),
+			SQL:      "ALTER TABLE ONLY " + qnameSQL(*t.PartitionOf) + " ATTACH PARTITION " + qnameSQL(t.QName) + " " + t.PartitionBound,
+			Provides: []model.ObjectRef{tt.ref},
+			Requires: []model.ObjectRef{tt.ref, tableRef(*t.PartitionOf)},
+		})
+	}
+	b.inheritedColumns(t, tt)
+	b.columnSettings(t, tt)
+	b.constraints(t, tt)
+	for i := range t.Indexes {
+		b.index(t.QName, tt.ref, t.Kind == model.TablePartitioned, &t.Indexes[i])
+	}
+	b.tableSettings(t, tt)
+	b.comment(tt, t.Comment)
+	for _, c := range t.Columns {
+		if b.opts.Comments && c.Comment != "" {
+			b.commentOn(tt.ref, "comment "+tt.id+" column "+sqlq.QuoteIdent(c.Name),
+				"COLUMN "+qnameSQL(t.QName)+"."+sqlq.QuoteIdent(c.Name), sqlq.Literal(c.Comment))
+		}
+	}
+	b.owner(tt, t.Owner)
+	b.grants(tt, t.Owner, t.Grants)
+	for _, c := range t.Columns {
+		b.columnGrants(tt, c.Name, c.Grants)
+	}
+}
+
+// createTable builds CREATE TABLE, leaving out what split names.
+func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, error) {
+	form := formOf(t)
+	foreign := t.Kind == model.TableForeign
+	ref := tableRef(t.QName)
+	req := []model.ObjectRef{nsRef(t.Schema)}
+	provides := []model.ObjectRef{ref}
+
+	var elems []string
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		switch {
+		case form == formPartitionOf,
+			form == formPlain && c.Inherited,
+			form == formTyped && c.Default == "" && !c.NotNull && c.Identity == "" && c.Generated == "":
+			continue
+		}
+		def, err := columnDef(c, foreign, form == formTyped, split.defaults[c.Name])
+		if err != nil {
+			return Statement{}, err
+		}
+		elems = append(elems, def)
+		req = append(req, columnRequires(c, split.defaults[c.Name])...)
+	}
+	for _, c := range t.Constraints {
+		if !inlineCheck(c) || split.checks[c.Name] {
+			continue
+		}
+		def, err := constraintDef(&c)
+		if err != nil {
+			return Statement{}, fmt.Errorf("constraint %s: %w", sqlq.QuoteIdent(c.Name), err)
+		}
+		elems = append(elems, "CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" "+def)
+		req = append(req, c.Deps...)
+		provides = append(provides, constraintRef(t.QName, c.Name))
+	}
+	list := " (\n    " + strings.Join(elems, ",\n    ") + "\n)"
+	if len(elems) == 0 {
+		list = " (\n)"
+	}
+
+	var sb strings.Builder
+	sb.WriteString("CREATE ")
+	if t.Unlogged {
+		sb.WriteString("UNLOGGED ")
+	}
+	if foreign {
+		sb.WriteString("FOREIGN ")
+	}
+	sb.WriteString("TABLE " + qnameSQL(t.QName))
+	switch form {
+	case formPartitionOf:
+		sb.WriteString(" PARTITION OF " + qnameSQL(*t.PartitionOf))
+		if len(elems) > 0 {
+			sb.WriteString(list)
+		}
+		sb.WriteString("\n" + t.PartitionBound)
+		req = append(req, tableRef(*t.PartitionOf))
+	case formTyped:
+		sb.WriteString(" OF " + nameText(t.OfType))
+		if len(elems) > 0 {
+			sb.WriteString(list)
+		}
+		if r, ok := typeRef(t.OfType); ok {
+			req = append(req, r)
+		}
+	default:
+		sb.WriteString(list)
+	}
+	if len(t.Inherits) > 0 && form != formPartitionOf {
+		var parents []string
+		for _, p := range t.Inherits {
+			parents = append(parents, qnameSQL(p))
+			req = append(req, tableRef(p))
+		}
+		sb.WriteString("\nINHERITS (" + strings.Join(parents, ", ") + ")")
+	}
+	if foreign {
+		if t.Server == "" {
+			return Statement{}, fmt.Errorf("foreign table without a server")
+		}
+		sb.WriteString("\nSERVER " + sqlq.QuoteIdent(t.Server))
+		req = append(req, model.ObjectRef{Kind: model.KindServer, Name: t.Server})
+		if len(t.ServerOptions) > 0 {
+			opts, err := optionList(t.ServerOptions, " ")
+			if err != nil {
+				return Statement{}, err
+			}
+			sb.WriteString("\nOPTIONS (\n    " + strings.ReplaceAll(opts, ", ", ",\n    ") + "\n)")
+		}
+	} else {
+		if t.PartitionKey != "" {
+			sb.WriteString("\nPARTITION BY " + t.PartitionKey)
+		}
+		if t.AccessMethod != "" {
+			sb.WriteString("\nUSING " + sqlq.QuoteIdent(t.AccessMethod))
+		}
+		if len(t.Options) > 0 {
+			opts, err := optionList(t.Options, "=")
+			if err != nil {
+				return Statement{}, err
+			}
+			sb.WriteString("\nWITH (" + opts + ")")
+		}
+		if t.Tablespace != "" {
+			sb.WriteString("\nTABLESPACE " + sqlq.QuoteIdent(t.Tablespace))
+		}
+	}
+	return Statement{ID: stmtID(prioTable, "table "+qnameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
+}
+
+// columnDef declares one column. withOptions is the form of typed tables,
+// whose columns' types come from the type; noDefault leaves the default to
+// a later ALTER.
+func columnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, error) {
+	var sb strings.Builder
+	sb.WriteString(sqlq.QuoteIdent(c.Name))
+	if withOptions {
+		sb.WriteString(" WITH OPTIONS")
+	} else {
+		if c.Type == "" {
+			return "", fmt.Errorf("column %s has no type", sqlq.QuoteIdent(c.Name))
+		}
+		sb.WriteString(" " + c.Type)
+		if foreign && len(c.FDWOptions) > 0 {
+			opts, err := optionList(c.FDWOptions, " ")
+			if err != nil {
+				return "", fmt.Errorf("column %s: %w", sqlq.QuoteIdent(c.Name), err)
+			}
+			sb.WriteString(" OPTIONS (" + opts + ")")
+		}
+		if c.Collation != "" {
+			sb.WriteString(" COLLATE " + nameText(c.Collation))
+		}
+	}
+	switch c.Identity {
+	case "":
+	case "a", "d":
+		kind := "ALWAYS"
+		if c.Identity == "d" {
+			kind = "BY DEFAULT"
+		}
+		sb.WriteString(" GENERATED " + kind + " AS IDENTITY")
+		if c.IdentitySequence != nil {
+			if opts := sequenceOptions(*c.IdentitySequence, false); len(opts) > 0 {
+				sb.WriteString(" (" + strings.Join(opts, " ") + ")")
+			}
+		}
+	default:
+		return "", fmt.Errorf("column %s: unknown identity %q", sqlq.QuoteIdent(c.Name), c.Identity)
+	}
+	if c.Generated != "" {
+		switch c.GeneratedKind {
+		case "s", "":
+			sb.WriteString(" GENERATED ALWAYS AS (" + c.Generated + ") STORED")
+		case "v":
+			sb.WriteString(" GENERATED ALWAYS AS (" + c.Generated + ") VIRTUAL")
+		default:
+			return "", fmt.Errorf("column %s: unknown generated kind %q", sqlq.QuoteIdent(c.Name), c.GeneratedKind)
+		}
+	}
+	if c.Default != "" && !noDefault {
+		sb.WriteString(" DEFAULT " + c.Default)
+	}
+	if c.NotNull {
+		sb.WriteString(" NOT NULL")
+	}
+	return sb.String(), nil
+}
+
+// columnRequires is what declaring a column needs: its type, collation and
+// the objects its default and generation expression use. Without its
+// default, only what the type and collation need.
+func columnRequires(c *model.Column, noDefault bool) []model.ObjectRef {
+	refs := typeAndCollationRefs(c.Type, c.Collation)
+	for _, d := range c.Deps {
+		switch d.Kind {
+		case model.KindFunction, model.KindAggregate, model.KindSequence:
+			if noDefault {
+				continue
+			}
+		}
+		refs = append(refs, d)
+	}
+	if !noDefault {
+		refs = append(refs, sequenceRefs(c.Default)...)
+	}
+	return refs
+}
+
+// splitTable rewrites CREATE TABLE when it is part of a cycle: defaults and
+// CHECKs that use an object of the cycle are set afterwards, as pg_dump
+// does.
+func (b *builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool) []Statement {
+	split := tableSplit{defaults: map[string]bool{}, checks: map[string]bool{}}
+	self := keyOf(tableRef(t.QName))
+	hits := func(deps []model.ObjectRef) bool {
+		return slices.ContainsFunc(deps, func(d model.ObjectRef) bool { return keyOf(d) != self && inCycle(d) })
+	}
+	form := formOf(t)
+	for _, c := range t.Columns {
+		declared := form != formPartitionOf && (!c.Inherited || form == formAttached)
+		if declared && c.Default != "" && hits(c.Deps) {
+			split.defaults[c.Name] = true
+		}
+	}
+	for _, c := range t.Constraints {
+		if inlineCheck(c) && hits(c.Deps) {
+			split.checks[c.Name] = true
+		}
+	}
+	if len(split.defaults) == 0 && len(split.checks) == 0 {
+		return nil
+	}
+	create, err := b.createTable(t, split)
+	if err != nil {
+		return nil // reported when the table was first built
+	}
+	out := []Statement{create}
+	tt := tableTarget(t)
+	for _, c := range t.Columns {
+		if split.defaults[c.Name] {
+			out = append(out, setDefault(t, tt, &c))
+		}
+	}
+	for i := range t.Constraints {
+		if c := &t.Constraints[i]; split.checks[c.Name] {
+			st, err := addConstraint(t, c, false, prioConstraint)
+			if err != nil {
+				return nil
+			}
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// setDefault sets a column default by ALTER TABLE.
+func setDefault(t *model.Table, tt target, c *model.Column) Statement {
+	return Statement{
+		ID:       stmtID(prioDefault, "default", tt.id, sqlq.QuoteIdent(c.Name)),
+		SQL:      alterTable(t, true) + " ALTER COLUMN " + sqlq.QuoteIdent(c.Name) + " SET DEFAULT " + c.Default,
+		Requires: append(append([]model.ObjectRef{tt.ref}, c.Deps...), sequenceRefs(c.Default)...),
+	}
+}
+
+// inheritedColumns sets what a child's inherited columns have that the
+// parent's do not: a default of their own, or NOT NULL.
+func (b *builder) inheritedColumns(t *model.Table, tt target) {
+	if form := formOf(t); form != formPlain && form != formPartitionOf {
+		return
+	}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if !c.Inherited {
+			continue
+		}
+		parent := b.parentColumn(t, c.Name)
+		var pDefault string
+		var pNotNull bool
+		if parent != nil {
+			pDefault, pNotNull = parent.Default, parent.NotNull
+		}
+		col := sqlq.QuoteIdent(c.Name)
+		switch {
+		case c.Default == pDefault:
+		case c.Default != "":
+			b.add(setDefault(t, tt, c))
+		default:
+			b.add(Statement{
+				ID:       stmtID(prioDefault, "default", tt.id, col),
+				SQL:      alterTable(t, true) + " ALTER COLUMN " + col + " DROP DEFAULT",
+				Requires: []model.ObjectRef{tt.ref},
+			})
+		}
+		if c.NotNull && !pNotNull {
+			b.add(Statement{
+				ID:       stmtID(prioDefault, "not null", tt.id, col),
+				SQL:      alterTable(t, true) + " ALTER COLUMN " + col + " SET NOT NULL",
+				Requires: []model.ObjectRef{tt.ref},
+			})
+		}
+	}
+}
+
+// parentColumn finds the column a child inherits, in its partition parent
+// or the first inheritance parent that has it.
+func (b *builder) parentColumn(t *model.Table, name string) *model.Column {
+	parents := t.Inherits
+	if t.PartitionOf != nil {
+		parents = []model.QName{*t.PartitionOf}
+	}
+	for _, p := range parents {
+		if pt := b.tables[p]; pt != nil {
+			for i := range pt.Columns {
+				if pt.Columns[i].Name == name {
+					return &pt.Columns[i]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+var storages = map[string]string{"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+
+// columnSettings sets the per-column storage, compression, statistics and
+// options, which CREATE TABLE cannot declare.
+func (b *builder) columnSettings(t *model.Table, tt target) {
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		col := " ALTER COLUMN " + sqlq.QuoteIdent(c.Name)
+		var subs []string
+		if c.Storage != "" {
+			s, ok := storages[c.Storage]
+			if !ok {
+				b.errorf(tt.id, "column %s: unknown storage %q", sqlq.QuoteIdent(c.Name), c.Storage)
+				continue
+			}
+			subs = append(subs, col+" SET STORAGE "+s)
+		}
+		if c.Compression != "" {
+			subs = append(subs, col+" SET COMPRESSION "+sqlq.QuoteIdent(c.Compression))
+		}
+		if c.Statistics != nil {
+			subs = append(subs, fmt.Sprintf("%s SET STATISTICS %d", col, *c.Statistics))
+		}
+		if len(c.Options) > 0 {
+			opts, err := optionList(c.Options, "=")
+			if err != nil {
+				b.errorf(tt.id, "column %s: %v", sqlq.QuoteIdent(c.Name), err)
+				continue
+			}
+			subs = append(subs, col+" SET ("+opts+")")
+		}
+		// Inherited columns of a foreign partition are not declared, so
+		// their FDW options are added here.
+		if t.Kind == model.TableForeign && c.Inherited && formOf(t) != formAttached && len(c.FDWOptions) > 0 {
+			opts, err := optionList(c.FDWOptions, " ")
+			if err != nil {
+				b.errorf(tt.id, "column %s: %v", sqlq.QuoteIdent(c.Name), err)
+				continue
+			}
+			subs = append(subs, col+" OPTIONS (ADD "+strings.ReplaceAll(opts, ", ", ", ADD ")+")")
+		}
+		if len(subs) == 0 {
+			continue
+		}
+		b.add(Statement{
+			ID:       stmtID(prioDefault, "column", tt.id, sqlq.QuoteIdent(c.Name)),
+			SQL:      alterTable(t, true) + strings.Join(subs, ","),
+			Requires: []model.ObjectRef{tt.ref},
+		})
+	}
+}
+
+// tableSettings adds row security and replica identity.
+func (b *builder) tableSettings(t *model.Table, tt target) {
+	if t.RowSecurity {
+		b.add(Statement{ID: stmtID(prioPolicy, "enable row security", tt.id),
+			SQL: alterTable(t, false) + " ENABLE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.ref}})
+	}
+	if t.ForceRowSecurity {
+		b.add(Statement{ID: stmtID(prioPolicy, "enable row security", tt.id, "force"),
+			SQL: alterTable(t, false) + " FORCE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.ref}})
+	}
+	if t.Kind == model.TableForeign {
+		// Foreign tables have no replica identity to set (PostgreSQL
+		// records NOTHING for them).
+		return
+	}
+	var identity string
+	req := []model.ObjectRef{tt.ref}
+	switch t.ReplicaIdentity {
+	case "", "d":
+		return
+	case "n":
+		identity = "NOTHING"
+	case "f":
+		identity = "FULL"
+	case "i":
+		if t.ReplicaIdentityIndex == "" {
+			b.errorf(tt.id, "replica identity index without an index name")
+			return
+		}
+		identity = "USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex)
+		req = append(req, model.ObjectRef{Kind: model.KindIndex, Schema: t.Schema, Name: t.ReplicaIdentityIndex})
+	default:
+		b.errorf(tt.id, "unknown replica identity %q", t.ReplicaIdentity)
+		return
+	}
+	b.add(Statement{ID: stmtID(prioIndex, "replica identity", tt.id),
+		SQL: alterTable(t, true) + " REPLICA IDENTITY " + identity, Requires: req})
+}
