@@ -1,0 +1,105 @@
+package introspect
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// benchTables writes tables lo..hi-1 of the benchmark schema: ten columns, a
+// primary key, a foreign key to the previous table and two more indexes each.
+func benchTables(lo, hi int) string {
+	var b strings.Builder
+	for i := lo; i < hi; i++ {
+		ref := ""
+		if i > 0 {
+			ref = fmt.Sprintf(" REFERENCES t%d (id)", i-1)
+		}
+		fmt.Fprintf(&b, `CREATE TABLE t%[1]d (
+	id bigint PRIMARY KEY, ref bigint%[2]s, c1 int NOT NULL DEFAULT 0, c2 text, c3 varchar(100),
+	c4 timestamptz DEFAULT now(), c5 numeric(10,2), c6 boolean, c7 jsonb, c8 uuid);
+CREATE INDEX t%[1]d_c1 ON t%[1]d (c1);
+CREATE INDEX t%[1]d_c3_c4 ON t%[1]d (c3, c4 DESC);
+`, i, ref)
+	}
+	return b.String()
+}
+
+// BenchmarkInspect5000 inspects a database of 5,000 tables again and again on
+// one connection: ns/op is the steady state, with the backend's catalog caches
+// warm. It also reports, as cold-ns, one inspection through a new connection
+// (InspectURL, as retort does), and as pg_dump-ns how long
+// `pg_dump --schema-only` takes on the same database (the best of three
+// runs), when pg_dump is on PATH.
+func BenchmarkInspect5000(b *testing.B) {
+	const n = 5000
+	url := load(b, "")
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// In batches: one transaction holding the locks of 5,000 new tables
+	// would overflow the lock table.
+	for lo := 0; lo < n; lo += 250 {
+		if _, err := conn.Exec(ctx, benchTables(lo, min(lo+250, n))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+
+	type metric struct {
+		value float64
+		unit  string
+	}
+	var metrics []metric
+	start := time.Now()
+	if _, err := InspectURL(ctx, url, Options{}); err != nil {
+		b.Fatal(err)
+	}
+	metrics = append(metrics, metric{float64(time.Since(start).Nanoseconds()), "cold-ns"})
+	if pgDump, err := exec.LookPath("pg_dump"); err == nil {
+		best := time.Duration(1<<63 - 1)
+		for range 3 {
+			start := time.Now()
+			out, err := exec.Command(pgDump, "--schema-only", "-f", os.DevNull, "-d", url).CombinedOutput()
+			if err != nil {
+				b.Logf("pg_dump: %v: %s", err, out)
+				best = 0
+				break
+			}
+			best = min(best, time.Since(start))
+		}
+		if best > 0 {
+			metrics = append(metrics, metric{float64(best.Nanoseconds()), "pg_dump-ns"})
+		}
+	}
+	// The loop measures the steady state: warm the connection's caches first.
+	if _, err := Inspect(ctx, conn, Options{}); err != nil {
+		b.Fatal(err)
+	}
+
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Inspect(ctx, conn, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.Tables) != n {
+			b.Fatalf("%d tables", len(s.Tables))
+		}
+	}
+	// After the loop: b.Loop resets the timer, and with it earlier metrics.
+	for _, m := range metrics {
+		b.ReportMetric(m.value, m.unit)
+	}
+}

@@ -1,0 +1,136 @@
+package introspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/retortdb/retort/model"
+)
+
+// Options select what is read. The zero value reads every schema that is
+// neither a system schema nor part of an extension.
+type Options struct {
+	// Schemas limits the inspection to these schemas. Empty means all of them.
+	// Naming a schema that does not exist is an error. When Schemas is set,
+	// database-wide objects (event triggers, foreign-data wrappers, servers,
+	// user mappings, casts) are read only when they are tied to a listed
+	// schema: an event trigger or cast whose function, or a cast whose source
+	// or target type, lives there; wrappers, servers and mappings are not read.
+	Schemas []string
+	// Exclude leaves these schemas out. A name that does not exist is ignored.
+	Exclude []string
+	// IgnoreTables are left out with everything on them (columns,
+	// constraints, indexes, triggers, rules, policies and the sequences they
+	// own), as retort's own version tables are. Schema must be set.
+	IgnoreTables []model.QName
+}
+
+func (o Options) validate() error {
+	for _, q := range o.IgnoreTables {
+		if q.Schema == "" || q.Name == "" {
+			return fmt.Errorf("introspect: ignored table %q needs a schema and a name", q.String())
+		}
+	}
+	return nil
+}
+
+// Inspect reads the whole schema visible through conn in a fixed number of
+// catalog queries, however many objects the database holds.
+//
+// It runs in a REPEATABLE READ READ ONLY transaction of its own, so conn must
+// not be inside a transaction, with an empty search_path so that every text
+// that PostgreSQL prints (types, expressions, definitions) names objects
+// schema-qualified. The returned schema is normalized and has ServerMajor set.
+func Inspect(ctx context.Context, conn *pgx.Conn, opts Options) (*model.Schema, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if st := conn.PgConn().TxStatus(); st != 'I' {
+		return nil, errors.New("introspect: the connection is inside a transaction; Inspect needs one of its own")
+	}
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("introspect: begin: %w", err)
+	}
+	// Nothing is written, so rolling back is the way out in every case; it
+	// also undoes the transaction-local settings. Its error would tell
+	// nothing that the inspection's own result does not.
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+
+	in := &inspector{tx: tx, opts: opts, s: &model.Schema{}}
+	if err := in.run(ctx); err != nil {
+		return nil, err
+	}
+	in.s.Normalize()
+	return in.s, nil
+}
+
+// InspectURL connects to the database at url, inspects it and closes the
+// connection.
+func InspectURL(ctx context.Context, url string, opts Options) (*model.Schema, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("introspect: connect: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	return Inspect(ctx, conn, opts)
+}
+
+// run issues the catalog queries in dependency order: each kind may look up
+// the objects that earlier kinds put in the inspector's maps.
+func (in *inspector) run(ctx context.Context) error {
+	// pg_dump does the same: with an empty search_path every name that
+	// PostgreSQL prints is qualified unless it lives in pg_catalog. The
+	// catalog queries of a large database cost enough to trigger JIT
+	// compilation, which takes longer than it saves on them.
+	err := in.tx.QueryRow(ctx,
+		"SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), "+
+			"pg_catalog.current_setting('server_version_num')::pg_catalog.int4",
+	).Scan(nil, nil, &in.version)
+	if err != nil {
+		return fmt.Errorf("introspect: prepare the session: %w", err)
+	}
+	if in.version < 130000 {
+		return fmt.Errorf("introspect: PostgreSQL %d is not supported (server_version_num %d); retort reads 13 and later",
+			in.version/10000, in.version)
+	}
+	in.s.ServerMajor = in.version / 10000
+	in.global = len(in.opts.Schemas) == 0
+	steps := []func(context.Context) error{
+		in.members,
+		in.namespaces,
+		in.extensions,
+		in.collations,
+		in.types,
+		in.tables,
+		in.views,
+		in.sequences,
+		in.columns,
+		in.constraints,
+		in.indexes,
+		in.functions,
+		in.aggregates,
+		in.triggers,
+		in.eventTriggers,
+		in.rules,
+		in.policies,
+		in.foreignDataWrappers,
+		in.servers,
+		in.userMappings,
+		in.casts,
+		in.depends,
+		in.unsupported,
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
