@@ -88,11 +88,16 @@ func (in *inspector) run(ctx context.Context) error {
 	// pg_dump does the same: with an empty search_path every name that
 	// PostgreSQL prints is qualified unless it lives in pg_catalog. The
 	// catalog queries of a large database cost enough to trigger JIT
-	// compilation, which takes longer than it saves on them.
+	// compilation, which takes longer than it saves on them. Constants in
+	// defaults and checks print in the session's TimeZone and DateStyle, so
+	// fix those too: two servers in different time zones must read the same
+	// default as the same text.
 	err := in.tx.QueryRow(ctx,
 		"SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), "+
+			"pg_catalog.set_config('TimeZone', 'UTC', true), pg_catalog.set_config('DateStyle', 'ISO, MDY', true), "+
+			"pg_catalog.set_config('IntervalStyle', 'postgres', true), pg_catalog.set_config('extra_float_digits', '3', true), "+
 			"pg_catalog.current_setting('server_version_num')::pg_catalog.int4",
-	).Scan(nil, nil, &in.version)
+	).Scan(nil, nil, nil, nil, nil, nil, &in.version)
 	if err != nil {
 		return fmt.Errorf("introspect: prepare the session: %w", err)
 	}

@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
 )
 
@@ -636,5 +640,43 @@ func TestKinds(t *testing.T) {
 				t.Error("the schema Inspect returned is not normalized")
 			}
 		})
+	}
+}
+
+// TestTimeZoneIndependent checks that a timestamptz default reads the same
+// whatever the database's TimeZone setting is.
+func TestTimeZoneIndependent(t *testing.T) {
+	t.Parallel()
+	var texts []string
+	for _, tz := range []string{"Asia/Tokyo", "America/New_York"} {
+		url := devdbtest.NewDatabase(t)
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := conn.Config().Database
+		_, err = conn.Exec(ctx, "ALTER DATABASE "+sqlq.Ident(name)+" SET TimeZone = "+sqlq.Literal(tz))
+		conn.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err = pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = conn.Exec(ctx, "CREATE TABLE t (at timestamptz DEFAULT '2020-01-01 12:00:00+00')")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Inspect(ctx, conn, Options{})
+		conn.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, s.Tables[0].Columns[0].Default)
+	}
+	if texts[0] != texts[1] || !strings.Contains(texts[0], "12:00:00+00") {
+		t.Errorf("defaults differ by time zone: %q", texts)
 	}
 }

@@ -111,7 +111,9 @@ type Constraint struct {
 	Name       string         `json:"name"`
 	Type       ConstraintType `json:"type"`
 	Definition string         `json:"definition"`
-	Columns    []string       `json:"columns,omitempty"`
+	// Columns are the constrained columns in key order; the expressions of
+	// an exclusion constraint are in Definition only.
+	Columns []string `json:"columns,omitempty"`
 	// RefTable and RefColumns are the referenced key of a foreign key.
 	RefTable   *QName   `json:"ref_table,omitempty"`
 	RefColumns []string `json:"ref_columns,omitempty"`
