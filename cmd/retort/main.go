@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -48,7 +49,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "retort: interrupted")
 		return exitError
 	default:
-		fmt.Fprintf(stderr, "retort: %v\n", err)
+		fmt.Fprintf(stderr, "retort: %s\n", oneLine(err.Error()))
 		return exitError
 	}
+}
+
+// oneLine folds a multi-line error (pgx lists each address it tried on its
+// own line) into the single line that DESIGN.md promises on stderr.
+func oneLine(msg string) string {
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, " ")
 }
