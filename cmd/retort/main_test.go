@@ -20,6 +20,10 @@ import (
 var server *devdb.Server
 
 func TestMain(m *testing.M) {
+	// Tests that need a real process (signals) run the test binary as retort.
+	if os.Getenv("RETORT_TEST_RUN_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(withServer{m}, map[string]func(){
 		"retort": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
