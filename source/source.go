@@ -148,6 +148,8 @@ type Loader struct {
 	Inspect introspect.Options
 	// Logf receives warnings and progress; nil discards them.
 	Logf func(format string, args ...any)
+	// Privileges keeps owners and grants of declared schemas.
+	Privileges bool
 
 	dev *devdb.Dev
 }
@@ -168,13 +170,15 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	case Empty:
 		return l.onScratch(ctx, spec, nil)
 	case SQLFiles:
-		files, err := sqlFiles(spec.Path)
-		if err != nil {
-			return nil, err
-		}
-		return l.onScratch(ctx, spec, files)
-	case HCLFiles, YAMLFiles, GoPackages, Migrations:
-		return nil, fmt.Errorf("source %s: this kind of source is not supported yet (database URLs, .sql files and empty are)", spec)
+		return l.loadSQL(ctx, spec)
+	case HCLFiles:
+		return l.loadHCL(ctx, spec)
+	case YAMLFiles:
+		return l.loadYAML(ctx, spec)
+	case GoPackages:
+		return l.loadGo(ctx, spec)
+	case Migrations:
+		return nil, fmt.Errorf("source %s: migrations sources are not supported yet", spec)
 	}
 	return nil, fmt.Errorf("source %s: unknown kind", spec)
 }
@@ -231,6 +235,52 @@ func (l *Loader) onScratch(ctx context.Context, spec Spec, files []string) (_ *m
 		return nil, fmt.Errorf("inspect %s: %w", spec, err)
 	}
 	return s, nil
+}
+
+// onScratchSQL applies generated DDL text to a new scratch database and
+// inspects it. The scratch database is always dropped.
+func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *model.Schema, err error) {
+	dev, err := l.devServer(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := dev.Scratch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dev server: %w", err)
+	}
+	defer func() {
+		if cerr := sc.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {
+			err = fmt.Errorf("drop scratch database: %w", cerr)
+		}
+	}()
+	if err := applyText(ctx, sc.ConnString(), spec.String(), ddl); err != nil {
+		return nil, err
+	}
+	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", spec, err)
+	}
+	return s, nil
+}
+
+// applyText runs DDL text as one simple-protocol batch; an error names the
+// statement PostgreSQL rejected.
+func applyText(ctx context.Context, connString, name, text string) error {
+	conn, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		return fmt.Errorf("connect to scratch database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.PgConn().Exec(ctx, text).ReadAll(); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Position > 0 {
+			line, _ := lineCol(text, int(pgErr.Position))
+			lines := strings.Split(text, "\n")
+			return fmt.Errorf("source %s: the dev server rejected %q: %s (SQLSTATE %s)", name, strings.TrimSpace(lines[line-1]), pgErr.Message, pgErr.Code)
+		}
+		return fmt.Errorf("source %s: the dev server rejected its DDL: %w", name, err)
+	}
+	return nil
 }
 
 // sqlFiles lists the .sql files of path: the file itself, or a directory's

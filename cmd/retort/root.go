@@ -64,8 +64,9 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 		exclude = s.Exclude
 	}
 	return &source.Loader{
-		DevURL:  s.DevURL,
-		Inspect: introspect.Options{Schemas: schemas, Exclude: exclude},
+		DevURL:     s.DevURL,
+		Privileges: s.Privileges,
+		Inspect:    introspect.Options{Schemas: schemas, Exclude: exclude},
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
 		},

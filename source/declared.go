@@ -1,0 +1,24 @@
+package source
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render"
+)
+
+// normalize makes a decoded (HCL, YAML or Go) schema exact: it renders the
+// schema as DDL, applies that to a scratch database on the dev server and
+// reads it back, so that the result is in PostgreSQL's own canonical text
+// (DESIGN.md, "The pipeline"). name is used in error messages.
+func (l *Loader) normalize(ctx context.Context, spec Spec, decoded *model.Schema) (*model.Schema, error) {
+	if err := decoded.Validate(); err != nil {
+		return nil, fmt.Errorf("source %s: %w", spec, err)
+	}
+	ddl, err := render.SchemaSQL(decoded, render.Options{Comments: true, Owners: l.Privileges, Privileges: l.Privileges})
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", spec, err)
+	}
+	return l.onScratchSQL(ctx, spec, ddl)
+}
