@@ -1,0 +1,407 @@
+package migrate
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// A Revision is one migration file: its header and its up and down bodies.
+type Revision struct {
+	ID           string    // revision id, e.g. "3f2a9c1b7d4e"
+	Parents      []string  // ids of the revisions it follows; several for a merge, none for a base
+	BranchLabels []string  // optional names for the branch that starts here
+	DependsOn    []string  // revisions (ids or branch labels) that must be applied first
+	Message      string    // the -m message
+	Created      time.Time // creation time
+	Hazards      []string  // the plan's hazards, e.g. "data-loss: drops column users.age"
+
+	Up   []Statement // statements run by upgrade, in order
+	Down []Statement // statements run by downgrade, in order
+
+	// Filename is the file's name within the directory and Checksum the
+	// hex SHA-256 of its bytes. Parse sets both; Format ignores them.
+	Filename string
+	Checksum string
+}
+
+// A Statement is one SQL statement of a body, with the directives that
+// precede it in the file.
+type Statement struct {
+	SQL string // the statement without its terminating semicolon; comments kept
+
+	// NoTransaction runs the statement outside a transaction; it is set by
+	// a "-- retort:no-transaction" directive or detected (see
+	// [Statement.Transactional]).
+	NoTransaction bool
+	// StatementTimeout and LockTimeout, when not zero, override the
+	// runner's options for this statement ("-- retort:statement_timeout 5s").
+	StatementTimeout time.Duration
+	LockTimeout      time.Duration
+
+	Line int // the line in its file where the statement's first token is; set by Parse
+}
+
+// Transactional reports whether the statement can run inside a transaction
+// block: false when it is marked no-transaction, or when it is a statement
+// PostgreSQL refuses to run in one (CREATE/DROP INDEX CONCURRENTLY, REINDEX
+// CONCURRENTLY, VACUUM, CREATE/DROP DATABASE, CREATE/DROP TABLESPACE, ALTER
+// SYSTEM), or ALTER TYPE … ADD VALUE, whose new value cannot be used in the
+// transaction that adds it.
+func (s Statement) Transactional() bool {
+	if s.NoTransaction {
+		return false
+	}
+	return !nonTxPattern.MatchString(stripLeadingComments(s.SQL))
+}
+
+var nonTxPattern = regexp.MustCompile(`(?is)^(` +
+	`create\s+(unique\s+)?index\s+concurrently\b|` +
+	`drop\s+index\s+concurrently\b|` +
+	`reindex\b.*\bconcurrently\b|` +
+	`alter\s+type\s+.*\badd\s+value\b|` +
+	`vacuum\b|` +
+	`(create|drop)\s+(database|tablespace)\b|` +
+	`alter\s+system\b)`)
+
+// Transactional reports whether every up or down statement can run in one
+// transaction with the version-table update.
+func Transactional(stmts []Statement) bool {
+	for _, s := range stmts {
+		if !s.Transactional() {
+			return false
+		}
+	}
+	return true
+}
+
+// Header and directive keys, as written after "-- retort:".
+const (
+	keyRevision     = "revision"
+	keyParents      = "parents"
+	keyBranchLabels = "branch_labels"
+	keyDependsOn    = "depends_on"
+	keyMessage      = "message"
+	keyCreated      = "created"
+	keyHazard       = "hazard"
+	keyUp           = "up"
+	keyDown         = "down"
+
+	dirNoTransaction    = "no-transaction"
+	dirStatementTimeout = "statement_timeout"
+	dirLockTimeout      = "lock_timeout"
+)
+
+const directivePrefix = "-- retort:"
+
+// A ParseError reports a malformed migration file, at a line.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Checksum returns the hex SHA-256 of a migration file's bytes, as stored
+// in the history table.
+func Checksum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// Parse reads a migration file. name is used in errors and kept as the
+// revision's Filename. Errors are [*ParseError]s carrying file:line.
+func Parse(name string, data []byte) (*Revision, error) {
+	r := &Revision{Filename: name, Checksum: Checksum(data)}
+	perr := func(line int, format string, args ...any) error {
+		return &ParseError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n")
+	section := "" // "", "up" or "down"
+	var upStart, downStart int
+	var upLines, downLines []string
+	seen := map[string]int{}
+	for i, l := range lines {
+		ln := i + 1
+		trimmed := strings.TrimRight(l, " \t\r")
+		if key, _, ok := directive(trimmed); ok && (key == keyUp || key == keyDown) && strings.TrimSpace(strings.TrimPrefix(trimmed, directivePrefix)) == key {
+			if prev, dup := seen[key]; dup {
+				return nil, perr(ln, "second -- retort:%s section (first at line %d)", key, prev)
+			}
+			if key == keyUp && seen[keyDown] != 0 {
+				return nil, perr(ln, "-- retort:up must come before -- retort:down")
+			}
+			seen[key] = ln
+			section = key
+			if key == keyUp {
+				upStart = ln + 1
+			} else {
+				downStart = ln + 1
+			}
+			continue
+		}
+		switch section {
+		case keyUp:
+			upLines = append(upLines, l)
+			continue
+		case keyDown:
+			downLines = append(downLines, l)
+			continue
+		}
+		// Header.
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		key, val, ok := directive(trimmed)
+		if !ok {
+			if strings.HasPrefix(strings.TrimSpace(l), "--") {
+				continue // a plain comment in the header
+			}
+			return nil, perr(ln, "statement before -- retort:up")
+		}
+		if err := r.setHeader(key, val); err != nil {
+			return nil, perr(ln, "%v", err)
+		}
+		if key != keyHazard {
+			if prev, dup := seen[key]; dup {
+				return nil, perr(ln, "second -- retort:%s (first at line %d)", key, prev)
+			}
+		}
+		seen[key] = ln
+	}
+	if r.ID == "" {
+		return nil, perr(1, "no -- retort:revision line")
+	}
+	if seen[keyUp] == 0 {
+		return nil, perr(len(lines), "no -- retort:up section")
+	}
+	if seen[keyDown] == 0 {
+		return nil, perr(len(lines), "no -- retort:down section")
+	}
+	var err error
+	if r.Up, err = parseBody(strings.Join(upLines, "\n"), upStart, perr); err != nil {
+		return nil, err
+	}
+	if r.Down, err = parseBody(strings.Join(downLines, "\n"), downStart, perr); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// directive splits a "-- retort:key value" line.
+func directive(line string) (key, val string, ok bool) {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(line, " \t"), directivePrefix)
+	if !ok {
+		return "", "", false
+	}
+	key, val, _ = strings.Cut(rest, " ")
+	return strings.TrimSpace(key), strings.TrimSpace(val), true
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,32}$`)
+
+// ValidID reports whether id can name a revision: 1 to 32 letters, digits
+// or underscores (the version table column is varchar(32)).
+func ValidID(id string) bool {
+	return idPattern.MatchString(id) && id != "base" && id != "head" && id != "heads"
+}
+
+func (r *Revision) setHeader(key, val string) error {
+	switch key {
+	case keyRevision:
+		if !ValidID(val) {
+			return fmt.Errorf("revision id %q: want 1 to 32 letters, digits or underscores", val)
+		}
+		r.ID = val
+	case keyParents:
+		r.Parents = strings.Fields(val)
+		for _, p := range r.Parents {
+			if !ValidID(p) {
+				return fmt.Errorf("parent id %q: want 1 to 32 letters, digits or underscores", p)
+			}
+		}
+	case keyBranchLabels:
+		r.BranchLabels = strings.Fields(val)
+	case keyDependsOn:
+		r.DependsOn = strings.Fields(val)
+	case keyMessage:
+		r.Message = val
+	case keyCreated:
+		t, err := time.Parse(time.RFC3339, val)
+		if err != nil {
+			return fmt.Errorf("created: %v", err)
+		}
+		r.Created = t
+	case keyHazard:
+		if val == "" {
+			return fmt.Errorf("empty hazard")
+		}
+		r.Hazards = append(r.Hazards, val)
+	default:
+		return fmt.Errorf("unknown header key %q", key)
+	}
+	return nil
+}
+
+// parseBody splits a body and attaches directives to the statements they
+// precede. first is the file line of the body's first line.
+func parseBody(body string, first int, perr func(int, string, ...any) error) ([]Statement, error) {
+	raws, err := splitStatements(body)
+	if err != nil {
+		if se, ok := err.(*splitError); ok {
+			return nil, perr(first+se.Line-1, "%s", se.Msg)
+		}
+		return nil, perr(first, "%v", err)
+	}
+	var out []Statement
+	for _, raw := range raws {
+		start := first + raw.Line - 1
+		st := Statement{Line: start}
+		var kept []string
+		lines := strings.Split(raw.Text, "\n")
+		inLead := true
+		for k, l := range lines {
+			t := strings.TrimSpace(l)
+			if inLead && !strings.HasPrefix(t, "--") && t != "" {
+				inLead = false
+				st.Line = start + k
+			}
+			if inLead {
+				if key, val, ok := directive(t); ok {
+					if err := st.setDirective(key, val); err != nil {
+						return nil, perr(start+k, "%v", err)
+					}
+					continue
+				}
+			}
+			kept = append(kept, l)
+		}
+		st.SQL = strings.TrimSpace(strings.Join(kept, "\n"))
+		if onlyComments(st.SQL) {
+			if st.NoTransaction || st.StatementTimeout != 0 || st.LockTimeout != 0 {
+				return nil, perr(start, "directive before no statement")
+			}
+			continue
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (s *Statement) setDirective(key, val string) error {
+	switch key {
+	case dirNoTransaction:
+		if val != "" {
+			return fmt.Errorf("-- retort:%s takes no value", key)
+		}
+		s.NoTransaction = true
+	case dirStatementTimeout, dirLockTimeout:
+		d, err := time.ParseDuration(val)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("-- retort:%s %q: want a positive duration such as 5s", key, val)
+		}
+		if key == dirStatementTimeout {
+			s.StatementTimeout = d
+		} else {
+			s.LockTimeout = d
+		}
+	default:
+		return fmt.Errorf("unknown directive -- retort:%s (want %s, %s or %s)", key, dirNoTransaction, dirStatementTimeout, dirLockTimeout)
+	}
+	return nil
+}
+
+// Format returns the file text of r: the header, then the up and the down
+// bodies, each statement preceded by its directives and ended by a
+// semicolon. Parse(name, Format(r)) gives r back (Line, Filename and
+// Checksum aside).
+func Format(r *Revision) []byte {
+	var b bytes.Buffer
+	w := func(key, val string) {
+		b.WriteString(directivePrefix + key)
+		if val != "" {
+			b.WriteString(" " + val)
+		}
+		b.WriteByte('\n')
+	}
+	w(keyRevision, r.ID)
+	if len(r.Parents) > 0 {
+		w(keyParents, strings.Join(r.Parents, " "))
+	}
+	if len(r.BranchLabels) > 0 {
+		w(keyBranchLabels, strings.Join(r.BranchLabels, " "))
+	}
+	if len(r.DependsOn) > 0 {
+		w(keyDependsOn, strings.Join(r.DependsOn, " "))
+	}
+	w(keyMessage, oneLine(r.Message))
+	if !r.Created.IsZero() {
+		w(keyCreated, r.Created.Format(time.RFC3339))
+	}
+	for _, h := range r.Hazards {
+		w(keyHazard, oneLine(h))
+	}
+	for _, sec := range []struct {
+		key   string
+		stmts []Statement
+	}{{keyUp, r.Up}, {keyDown, r.Down}} {
+		b.WriteByte('\n')
+		w(sec.key, "")
+		for _, s := range sec.stmts {
+			b.WriteByte('\n')
+			if s.NoTransaction {
+				w(dirNoTransaction, "")
+			}
+			if s.StatementTimeout > 0 {
+				w(dirStatementTimeout, s.StatementTimeout.String())
+			}
+			if s.LockTimeout > 0 {
+				w(dirLockTimeout, s.LockTimeout.String())
+			}
+			sql := strings.TrimRight(strings.TrimSpace(s.SQL), "; \t\r\n")
+			b.WriteString(sql)
+			if endsInLineComment(sql) {
+				b.WriteByte('\n')
+			}
+			b.WriteString(";\n")
+		}
+	}
+	return b.Bytes()
+}
+
+// oneLine folds a message onto one header line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// endsInLineComment reports whether the last line of sql is a -- comment,
+// which would swallow a semicolon written after it.
+func endsInLineComment(sql string) bool {
+	sql = strings.TrimSpace(sql)
+	return lineCommentOpen(sql[strings.LastIndexByte(sql, '\n')+1:])
+}
+
+// lineCommentOpen reports whether a -- comment outside quotes runs to the
+// end of line.
+func lineCommentOpen(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\'', '"':
+			j, ok := scanQuoted(line, i, line[i], false)
+			if !ok {
+				return false
+			}
+			i = j - 1
+		case '-':
+			if i+1 < len(line) && line[i+1] == '-' {
+				return true
+			}
+		}
+	}
+	return false
+}
