@@ -3,7 +3,8 @@
 //
 // Compare is pure: no SQL, no I/O. Because every change carries both sides,
 // the renderer can write the up statement, the down statement, the hazards
-// and the review text without a second look at any database.
+// and the review text without a second look at any database; [Invert]
+// turns the changes around, for the down direction.
 //
 //	changes, err := diff.Compare(from, to, diff.Options{})
 //	for _, c := range changes {

@@ -1,8 +1,6 @@
 package diff
 
 import (
-	"reflect"
-
 	"github.com/retortdb/retort/model"
 )
 
@@ -28,8 +26,10 @@ func (c *comparer) compareTables(from, to []model.Table) {
 		}
 		matched[name] = true
 		if !sameShape(f, t) {
-			// A table cannot become partitioned, or a partition of another
-			// parent, in place.
+			// A table cannot become partitioned, or typed, or move to
+			// another foreign server, in place. It can become a partition,
+			// stop being one or move to another parent (ATTACH and DETACH
+			// PARTITION): that is an Alter.
 			c.out = append(c.out, &TableChange{Operation: Drop, From: f}, &TableChange{Operation: Create, To: t})
 			continue
 		}
@@ -55,8 +55,7 @@ func (c *comparer) compareTables(from, to []model.Table) {
 
 // sameShape reports whether a table can be altered into the other in place.
 func sameShape(a, b *model.Table) bool {
-	return a.Kind == b.Kind && a.PartitionKey == b.PartitionKey &&
-		reflect.DeepEqual(a.PartitionOf, b.PartitionOf) && a.OfType == b.OfType &&
+	return a.Kind == b.Kind && a.PartitionKey == b.PartitionKey && a.OfType == b.OfType &&
 		a.Server == b.Server
 }
 

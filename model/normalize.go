@@ -204,7 +204,28 @@ func (s *Schema) Equal(o *Schema) bool {
 	a, b := *s, *o
 	a.ServerMajor, b.ServerMajor = 0, 0
 	a.Unsupported, b.Unsupported = nil, nil
+	a.Tables, b.Tables = withoutRenameHints(a.Tables), withoutRenameHints(b.Tables)
 	return reflect.DeepEqual(a, b)
+}
+
+// withoutRenameHints returns tables without their RenamedFrom hints,
+// copying only when there is one to clear.
+func withoutRenameHints(tables []Table) []Table {
+	hinted := slices.ContainsFunc(tables, func(t Table) bool {
+		return t.RenamedFrom != "" || slices.ContainsFunc(t.Columns, func(c Column) bool { return c.RenamedFrom != "" })
+	})
+	if !hinted {
+		return tables
+	}
+	out := slices.Clone(tables)
+	for i := range out {
+		out[i].RenamedFrom = ""
+		out[i].Columns = slices.Clone(out[i].Columns)
+		for j := range out[i].Columns {
+			out[i].Columns[j].RenamedFrom = ""
+		}
+	}
+	return out
 }
 
 // Validate reports every problem that would stop the schema from being

@@ -52,6 +52,13 @@ type Table struct {
 	Owner   string  `json:"owner,omitempty"`
 	Comment string  `json:"comment,omitempty"`
 	Grants  []Grant `json:"grants,omitempty"`
+
+	// RenamedFrom is a rename hint that only a declared schema carries
+	// (renamed_from in HCL and YAML): the table's name before, in the same
+	// schema, so that a diff renames the table instead of dropping and
+	// creating it. It is not part of the schema: [Schema.Equal] ignores it
+	// and JSON does not carry it.
+	RenamedFrom string `json:"-"`
 }
 
 // Column is a column of a table (or a foreign table).
@@ -90,6 +97,10 @@ type Column struct {
 	// Deps are the objects the column's type, default and generation
 	// expression need (types, functions, sequences, collations).
 	Deps []ObjectRef `json:"deps,omitempty"`
+	// RenamedFrom is a rename hint that only a declared schema carries: the
+	// column's name before. Like [Table.RenamedFrom] it is ignored by
+	// [Schema.Equal] and not carried by JSON.
+	RenamedFrom string `json:"-"`
 }
 
 // ConstraintType is pg_constraint.contype.

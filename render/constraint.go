@@ -52,7 +52,7 @@ func (b *builder) constraints(t *model.Table, tt target) {
 				st.Requires = append(st.Requires, b.descendants(t.QName)...)
 			}
 			if c.ParentIndex != nil {
-				b.attachIndex(*c.ParentIndex, t.Schema, idx, constraintRef(t.QName, c.Name), indexRef(t.Schema, idx, t.Name))
+				b.attachIndex(*c.ParentIndex, t.QName, idx, constraintRef(t.QName, c.Name), indexRef(t.Schema, idx, t.Name))
 			}
 		case model.ForeignKey:
 			// ONLY is refused for a foreign key on a partitioned table.
@@ -121,15 +121,17 @@ func (b *builder) keysOf(q model.QName) []model.ObjectRef {
 	return refs
 }
 
-// attachIndex attaches a partition's index to its parent's, which makes
-// the child complete: the attaching statement provides child too.
-func (b *builder) attachIndex(parent model.QName, schema, index string, child ...model.ObjectRef) {
-	name := sqlq.Qualified(schema, index)
+// attachIndex attaches an index of partition table to its parent's index,
+// which makes the child complete: the attaching statement provides child
+// too. It comes after the table is attached, when it is attached by ALTER
+// TABLE … ATTACH PARTITION.
+func (b *builder) attachIndex(parent, table model.QName, index string, child ...model.ObjectRef) {
+	name := sqlq.Qualified(table.Schema, index)
 	b.add(Statement{
 		ID:       stmtID(prioIndexAttach, "attach index", name),
 		SQL:      "ALTER INDEX " + qnameSQL(parent) + " ATTACH PARTITION " + name,
 		Provides: child,
-		Requires: append([]model.ObjectRef{indexRef(parent.Schema, parent.Name, "")}, child...),
+		Requires: append([]model.ObjectRef{indexRef(parent.Schema, parent.Name, ""), attachedRef(table)}, child...),
 	})
 }
 

@@ -17,6 +17,20 @@
 // after both tables). [SchemaSQL] orders them and writes them with [Script]
 // as the script that `retort inspect --format sql` prints.
 //
+// [NewPlan] turns one schema into another: it compares them with
+// [diff.Compare] and renders both directions of the migration as ordered
+// statements, Up from the changes and Down from their inverses
+// ([diff.Invert]), each a plan of its own. Created objects are written by
+// the same code as a whole schema's; drops come after whatever depends on
+// them; what PostgreSQL cannot alter in place is dropped and created, and
+// the views, triggers, policies, foreign keys and defaults that depend on
+// such an object (or on a column whose type changes) are dropped before and
+// created after. Enums gain labels with ALTER TYPE … ADD VALUE, outside the
+// transaction, and are rebuilt under a temporary name when they lose or
+// reorder labels. Every statement that may lose data, rewrite or lock a
+// table, build an index or not run in a transaction says so in its
+// [Hazard] list; [Plan.UpSQL] and [Plan.DownSQL] write the scripts.
+//
 // Names are quoted with internal/sqlq; expressions, types and definitions
 // are PostgreSQL's own text from the model, which is schema-qualified, so
 // the SQL means the same under any search_path.

@@ -13,13 +13,8 @@ import (
 // (the script sets check_function_bodies off), so a function waits only on
 // what its signature and an SQL-standard body need.
 func (b *builder) function(f *model.Function) {
-	kind := "FUNCTION"
-	if f.Kind == model.KindProcedure {
-		kind = "PROCEDURE"
-	}
-	sig := qnameSQL(f.QName) + "(" + f.IdentityArgs + ")"
-	ref := funcRef(*f)
-	t := target{ref: ref, id: "function " + sig, comment: kind + " " + sig, alter: kind + " " + sig, grant: kind + " " + sig}
+	t := functionTarget(f)
+	ref := t.ref
 	def := strings.TrimSpace(f.Definition)
 	if !strings.HasPrefix(def, "CREATE ") {
 		b.errorf(t.id, "definition is not a CREATE statement")
@@ -36,19 +31,34 @@ func (b *builder) function(f *model.Function) {
 	b.grants(t, f.Owner, f.Grants)
 }
 
-// aggregate creates an aggregate from its pg_aggregate fields.
-func (b *builder) aggregate(a *model.Aggregate) {
+func functionTarget(f *model.Function) target {
+	kind := "FUNCTION"
+	if f.Kind == model.KindProcedure {
+		kind = "PROCEDURE"
+	}
+	sig := qnameSQL(f.QName) + "(" + f.IdentityArgs + ")"
+	return target{ref: funcRef(*f), id: "function " + sig, comment: kind + " " + sig, alter: kind + " " + sig, grant: kind + " " + sig}
+}
+
+func aggregateTarget(a *model.Aggregate) target {
 	name := qnameSQL(a.QName)
 	sig := name + aggSignature(a)
-	ref := aggRef(*a)
-	t := target{
-		ref:     ref,
+	return target{
+		ref:     aggRef(*a),
 		id:      "aggregate " + name + "(" + a.IdentityArgs + ")",
 		comment: "AGGREGATE " + sig,
 		alter:   "AGGREGATE " + sig,
 		// GRANT names aggregates as functions, with every argument in one list.
 		grant: "FUNCTION " + name + "(" + flatArgs(a.IdentityArgs) + ")",
 	}
+}
+
+// aggregate creates an aggregate from its pg_aggregate fields.
+func (b *builder) aggregate(a *model.Aggregate) {
+	name := qnameSQL(a.QName)
+	sig := name + aggSignature(a)
+	t := aggregateTarget(a)
+	ref := t.ref
 	if a.SFunc == "" || a.SType == "" {
 		b.errorf(t.id, "no state function or state type")
 		return

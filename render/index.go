@@ -27,7 +27,7 @@ func (b *builder) index(owner model.QName, ownerRef model.ObjectRef, partitioned
 	}
 	b.add(Statement{ID: stmtID(prioIndex, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
 	if ix.ParentIndex != nil {
-		b.attachIndex(*ix.ParentIndex, owner.Schema, ix.Name, ref)
+		b.attachIndex(*ix.ParentIndex, owner, ix.Name, ref)
 	}
 	if b.opts.Comments && ix.Comment != "" {
 		b.commentOn(ref, "comment "+id, "INDEX "+name, sqlq.Literal(ix.Comment))

@@ -13,24 +13,34 @@ import (
 // schema" and the source did not.
 func (b *builder) namespaces() {
 	for _, n := range b.s.Namespaces {
-		ref := nsRef(n.Name)
-		name := sqlq.QuoteIdent(n.Name)
-		t := target{ref: ref, id: "schema " + name, comment: "SCHEMA " + name, alter: "SCHEMA " + name, grant: "SCHEMA " + name}
-		if n.Name == "public" {
-			if b.opts.Comments && n.Comment == "" {
-				b.commentOn(ref, "comment "+t.id, t.comment, "NULL")
-			}
-		} else {
-			b.add(Statement{
-				ID:       stmtID(prioSchema, t.id),
-				SQL:      "CREATE SCHEMA " + name,
-				Provides: []model.ObjectRef{ref},
-			})
-		}
-		b.comment(t, n.Comment)
-		b.owner(t, n.Owner)
-		b.grants(t, n.Owner, n.Grants)
+		b.namespace(n, n.Name == "public")
 	}
+}
+
+func namespaceTarget(n string) target {
+	name := sqlq.QuoteIdent(n)
+	return target{ref: nsRef(n), id: "schema " + name, comment: "SCHEMA " + name, alter: "SCHEMA " + name, grant: "SCHEMA " + name}
+}
+
+// namespace creates a schema with its comment, owner and grants; exists
+// says the database has it already (as a fresh one has public), so that
+// only its comment, owner and grants are set.
+func (b *builder) namespace(n model.Namespace, exists bool) {
+	t := namespaceTarget(n.Name)
+	if exists {
+		if b.opts.Comments && n.Comment == "" {
+			b.commentOn(t.ref, "comment "+t.id, t.comment, "NULL")
+		}
+	} else {
+		b.add(Statement{
+			ID:       stmtID(prioSchema, t.id),
+			SQL:      "CREATE SCHEMA " + sqlq.QuoteIdent(n.Name),
+			Provides: []model.ObjectRef{t.ref},
+		})
+	}
+	b.comment(t, n.Comment)
+	b.owner(t, n.Owner)
+	b.grants(t, n.Owner, n.Grants)
 }
 
 // extension creates an extension in its schema at its version. IF NOT

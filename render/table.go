@@ -81,7 +81,7 @@ func (b *builder) table(t *model.Table) {
 		b.add(Statement{
 			ID:       stmtID(prioTableAttach, "attach", tt.id),
 			SQL:      "ALTER TABLE ONLY " + qnameSQL(*t.PartitionOf) + " ATTACH PARTITION " + qnameSQL(t.QName) + " " + t.PartitionBound,
-			Provides: []model.ObjectRef{tt.ref},
+			Provides: []model.ObjectRef{tt.ref, attachedRef(t.QName)},
 			Requires: []model.ObjectRef{tt.ref, tableRef(*t.PartitionOf)},
 		})
 	}

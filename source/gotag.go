@@ -3,11 +3,68 @@ package source
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/gotag"
 )
 
-// loadGo reads tagged Go structs and normalizes them through the dev server.
+// loadGo reads the tagged structs of the Go packages that spec's pattern
+// names (go://./models/...), relative to the working directory, and
+// normalizes the schema they declare through the dev server. With
+// --dev-url none it returns the schema as declared, normalized only in
+// order, and warns that comparisons with it are not exact.
 func (l *Loader) loadGo(ctx context.Context, spec Spec) (*model.Schema, error) {
-	return nil, fmt.Errorf("source %s: Go sources are not supported yet", spec)
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", spec, err)
+	}
+	if spec.Path == "" {
+		return nil, fmt.Errorf("source %s: no package pattern: want go://./models/... or go://./models", spec)
+	}
+	decoded, err := gotag.Load(dir, spec.Path)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", spec, err)
+	}
+	if l.DevURL == "none" {
+		decoded.Normalize()
+		if l.Logf != nil {
+			l.Logf("source %s: --dev-url none: the Go declarations are compared as written, not as PostgreSQL "+
+				"canonicalizes them; types, defaults and expressions spelled differently from the database "+
+				"(varchar(255) against character varying(255), serial columns, implicit casts) show as changes", spec)
+		}
+		return decoded, nil
+	}
+	s, err := l.normalize(ctx, spec, decoded)
+	if err != nil {
+		return nil, err
+	}
+	keepGoRenameHints(s, decoded)
+	return s, nil
+}
+
+// keepGoRenameHints copies the renamed_from hints of a decoded schema onto
+// the schema read back from the dev server, which cannot carry them.
+func keepGoRenameHints(s, decoded *model.Schema) {
+	tables := map[model.QName]*model.Table{}
+	for i := range decoded.Tables {
+		tables[decoded.Tables[i].QName] = &decoded.Tables[i]
+	}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		d := tables[t.QName]
+		if d == nil {
+			continue
+		}
+		t.RenamedFrom = d.RenamedFrom
+		hints := map[string]string{}
+		for _, c := range d.Columns {
+			if c.RenamedFrom != "" {
+				hints[c.Name] = c.RenamedFrom
+			}
+		}
+		for j := range t.Columns {
+			t.Columns[j].RenamedFrom = hints[t.Columns[j].Name]
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
+	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/model"
 )
 
@@ -150,6 +151,9 @@ type Loader struct {
 	Logf func(format string, args ...any)
 	// Privileges keeps owners and grants of declared schemas.
 	Privileges bool
+	// Migrate names retort's own tables, which are never part of a schema,
+	// and is used to replay migrations sources.
+	Migrate migrate.Options
 
 	dev *devdb.Dev
 }
@@ -162,7 +166,7 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	}
 	switch spec.Kind {
 	case Database:
-		s, err := introspect.InspectURL(ctx, spec.Raw, l.Inspect)
+		s, err := introspect.InspectURL(ctx, spec.Raw, l.inspectOptions())
 		if err != nil {
 			return nil, fmt.Errorf("inspect %s: %w", spec, redactErr(err, spec.Raw))
 		}
@@ -178,7 +182,7 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	case GoPackages:
 		return l.loadGo(ctx, spec)
 	case Migrations:
-		return nil, fmt.Errorf("source %s: migrations sources are not supported yet", spec)
+		return l.loadMigrations(ctx, spec)
 	}
 	return nil, fmt.Errorf("source %s: unknown kind", spec)
 }

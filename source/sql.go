@@ -1,17 +1,599 @@
 package source
 
 import (
+	"container/heap"
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/sqlddl"
 )
 
-// loadSQL applies the SQL files of spec, as written, to a scratch database on
-// the dev server and reads it back.
-func (l *Loader) loadSQL(ctx context.Context, spec Spec) (*model.Schema, error) {
+// loadSQL applies the SQL files of spec (a file, or a directory's .sql files
+// in lexical order) to a scratch database on the dev server and reads it
+// back.
+//
+// The files are split into statements with [sqlddl.Split], where psql would
+// split them, and sent one at a time, as written, in the order written, on
+// one session, each in its own implicit transaction, so that a statement
+// that fails leaves nothing behind and its error names that statement.
+// (Inside a transaction block that the file opens with BEGIN, each statement
+// runs under a savepoint instead.) Statements that cannot run in a
+// transaction block, such as CREATE INDEX CONCURRENTLY, run as psql runs
+// them.
+//
+// A statement that fails because something it needs does not exist yet (see
+// [deferrable]) is set aside and retried after the others, in dependency
+// order as far as [sqlddl.Deps] can tell, under the session settings
+// (search_path, role, …) that were in force where it was written; retries
+// go on while they make progress. So a file written in any order loads. A
+// statement that still fails, or fails otherwise, is a [*StatementError].
+//
+// psql meta-commands are an error (a schema file is plain SQL), except the
+// \restrict and \unrestrict lines of pg_dump, which are skipped. So are
+// CREATE DATABASE, DROP DATABASE and ALTER SYSTEM, which would act on the
+// dev server outside the scratch database.
+func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
+	// With --dev-url none this fails, saying a SQL source needs a dev server.
+	dev, err := l.devServer(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
 	files, err := sqlFiles(spec.Path)
 	if err != nil {
 		return nil, err
 	}
-	return l.onScratch(ctx, spec, files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("source %s: directory holds no .sql files", spec)
+	}
+	// Split everything first: a file that cannot be read fails before any
+	// server starts.
+	var stmts []sqlddl.Statement
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", spec, err)
+		}
+		ss, err := sqlddl.Split(f, src)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			if err := refuse(s); err != nil {
+				return nil, err
+			}
+		}
+		stmts = append(stmts, ss...)
+	}
+
+	sc, err := dev.Scratch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dev server: %w", err)
+	}
+	defer func() {
+		// Drop even when ctx was cancelled: a scratch database must not outlive us.
+		if cerr := sc.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {
+			err = fmt.Errorf("drop scratch database: %w", cerr)
+		}
+	}()
+	late, err := applyStatements(ctx, sc.ConnString(), stmts)
+	if err != nil {
+		return nil, err
+	}
+	if late > 0 && l.Logf != nil {
+		l.Logf("source %s: %d statements ran after statements written later than them, which they need", spec, late)
+	}
+	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", spec, err)
+	}
+	return s, nil
+}
+
+// refuse rejects statements that would act on the dev server beyond the
+// scratch database.
+func refuse(s sqlddl.Statement) error {
+	what := map[string]string{
+		"CreatedbStmt":    "CREATE DATABASE",
+		"DropdbStmt":      "DROP DATABASE",
+		"AlterSystemStmt": "ALTER SYSTEM",
+	}[s.Kind]
+	if what == "" {
+		return nil
+	}
+	return &sqlddl.Error{File: s.File, Line: s.Line, Col: s.Col,
+		Msg: what + " in a schema file: retort applies the file to a scratch database of its own, and a schema file declares what is in one database"}
+}
+
+// StatementError is a statement of a SQL source that the dev server
+// rejected.
+type StatementError struct {
+	// Statement is the statement, located in its file.
+	Statement sqlddl.Statement
+	// Line and Col locate the error in the file: the server's position
+	// inside the statement, or else the statement's start.
+	Line, Col int
+	// Err is the server's error.
+	Err *pgconn.PgError
+	// Others counts the other statements that were still failing when
+	// this one was reported, mostly because they need what it would have
+	// created.
+	Others int
+}
+
+// Error returns "file:line:col: message (SQLSTATE code); statement at line
+// N: its first line".
+func (e *StatementError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s (SQLSTATE %s)", e.Statement.File, e.Line, e.Col, e.Err.Message, e.Err.Code)
+	if e.Err.Detail != "" {
+		fmt.Fprintf(&b, "; detail: %s", e.Err.Detail)
+	}
+	if e.Err.Hint != "" {
+		fmt.Fprintf(&b, "; hint: %s", e.Err.Hint)
+	}
+	fmt.Fprintf(&b, "; statement at line %d: %s", e.Statement.Line, e.Statement.FirstLine())
+	if e.Others > 0 {
+		fmt.Fprintf(&b, " (and %d more statements failed, likely because of this one)", e.Others)
+	}
+	return b.String()
+}
+
+// Unwrap returns the server's error.
+func (e *StatementError) Unwrap() error { return e.Err }
+
+// statementError locates a server error in the statement's file. A
+// position inside an internal query (a SQL function body that the server
+// checked) is located too, when that body appears in the statement as is.
+func statementError(s sqlddl.Statement, pgErr *pgconn.PgError, others int) *StatementError {
+	e := &StatementError{Statement: s, Line: s.Line, Col: s.Col, Err: pgErr, Others: others}
+	switch {
+	case pgErr.Position > 0:
+		e.Line, e.Col = s.Position(int(pgErr.Position))
+	case pgErr.InternalPosition > 0 && pgErr.InternalQuery != "":
+		if i := strings.Index(s.Text, pgErr.InternalQuery); i >= 0 {
+			e.Line, e.Col = s.Position(utf8.RuneCountInString(s.Text[:i]) + int(pgErr.InternalPosition))
+		}
+	default:
+		if pos := guessPosition(s.Text, pgErr.Message); pos > 0 {
+			e.Line, e.Col = s.Position(pos)
+		}
+	}
+	return e
+}
+
+// guessPosition locates an error that the server gave no position for,
+// such as `column "x" does not exist` in CREATE INDEX or `relation "s.t"
+// does not exist` in REFERENCES: the first place where the statement names
+// the quoted name of the message (its last part, quoted or not), as a
+// 1-based character position; 0 when the message quotes no single name or
+// the statement does not hold it.
+func guessPosition(text, msg string) int {
+	parts := strings.Split(msg, `"`)
+	if len(parts) != 3 || parts[1] == "" {
+		return 0
+	}
+	name := parts[1]
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	folded := asciiLower(text)
+	for _, cand := range []string{`"` + strings.ReplaceAll(name, `"`, `""`) + `"`, name} {
+		in := text
+		if cand == name {
+			// Unquoted, the name may be written in any case.
+			in = folded
+		}
+		for from := 0; from < len(in); {
+			i := strings.Index(in[from:], cand)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(cand)
+			if (i == 0 || !isIdentByte(text[i-1])) && (end == len(text) || !isIdentByte(text[end])) {
+				return utf8.RuneCountInString(text[:i]) + 1
+			}
+			from = end
+		}
+		if name != strings.ToLower(name) {
+			// A name with capitals was written quoted.
+			break
+		}
+	}
+	return 0
+}
+
+// asciiLower folds ASCII letters to lower case, as PostgreSQL folds
+// unquoted names, keeping byte offsets.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// isIdentByte reports whether b may be part of an unquoted identifier.
+func isIdentByte(b byte) bool {
+	return b == '_' || b == '$' || b == '"' || b >= 0x80 || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// deferrable reports whether a statement failed because something it needs
+// does not exist yet, so that it may succeed after statements written after
+// it: an undefined table, object, function, column or schema, a foreign key
+// whose unique constraint is not there yet, or an object not yet in the
+// state the statement needs (such as an index attached as a partition of
+// another before its table is attached as a partition of that one's).
+// Statements that set up the session or its transactions are never set
+// aside, and every other error stops the load at once.
+func deferrable(s sqlddl.Statement, pgErr *pgconn.PgError) bool {
+	switch s.Kind {
+	case "VariableSetStmt", "VariableShowStmt", "TransactionStmt", "DiscardStmt":
+		return false
+	}
+	switch pgErr.Code {
+	case "42P01", // undefined_table
+		"42704", // undefined_object (types among others)
+		"42883", // undefined_function
+		"42703", // undefined_column
+		"3F000", // invalid_schema_name
+		"42830", // invalid_foreign_key: no unique constraint (yet) on the referenced columns
+		"55000": // object_not_in_prerequisite_state
+		return true
+	}
+	return false
+}
+
+// mayChangeSettings reports whether a statement may change session
+// settings: SET and RESET, and anything that can call set_config.
+func mayChangeSettings(s sqlddl.Statement) bool {
+	switch s.Kind {
+	case "VariableSetStmt", "SelectStmt", "DoStmt", "CallStmt", "ExecuteStmt", "TransactionStmt", "DiscardStmt", "":
+		return true
+	}
+	return false
+}
+
+// settings are the session settings in force at some point of a file:
+// those set in the session (pg_settings.source = 'session'), plus the
+// session authorization and the role, which pg_settings does not show.
+type settings map[string]string
+
+// deferred is a statement set aside, with the settings it was written under.
+type deferred struct {
+	index    int
+	stmt     sqlddl.Statement
+	err      *pgconn.PgError
+	settings settings
+	refs     sqlddl.Refs
+}
+
+// applier runs statements on one session.
+type applier struct {
+	conn *pgx.Conn
+	// now caches the session's current settings; nil when a statement
+	// may have changed them since they were read.
+	now settings
+}
+
+// applyStatements applies stmts to the database at connString as loadSQL
+// describes. It returns how many statements ran after statements written
+// later than them.
+func applyStatements(ctx context.Context, connString string, stmts []sqlddl.Statement) (late int, _ error) {
+	conn, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		return 0, fmt.Errorf("connect to scratch database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	a := &applier{conn: conn}
+
+	var later []*deferred
+	var block *sqlddl.Statement // the statement that opened the current transaction block
+	for i, s := range stmts {
+		idle := conn.PgConn().TxStatus() == 'I'
+		pgErr, err := a.exec(ctx, s)
+		if err != nil {
+			return 0, err
+		}
+		if idle && conn.PgConn().TxStatus() != 'I' {
+			block = &stmts[i]
+		}
+		if pgErr == nil {
+			continue
+		}
+		if !deferrable(s, pgErr) {
+			return 0, statementError(s, pgErr, 0)
+		}
+		set, err := a.settings(ctx)
+		if err != nil {
+			return 0, err
+		}
+		later = append(later, &deferred{index: i, stmt: s, err: pgErr, settings: set})
+	}
+	if conn.PgConn().TxStatus() != 'I' && block != nil {
+		return 0, &sqlddl.Error{File: block.File, Line: block.Line, Col: block.Col,
+			Msg: "this transaction block is never committed: the SQL ends inside it, where psql would roll it back"}
+	}
+	if len(later) == 0 {
+		return 0, nil
+	}
+
+	for _, d := range later {
+		// Unparsable statements (newer syntax) have no refs: file order.
+		d.refs, _ = sqlddl.Deps(d.stmt.Text)
+	}
+	later = dependencyOrder(later)
+	for progress := true; progress && len(later) > 0; {
+		progress = false
+		var still []*deferred
+		for _, d := range later {
+			if err := a.restore(ctx, d.settings); err != nil {
+				return 0, err
+			}
+			pgErr, err := a.exec(ctx, d.stmt)
+			if err != nil {
+				return 0, err
+			}
+			if pgErr == nil {
+				progress = true
+				late++
+				continue
+			}
+			if !deferrable(d.stmt, pgErr) {
+				return 0, statementError(d.stmt, pgErr, 0)
+			}
+			d.err = pgErr
+			still = append(still, d)
+		}
+		later = still
+	}
+	if len(later) > 0 {
+		root := rootCause(later)
+		return 0, statementError(root.stmt, root.err, len(later)-1)
+	}
+	return late, nil
+}
+
+// savepoint wraps statements inside a transaction block that the file
+// opened, so that one that fails can be undone alone.
+const savepoint = "retort_statement"
+
+// exec runs one statement with the simple protocol, as psql sends it. A
+// server error is returned as pgErr, with nothing of the statement left
+// applied; err is for everything else (a lost connection, a cancelled
+// ctx).
+func (a *applier) exec(ctx context.Context, s sqlddl.Statement) (pgErr *pgconn.PgError, err error) {
+	pc := a.conn.PgConn()
+	wrap := pc.TxStatus() == 'T' && s.Kind != "TransactionStmt"
+	if wrap {
+		if err := a.run(ctx, "SAVEPOINT "+savepoint); err != nil {
+			return nil, err
+		}
+	}
+	if mayChangeSettings(s) {
+		a.now = nil
+	}
+	_, execErr := pc.Exec(ctx, s.Text).ReadAll()
+	if execErr == nil {
+		if wrap && pc.TxStatus() == 'T' {
+			return nil, a.run(ctx, "RELEASE SAVEPOINT "+savepoint)
+		}
+		return nil, nil
+	}
+	if !errors.As(execErr, &pgErr) {
+		return nil, fmt.Errorf("%s:%d:%d: %w", s.File, s.Line, s.Col, execErr)
+	}
+	if wrap {
+		if err := a.run(ctx, "ROLLBACK TO SAVEPOINT "+savepoint+"; RELEASE SAVEPOINT "+savepoint); err != nil {
+			return nil, err
+		}
+	}
+	return pgErr, nil
+}
+
+// run runs SQL of retort's own on the session.
+func (a *applier) run(ctx context.Context, sql string) error {
+	if _, err := a.conn.PgConn().Exec(ctx, sql).ReadAll(); err != nil {
+		return fmt.Errorf("scratch database: %s: %w", sql, err)
+	}
+	return nil
+}
+
+// settingsQuery reads the settings a file may have changed.
+const settingsQuery = `SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session'
+UNION ALL SELECT 'session_authorization', pg_catalog.current_setting('session_authorization')
+UNION ALL SELECT 'role', pg_catalog.current_setting('role')`
+
+// settings returns the session's current settings.
+func (a *applier) settings(ctx context.Context) (settings, error) {
+	if a.now != nil {
+		return a.now, nil
+	}
+	rows, err := a.conn.Query(ctx, settingsQuery, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return nil, fmt.Errorf("scratch database: read session settings: %w", err)
+	}
+	set := settings{}
+	var name, value string
+	_, err = pgx.ForEachRow(rows, []any{&name, &value}, func() error {
+		set[name] = value
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scratch database: read session settings: %w", err)
+	}
+	a.now = set
+	return set, nil
+}
+
+// restore brings the session back to the settings want, which a deferred
+// statement was written under: the session authorization first (changing
+// it resets the role), then the role, then the rest; settings set since are
+// reset.
+func (a *applier) restore(ctx context.Context, want settings) error {
+	now, err := a.settings(ctx)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for n := range want {
+		if now[n] != want[n] {
+			names = append(names, n)
+		}
+	}
+	for n := range now {
+		if _, ok := want[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	rank := func(n string) int {
+		switch n {
+		case "session_authorization":
+			return 0
+		case "role":
+			return 1
+		}
+		return 2
+	}
+	slices.SortFunc(names, func(x, y string) int {
+		if rx, ry := rank(x), rank(y); rx != ry {
+			return rx - ry
+		}
+		return strings.Compare(x, y)
+	})
+	a.now = nil
+	for _, n := range names {
+		var err error
+		if v, ok := want[n]; ok {
+			_, err = a.conn.Exec(ctx, "SELECT pg_catalog.set_config($1, $2, false)", pgx.QueryExecModeSimpleProtocol, n, v)
+		} else {
+			_, err = a.conn.Exec(ctx, "SELECT pg_catalog.set_config(name, reset_val, false) FROM pg_catalog.pg_settings WHERE name = $1",
+				pgx.QueryExecModeSimpleProtocol, n)
+		}
+		if err != nil {
+			return fmt.Errorf("scratch database: restore setting %s for a statement run out of order: %w", n, err)
+		}
+	}
+	return nil
+}
+
+// dependencyOrder sorts deferred statements so that a statement comes after
+// those that create what it uses, as far as their parse trees tell; ties
+// and cycles keep file order.
+func dependencyOrder(ds []*deferred) []*deferred {
+	needs := needsOf(ds)
+	waiting := make([]int, len(ds))      // how many statements each one waits for
+	dependents := make([][]int, len(ds)) // the statements waiting for each one
+	for i, ns := range needs {
+		waiting[i] = len(ns)
+		for _, j := range ns {
+			dependents[j] = append(dependents[j], i)
+		}
+	}
+	ready := &indexHeap{}
+	for i, w := range waiting {
+		if w == 0 {
+			heap.Push(ready, i)
+		}
+	}
+	done := make([]bool, len(ds))
+	out := make([]*deferred, 0, len(ds))
+	first := 0 // no statement before it is left
+	for len(out) < len(ds) {
+		next := -1
+		for ready.Len() > 0 && next < 0 {
+			if i := heap.Pop(ready).(int); !done[i] {
+				next = i
+			}
+		}
+		if next < 0 {
+			// A cycle, or names that the refs cannot tell apart:
+			// the first statement left, in file order.
+			for done[first] {
+				first++
+			}
+			next = first
+		}
+		done[next] = true
+		out = append(out, ds[next])
+		for _, i := range dependents[next] {
+			if waiting[i]--; waiting[i] == 0 && !done[i] {
+				heap.Push(ready, i)
+			}
+		}
+	}
+	return out
+}
+
+// needsOf returns, for each statement, the others that create something
+// it uses, found through an index of created names.
+func needsOf(ds []*deferred) [][]int {
+	byName := map[string][]int{}
+	for j, e := range ds {
+		for _, c := range e.refs.Creates {
+			if l := byName[c.Name]; len(l) == 0 || l[len(l)-1] != j {
+				byName[c.Name] = append(l, j)
+			}
+		}
+	}
+	needs := make([][]int, len(ds))
+	for i, d := range ds {
+		for _, u := range d.refs.Uses {
+			for _, j := range byName[u.Name] {
+				if j != i && !slices.Contains(needs[i], j) && creates(ds[j], u) {
+					needs[i] = append(needs[i], j)
+				}
+			}
+		}
+	}
+	return needs
+}
+
+// creates reports whether e creates what u names.
+func creates(e *deferred, u sqlddl.Ref) bool {
+	return slices.ContainsFunc(e.refs.Creates, u.Matches)
+}
+
+// rootCause picks, among statements that still fail, the one to report:
+// the first, in file order, that needs nothing another of them creates.
+func rootCause(ds []*deferred) *deferred {
+	byFile := slices.Clone(ds)
+	slices.SortFunc(byFile, func(x, y *deferred) int { return x.index - y.index })
+	needs := needsOf(byFile)
+	for i, d := range byFile {
+		if len(needs[i]) == 0 {
+			return d
+		}
+	}
+	return byFile[0]
+}
+
+// indexHeap is a min-heap of statement indexes: among statements ready to
+// run, file order first.
+type indexHeap []int
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

@@ -5,9 +5,19 @@ import (
 	"fmt"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/yaml"
 )
 
-// loadYAML decodes YAML schema files and normalizes them through the dev server.
+// loadYAML decodes YAML schema files (a file, or a directory's .yaml and
+// .yml files) and normalizes them through the dev server.
 func (l *Loader) loadYAML(ctx context.Context, spec Spec) (*model.Schema, error) {
-	return nil, fmt.Errorf("source %s: YAML sources are not supported yet", spec)
+	files, err := declaredFiles(spec.Path, ".yaml", ".yml")
+	if err != nil {
+		return nil, err
+	}
+	decoded, err := yaml.DecodeFiles(files)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", spec, err)
+	}
+	return l.declared(ctx, spec, decoded)
 }

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -37,7 +39,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRoot(stdout, stderr)
-	root.SetArgs(args)
+	root.SetArgs(relativeTargets(args))
 	root.SetIn(stdin)
 	err := root.ExecuteContext(ctx)
 	switch {
@@ -63,3 +65,44 @@ func oneLine(msg string) string {
 	}
 	return strings.Join(lines, " ")
 }
+
+// relativeTargets lets `retort downgrade -1` work as typed: cobra would read
+// -1 as a flag, so a relative target of upgrade or downgrade is moved after
+// "--", where it can only be an argument.
+func relativeTargets(args []string) []string {
+	cmd := -1
+	for i, a := range args {
+		if a == "upgrade" || a == "downgrade" {
+			cmd = i
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			return args
+		}
+	}
+	if cmd < 0 {
+		return args
+	}
+	var rest, targets []string
+	for i, a := range args[cmd+1:] {
+		if a == "--" {
+			rest = append(rest, args[cmd+1+i:]...)
+			break
+		}
+		if relTarget.MatchString(a) {
+			targets = append(targets, a)
+			continue
+		}
+		rest = append(rest, a)
+	}
+	if len(targets) == 0 {
+		return args
+	}
+	out := append(slices.Clone(args[:cmd+1]), rest...)
+	if !slices.Contains(rest, "--") {
+		out = append(out, "--")
+	}
+	return append(out, targets...)
+}
+
+var relTarget = regexp.MustCompile(`^-\d+$`)

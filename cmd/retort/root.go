@@ -9,6 +9,7 @@ import (
 
 	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/introspect"
+	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/source"
 )
 
@@ -66,6 +67,7 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 	return &source.Loader{
 		DevURL:     s.DevURL,
 		Privileges: s.Privileges,
+		Migrate:    migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, HistoryTable: "retort_history"},
 		Inspect:    introspect.Options{Schemas: schemas, Exclude: exclude},
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
@@ -100,6 +102,8 @@ PostgreSQL's own canonical texts.`,
 	pf.StringVar(&g.devURL, "dev-url", "embedded", "dev server: embedded, none, or a postgres:// URL whose role may CREATE DATABASE")
 	pf.StringVar(&g.configPath, "config", "", "config file (default ./retort.yaml when it exists)")
 	pf.StringVar(&g.env, "env", "", "named environment of the config file")
-	root.AddCommand(newInspect(g))
+	root.AddCommand(newInspect(g), newDiff(g), newInit(g), newRevision(g),
+		upgradeOrDowngrade(g, migrate.Up), upgradeOrDowngrade(g, migrate.Down),
+		newCurrent(g), newHistory(g), newHeads(g), newMerge(g), newStamp(g), newCheck(g), newVerify(g))
 	return root
 }

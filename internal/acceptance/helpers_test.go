@@ -40,6 +40,35 @@ func psql(t testing.TB, url string, files ...string) {
 	}
 }
 
+// psqlTry applies SQL text through psql and returns its error instead of
+// failing the test.
+func psqlTry(t testing.TB, url, name, text string) error {
+	t.Helper()
+	bin, err := exec.LookPath("psql")
+	if err != nil {
+		return err
+	}
+	f := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", f)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%v: %s", err, tail(out.String(), 2000))
+	}
+	return nil
+}
+
+func inspectErr(url string) (*model.Schema, error) {
+	s, err := introspect.InspectURL(context.Background(), url, introspect.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
+	return s, nil
+}
+
 // psqlText applies SQL text through psql, as a user would apply inspect's output.
 func psqlText(t testing.TB, url, name, text string) {
 	t.Helper()

@@ -33,7 +33,7 @@ func Qualified(schema, name string) string {
 }
 
 // Literal returns s as a single-quoted string literal. Strings holding a
-// backslash use the E'' form so that the value does not depend on
+// backslash use the escape-string form (E'…') so that the value does not depend on
 // standard_conforming_strings.
 func Literal(s string) string {
 	if strings.Contains(s, `\`) {

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render"
+)
+
+func newDiff(g *globals) *cobra.Command {
+	var (
+		from, to   string
+		down       bool
+		format     string
+		exitCode   bool
+		renames    []string
+		schemas    []string
+		exclude    []string
+		privileges bool
+	)
+	cmd := &cobra.Command{
+		Use:   "diff --from SRC --to SRC",
+		Short: "Print the migration that turns one schema into another",
+		Long: `diff compares FROM with TO and prints the up script of the plan that turns
+FROM into TO; --down prints the down script of the same plan, which undoes it
+from the state after up. Nothing is printed when the two match.
+
+The script runs as is under psql -v ON_ERROR_STOP=1 -f: transactional
+statements inside BEGIN; … COMMIT;, statements that cannot run in a
+transaction outside it, each hazard as a "-- hazard:" comment above its
+statement. --format review shows the change as a diff of the two schemas' DDL
+followed by the hazards; --format json gives the plan.
+
+Renames are never guessed: --rename old=new (schema.table=new for a table,
+schema.table.column=new for a column) turns a drop and an add into a rename.`,
+		Example: `  # The migration that creates everything a schema file declares
+  retort diff --from empty --to schema.sql
+
+  # What it takes to bring a database to the declared schema, and back
+  retort diff --from postgres://app@localhost/app --to schema.sql
+  retort diff --from postgres://app@localhost/app --to schema.sql --down
+
+  # In CI: exit 2 when the database drifted from the declared schema
+  retort diff --from "$DATABASE_URL" --to schema.sql --exit-code --format review`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "sql", "json", "review":
+			default:
+				return fmt.Errorf("--format %q: want sql, json or review", format)
+			}
+			if from == "" || to == "" {
+				return fmt.Errorf("both --from and --to are required")
+			}
+			var hints []diff.RenameHint
+			for _, r := range renames {
+				h, err := diff.ParseRename(r)
+				if err != nil {
+					return err
+				}
+				hints = append(hints, h)
+			}
+			s, err := g.settings(cmd)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("privileges") {
+				s.Privileges = privileges
+			}
+			l := g.loader(s, schemas, exclude)
+			defer l.Close()
+			fromSchema, err := l.Load(cmd.Context(), from)
+			if err != nil {
+				return fmt.Errorf("--from: %w", err)
+			}
+			toSchema, err := l.Load(cmd.Context(), to)
+			if err != nil {
+				return fmt.Errorf("--to: %w", err)
+			}
+			if a, b := fromSchema.ServerMajor, toSchema.ServerMajor; a != 0 && b != 0 && a != b {
+				fmt.Fprintf(g.stderr, "retort: warning: --from was read on PostgreSQL %d and --to on PostgreSQL %d; texts may differ between versions\n", a, b)
+			}
+			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
+			plan, err := render.NewPlan(fromSchema, toSchema, render.PlanOptions{
+				Options: ropts,
+				Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints},
+			})
+			if err != nil {
+				return err
+			}
+			reportUnsupported(g, fromSchema)
+			reportUnsupported(g, toSchema)
+			stmts := plan.Up
+			if down {
+				stmts = plan.Down
+			}
+			switch format {
+			case "sql":
+				fmt.Fprint(g.stdout, render.Script(stmts))
+			case "json":
+				if err := writePlanJSON(g, plan); err != nil {
+					return err
+				}
+			case "review":
+				if len(plan.Changes) > 0 {
+					if err := writeReview(g, fromSchema, toSchema, plan, ropts, down); err != nil {
+						return err
+					}
+				}
+			}
+			if exitCode && len(plan.Changes) > 0 {
+				return errChanges
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&from, "from", "", "the schema as it is (SRC)")
+	f.StringVar(&to, "to", "", "the schema as it should be (SRC)")
+	f.BoolVar(&down, "down", false, "print the down script of the same plan")
+	f.StringVar(&format, "format", "sql", "output format: sql, json or review")
+	f.BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes")
+	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable)")
+	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
+	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
+	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// planJSON is the documented shape of `diff --format json`.
+type planJSON struct {
+	Changes []changeJSON    `json:"changes"`
+	Up      []statementJSON `json:"up"`
+	Down    []statementJSON `json:"down"`
+}
+
+type changeJSON struct {
+	Op     string          `json:"op"`
+	Object model.ObjectRef `json:"object"`
+}
+
+type statementJSON struct {
+	SQL           string          `json:"sql"`
+	Transactional bool            `json:"transactional"`
+	Hazards       []render.Hazard `json:"hazards,omitempty"`
+}
+
+func writePlanJSON(g *globals, p *render.Plan) error {
+	out := planJSON{Changes: []changeJSON{}, Up: statementsJSON(p.Up), Down: statementsJSON(p.Down)}
+	for _, c := range p.Changes {
+		out.Changes = append(out.Changes, changeJSON{Op: c.Op().String(), Object: c.Ref()})
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	_, err = fmt.Fprintf(g.stdout, "%s\n", b)
+	return err
+}
+
+func statementsJSON(stmts []render.Statement) []statementJSON {
+	out := []statementJSON{}
+	for _, st := range stmts {
+		out = append(out, statementJSON{SQL: st.SQL, Transactional: st.Transactional, Hazards: st.Hazards})
+	}
+	return out
+}
+
+// writeReview prints a unified line diff of the DDL of both schemas, then the
+// plan's hazards, so a reviewer sees the change as schema text rather than as
+// ALTER statements.
+func writeReview(g *globals, from, to *model.Schema, p *render.Plan, opts render.Options, down bool) error {
+	a, err := render.SchemaSQL(from, opts)
+	if err != nil {
+		return err
+	}
+	b, err := render.SchemaSQL(to, opts)
+	if err != nil {
+		return err
+	}
+	if down {
+		a, b = b, a
+	}
+	color := useColor(g)
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return "\x1b[" + code + "m" + s + "\x1b[0m"
+	}
+	dmp := diffmatchpatch.New()
+	ca, cb, lines := dmp.DiffLinesToChars(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
+	var out strings.Builder
+	const context = 3
+	for i, d := range diffs {
+		ls := strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n")
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			for _, l := range ls {
+				out.WriteString(paint("31", "-"+l) + "\n")
+			}
+		case diffmatchpatch.DiffInsert:
+			for _, l := range ls {
+				out.WriteString(paint("32", "+"+l) + "\n")
+			}
+		default:
+			head, tail := ls, []string(nil)
+			if i > 0 && len(ls) > context {
+				head = ls[:context]
+			} else if i == 0 {
+				head = nil
+			}
+			if i < len(diffs)-1 {
+				tail = ls[max(len(ls)-context, len(head)):]
+			}
+			for _, l := range head {
+				out.WriteString(" " + l + "\n")
+			}
+			if len(head)+len(tail) < len(ls) {
+				out.WriteString(paint("36", "@@") + "\n")
+			}
+			for _, l := range tail {
+				out.WriteString(" " + l + "\n")
+			}
+		}
+	}
+	hazards := p.Hazards()
+	if down {
+		hazards = nil
+		for _, st := range p.Down {
+			hazards = append(hazards, st.Hazards...)
+		}
+	}
+	if len(hazards) > 0 {
+		out.WriteString("\n" + paint("1", "Hazards:") + "\n")
+		for _, h := range hazards {
+			fmt.Fprintf(&out, "  %s: %s\n", paint("33", h.Kind), h.Message)
+		}
+	}
+	_, err = fmt.Fprint(g.stdout, out.String())
+	return err
+}
+
+// useColor reports whether output for people should be colored: only on a
+// terminal, and never when NO_COLOR is set.
+func useColor(g *globals) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := g.stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

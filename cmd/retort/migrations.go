@@ -1,0 +1,472 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/source"
+)
+
+// migrateOptions turns the settings into the runner's options.
+func migrateOptions(s config.Settings, logf func(string, ...any)) (migrate.Options, error) {
+	o := migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, Logf: logf}
+	for _, d := range []struct {
+		key, v string
+		dst    *time.Duration
+	}{{"lock_timeout", s.LockTimeout, &o.LockTimeout}, {"statement_timeout", s.StatementTimeout, &o.StatementTimeout}} {
+		if d.v == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.v)
+		if err != nil {
+			return o, fmt.Errorf("%s %q: want a duration such as 5s", d.key, d.v)
+		}
+		*d.dst = v
+	}
+	return o, o.Validate()
+}
+
+// readDir reads the migrations directory of the settings.
+func readDir(s config.Settings) (*migrate.Dir, error) {
+	if fi, err := os.Stat(s.Migrations); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("no migrations directory %q; run retort init, or set migrations in retort.yaml", s.Migrations)
+	}
+	d, err := migrate.ReadDir(os.DirFS(s.Migrations), ".")
+	if err != nil {
+		return nil, fmt.Errorf("migrations %s: %w", s.Migrations, err)
+	}
+	return d, nil
+}
+
+// liveURL returns the database URL of --url, or url in retort.yaml.
+func liveURL(cmd *cobra.Command, s config.Settings, flag string) (string, error) {
+	if cmd.Flags().Changed("url") {
+		return flag, nil
+	}
+	u, err := config.Expand("url", s.URL)
+	if err != nil {
+		return "", fmt.Errorf("no database: give --url or set url in retort.yaml (%w)", err)
+	}
+	if u == "" {
+		return "", errors.New("no database: give --url or set url in retort.yaml")
+	}
+	return u, nil
+}
+
+func connect(ctx context.Context, url string) (*pgx.Conn, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", source.Redact(url), err)
+	}
+	return conn, nil
+}
+
+// setup gathers what every migrations command needs.
+type setup struct {
+	s    config.Settings
+	opts migrate.Options
+	dir  *migrate.Dir
+}
+
+func (g *globals) migrations(cmd *cobra.Command) (*setup, error) {
+	s, err := g.settings(cmd)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := migrateOptions(s, func(format string, args ...any) {
+		fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	dir, err := readDir(s)
+	if err != nil {
+		return nil, err
+	}
+	return &setup{s: s, opts: opts, dir: dir}, nil
+}
+
+func newInit(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "init",
+		Short: "Write retort.yaml, migrations/ and a starter schema.sql",
+		Long: `init writes retort.yaml (every key with a comment), an empty migrations
+directory and a starter schema.sql in the current directory. It refuses to
+overwrite anything that exists and writes no revision.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files := map[string]string{config.DefaultFile: starterConfig, "schema.sql": starterSchema}
+			for _, name := range []string{config.DefaultFile, "schema.sql", "migrations"} {
+				if _, err := os.Lstat(name); err == nil {
+					return fmt.Errorf("%s exists; init writes nothing over existing files", name)
+				} else if !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+			}
+			if err := os.Mkdir("migrations", 0o755); err != nil {
+				return err
+			}
+			for _, name := range []string{config.DefaultFile, "schema.sql"} {
+				f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+				if err != nil {
+					return err
+				}
+				if _, err := f.WriteString(files[name]); err != nil {
+					f.Close()
+					return err
+				}
+				if err := f.Close(); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintln(g.stderr, "retort: wrote retort.yaml, schema.sql and migrations/; next: edit schema.sql, then retort revision -m \"first\" --autogenerate")
+			return nil
+		},
+	}
+}
+
+const starterConfig = `# retort.yaml: settings every retort command reads; flags win over them.
+# ${VAR} is taken from the environment when the value is used.
+
+# The live database that upgrade, downgrade, current, history, stamp and check use.
+url: ${DATABASE_URL}
+# The declared schema: a .sql/.hcl/.yaml file or directory, or go://./pkg/...
+desired: schema.sql
+# Where revision files live.
+migrations: migrations
+# Where declared schemas are normalized and migrations replayed:
+# embedded (a private server retort starts), none, or a postgres:// URL.
+dev_url: embedded
+# Revision file names, with Alembic's tokens.
+file_template: "%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d%(second).2d_%(slug)s"
+truncate_slug_length: 40
+timezone: UTC
+# retort's own tables (never part of a comparison).
+version_table: retort_version
+version_schema: public
+# Only these schemas, or all but these (default: every non-system schema).
+# schemas: [public]
+# exclude: [audit]
+# File layout of new revisions: native (more layouts are planned).
+layout: native
+# Set for every revision the runner applies.
+# lock_timeout: 5s
+# statement_timeout: 60s
+# Compare owners and grants too.
+privileges: false
+# Named environments override any key: retort --env prod upgrade
+# envs:
+#   prod:
+#     url: ${PROD_DATABASE_URL}
+`
+
+const starterSchema = `-- The declared schema: edit it, then run
+--   retort revision -m "describe the change" --autogenerate
+CREATE TABLE items (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+`
+
+func newCurrent(g *globals) *cobra.Command {
+	var url string
+	cmd := &cobra.Command{
+		Use:   "current",
+		Short: "Print the revisions the database is at",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			u, err := liveURL(cmd, st.s, url)
+			if err != nil {
+				return err
+			}
+			conn, err := connect(cmd.Context(), u)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(cmd.Context()))
+			cur, err := migrate.Current(cmd.Context(), conn, &st.opts)
+			if err != nil {
+				return err
+			}
+			heads := st.dir.Heads()
+			for _, id := range cur {
+				line := id
+				if slices.Contains(heads, id) {
+					line += " (head)"
+				}
+				fmt.Fprintln(g.stdout, line)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "the live database (default: url in retort.yaml)")
+	return cmd
+}
+
+func newHeads(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "heads",
+		Short: "Print the head revisions of the migrations directory",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			for _, id := range st.dir.Heads() {
+				r := st.dir.Revision(id)
+				fmt.Fprintf(g.stdout, "%s (head)%s\n", id, labels(r))
+			}
+			return nil
+		},
+	}
+}
+
+func labels(r *migrate.Revision) string {
+	if len(r.BranchLabels) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(r.BranchLabels, ", ") + ")"
+}
+
+func newHistory(g *globals) *cobra.Command {
+	var (
+		url      string
+		indicate bool
+	)
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "List revisions, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			var cur []string
+			if indicate {
+				u, err := liveURL(cmd, st.s, url)
+				if err != nil {
+					return err
+				}
+				conn, err := connect(cmd.Context(), u)
+				if err != nil {
+					return err
+				}
+				cur, err = migrate.Current(cmd.Context(), conn, &st.opts)
+				conn.Close(context.WithoutCancel(cmd.Context()))
+				if err != nil {
+					return err
+				}
+			}
+			heads := st.dir.Heads()
+			revs := st.dir.Revisions()
+			for i := len(revs) - 1; i >= 0; i-- {
+				r := revs[i]
+				parents := "<base>"
+				if len(r.Parents) > 0 {
+					parents = strings.Join(r.Parents, ", ")
+				}
+				line := fmt.Sprintf("%s -> %s", parents, r.ID)
+				var marks []string
+				if slices.Contains(heads, r.ID) {
+					marks = append(marks, "head")
+				}
+				if slices.Contains(cur, r.ID) {
+					marks = append(marks, "current")
+				}
+				if len(r.Parents) > 1 {
+					marks = append(marks, "mergepoint")
+				}
+				if len(marks) > 0 {
+					line += " (" + strings.Join(marks, ") (") + ")"
+				}
+				fmt.Fprintf(g.stdout, "%s, %s\n", line, r.Message)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "the live database, for --indicate-current")
+	cmd.Flags().BoolVarP(&indicate, "indicate-current", "i", false, "mark the revisions the database is at")
+	return cmd
+}
+
+// upgradeOrDowngrade runs or prints the steps towards target.
+func upgradeOrDowngrade(g *globals, direction migrate.Direction) *cobra.Command {
+	var (
+		url string
+		sql bool
+	)
+	use, short := "upgrade [TARGET]", "Upgrade the database to TARGET (default heads)"
+	args := cobra.MaximumNArgs(1)
+	if direction == migrate.Down {
+		use, short, args = "downgrade TARGET", "Downgrade the database to TARGET", cobra.ExactArgs(1)
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long: short + `.
+
+TARGET is head, heads, base, +N or -N (relative to the current revisions),
+REV+N, a revision id or a unique prefix of one (at least 4 characters), or a
+branch label (LABEL@head). --sql prints the script instead of running it,
+without connecting; FROM:TO gives its range.`,
+		Example: `  retort upgrade
+  retort upgrade +1
+  retort downgrade -1
+  retort downgrade base
+  retort upgrade --sql base:head > upgrade.sql`,
+		Args: args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target := "heads"
+			if len(args) == 1 {
+				target = args[0]
+			}
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			if sql {
+				from, to, ok := migrate.SplitRange(target)
+				if !ok {
+					from, to = "", target
+					if direction == migrate.Down {
+						return errors.New("downgrade --sql needs a range FROM:TO, e.g. head:base")
+					}
+				}
+				script, err := migrate.Script(st.dir, from, to, direction, &st.opts)
+				if err != nil {
+					return err
+				}
+				fmt.Fprint(g.stdout, script)
+				return nil
+			}
+			u, err := liveURL(cmd, st.s, url)
+			if err != nil {
+				return err
+			}
+			conn, err := connect(cmd.Context(), u)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(cmd.Context()))
+			run := migrate.Upgrade
+			if direction == migrate.Down {
+				run = migrate.Downgrade
+			}
+			steps, err := run(cmd.Context(), conn, st.dir, target, &st.opts)
+			for _, s := range steps {
+				fmt.Fprintf(g.stderr, "retort: %s %s, %s\n", s.Direction, s.Revision.ID, s.Revision.Message)
+			}
+			if err != nil {
+				return err
+			}
+			if len(steps) == 0 {
+				fmt.Fprintln(g.stderr, "retort: nothing to do")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "the live database (default: url in retort.yaml)")
+	cmd.Flags().BoolVar(&sql, "sql", false, "print the script instead of running it (no connection)")
+	return cmd
+}
+
+func newStamp(g *globals) *cobra.Command {
+	var (
+		url   string
+		purge bool
+	)
+	cmd := &cobra.Command{
+		Use:   "stamp REV...",
+		Short: "Set the version table to REV without running migrations",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			u, err := liveURL(cmd, st.s, url)
+			if err != nil {
+				return err
+			}
+			conn, err := connect(cmd.Context(), u)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(cmd.Context()))
+			heads, err := migrate.Stamp(cmd.Context(), conn, st.dir, args, purge, &st.opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "retort: stamped %s\n", strings.Join(append([]string{}, heads...), ", "))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "the live database (default: url in retort.yaml)")
+	cmd.Flags().BoolVar(&purge, "purge", false, "empty the version table first")
+	return cmd
+}
+
+func newMerge(g *globals) *cobra.Command {
+	var (
+		message string
+		revID   string
+	)
+	cmd := &cobra.Command{
+		Use:   "merge REV... -m MSG",
+		Short: "Write a revision that merges several heads",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			if message == "" {
+				return errors.New("merge needs -m MSG")
+			}
+			if len(args) == 1 && args[0] == "heads" {
+				args = st.dir.Heads()
+			}
+			if len(args) < 2 {
+				return fmt.Errorf("merge needs at least two revisions, got %s", strings.Join(args, ", "))
+			}
+			rev, err := migrate.NewRevision(st.dir, revID, message, args)
+			if err != nil {
+				return err
+			}
+			return writeRevision(g, st, rev)
+		},
+	}
+	cmd.Flags().StringVarP(&message, "message", "m", "", "the revision's message")
+	cmd.Flags().StringVar(&revID, "rev-id", "", "the revision id (default: 12 random hex digits)")
+	return cmd
+}
+
+func writeRevision(g *globals, st *setup, rev *migrate.Revision) error {
+	name, err := migrate.WriteFile(st.s.Migrations, rev, migrate.NameOptions{
+		FileTemplate: st.s.FileTemplate, TruncateSlugLength: st.s.TruncateSlugLength, Timezone: st.s.Timezone,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "%s\n", filepath.Join(st.s.Migrations, filepath.Base(name)))
+	return nil
+}

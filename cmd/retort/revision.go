@@ -1,0 +1,335 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/devdb"
+	"github.com/retortdb/retort/introspect"
+	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render"
+)
+
+// autogen is what revision --autogenerate and check compare: the schema the
+// migrations (or the --url database) have, and the declared one.
+type autogen struct {
+	from, to *model.Schema
+	plan     *render.Plan
+}
+
+// autogenerate plans the difference between the migrations head (replayed on
+// the dev server) or the live database at url, and the declared schema.
+func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url string) (*autogen, error) {
+	if desired == "" {
+		return nil, errors.New("no declared schema: give --to or set desired in retort.yaml")
+	}
+	l := g.loader(st.s, nil, nil)
+	l.Migrate = st.opts
+	defer l.Close()
+	var from *model.Schema
+	if url != "" {
+		conn, err := connect(ctx, url)
+		if err != nil {
+			return nil, err
+		}
+		pending, err := migrate.Pending(ctx, conn, st.dir, &st.opts)
+		conn.Close(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, err
+		}
+		if len(pending) > 0 {
+			return nil, fmt.Errorf("Target database is not up to date: %d revisions pending (%s); run retort upgrade first", len(pending), pending[0].Revision.ID)
+		}
+		if from, err = l.Load(ctx, url); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if from, err = l.Load(ctx, "migrations://"+st.s.Migrations); err != nil {
+			return nil, err
+		}
+	}
+	to, err := l.Load(ctx, desired)
+	if err != nil {
+		return nil, fmt.Errorf("declared schema: %w", err)
+	}
+	ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
+	plan, err := render.NewPlan(from, to, render.PlanOptions{
+		Options: ropts,
+		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &autogen{from: from, to: to, plan: plan}, nil
+}
+
+// statements converts rendered statements into a revision body.
+func statements(stmts []render.Statement) []migrate.Statement {
+	out := make([]migrate.Statement, 0, len(stmts))
+	for _, st := range stmts {
+		sql := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")
+		for _, h := range st.Hazards {
+			sql = "-- hazard: " + h.Kind + ": " + h.Message + "\n" + sql
+		}
+		out = append(out, migrate.Statement{SQL: sql, NoTransaction: !st.Transactional})
+	}
+	return out
+}
+
+func newRevision(g *globals) *cobra.Command {
+	var (
+		message, revID, head, layout, url, to string
+		auto                                  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "revision -m MSG [--autogenerate]",
+		Short: "Write a new revision file",
+		Long: `revision writes a new revision file in the migrations directory. With
+--autogenerate its up and down come from comparing the declared schema (--to,
+or desired in retort.yaml) with the migrations head replayed on the dev server
+(no live database needed) or, given --url, with that database, which must be
+at head. When there is nothing to change it says so and writes nothing.`,
+		Example: `  retort revision -m "add items" --autogenerate
+  retort revision -m "backfill prices"          # empty, to fill by hand
+  retort revision -m "add items" --autogenerate --url postgres://app@localhost/app`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if message == "" {
+				return errors.New("revision needs -m MSG")
+			}
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("layout") {
+				st.s.Layout = layout
+			}
+			if st.s.Layout != "" && st.s.Layout != "native" {
+				return fmt.Errorf("layout %q is not supported yet (native is)", st.s.Layout)
+			}
+			var parents []string
+			if head != "" {
+				parents = []string{head}
+			}
+			rev, err := migrate.NewRevision(st.dir, revID, message, parents)
+			if err != nil {
+				return err
+			}
+			if auto {
+				if cmd.Flags().Changed("to") {
+					st.s.Desired = to
+				}
+				live := ""
+				if cmd.Flags().Changed("url") {
+					live = url
+				}
+				ag, err := g.autogenerate(cmd.Context(), st, st.s.Desired, live)
+				if err != nil {
+					return err
+				}
+				if len(ag.plan.Changes) == 0 {
+					fmt.Fprintln(g.stderr, "retort: no changes; no revision written")
+					return nil
+				}
+				rev.Up, rev.Down = statements(ag.plan.Up), statements(ag.plan.Down)
+				for _, h := range ag.plan.Hazards() {
+					rev.Hazards = append(rev.Hazards, h.Kind+": "+h.Message)
+				}
+			}
+			return writeRevision(g, st, rev)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&message, "message", "m", "", "the revision's message")
+	f.BoolVar(&auto, "autogenerate", false, "fill up and down from the declared schema")
+	f.StringVar(&revID, "rev-id", "", "the revision id (default: 12 random hex digits)")
+	f.StringVar(&head, "head", "", "the head to build on when there are several")
+	f.StringVar(&layout, "layout", "", "file layout (native)")
+	f.StringVar(&url, "url", "", "compare with this database (at head) instead of the replayed migrations")
+	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
+	return cmd
+}
+
+func newCheck(g *globals) *cobra.Command {
+	var (
+		url, to, format string
+	)
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Exit 2 when the migrations (or a database) differ from the declared schema",
+		Long: `check exits 0 when the migrations head matches the declared schema and 2 when
+revision --autogenerate would write something, showing the difference. With
+--url it checks that database instead: exit 2 when it has revisions pending
+or differs from the declared schema, saying which. Exit 1 on error, including
+a database whose version table names a revision the directory lacks.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "review", "json", "github":
+			default:
+				return fmt.Errorf("--format %q: want review, json or github", format)
+			}
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("to") {
+				st.s.Desired = to
+			}
+			live := ""
+			if cmd.Flags().Changed("url") {
+				live = url
+				conn, err := connect(cmd.Context(), url)
+				if err != nil {
+					return err
+				}
+				pending, err := migrate.Pending(cmd.Context(), conn, st.dir, &st.opts)
+				conn.Close(context.WithoutCancel(cmd.Context()))
+				if err != nil {
+					return err
+				}
+				if len(pending) > 0 {
+					for _, p := range pending {
+						fmt.Fprintf(g.stdout, "pending: %s %s, %s\n", p.Direction, p.Revision.ID, p.Revision.Message)
+					}
+					fmt.Fprintf(g.stderr, "retort: the database has %d revisions pending\n", len(pending))
+					return errChanges
+				}
+			}
+			ag, err := g.autogenerate(cmd.Context(), st, st.s.Desired, live)
+			if err != nil {
+				return err
+			}
+			if len(ag.plan.Changes) == 0 {
+				return nil
+			}
+			switch format {
+			case "json":
+				if err := writePlanJSON(g, ag.plan); err != nil {
+					return err
+				}
+			case "github":
+				for _, c := range ag.plan.Changes {
+					fmt.Fprintf(g.stdout, "::error title=retort check::%s %s differs from the declared schema %s\n",
+						c.Op(), c.Ref(), st.s.Desired)
+				}
+			default:
+				ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges}
+				if err := writeReview(g, ag.from, ag.to, ag.plan, ropts, false); err != nil {
+					return err
+				}
+			}
+			what := "the migrations head differs from the declared schema; run retort revision --autogenerate"
+			if live != "" {
+				what = "the database differs from the declared schema"
+			}
+			fmt.Fprintf(g.stderr, "retort: %s (%d changes)\n", what, len(ag.plan.Changes))
+			return errChanges
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&url, "url", "", "check this database instead of the migrations")
+	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
+	f.StringVar(&format, "format", "review", "review, json or github")
+	return cmd
+}
+
+func newVerify(g *globals) *cobra.Command {
+	var to string
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Prove that every revision's down undoes its up",
+		Long: `verify replays every revision on a scratch database: up, inspect, down,
+inspect, compare, then up again before the next. It names the first revision
+whose down does not restore the state before its up. With --to (or desired in
+retort.yaml) it also checks that head equals the declared schema.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			st, err := g.migrations(cmd)
+			if err != nil {
+				return err
+			}
+			dev, err := devdb.Open(ctx, st.s.DevURL, devdb.Options{})
+			if err != nil {
+				return err
+			}
+			defer dev.Close()
+			sc, err := dev.Scratch(ctx)
+			if err != nil {
+				return err
+			}
+			defer sc.Close(context.WithoutCancel(ctx))
+			conn, err := connect(ctx, sc.ConnString())
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(ctx))
+			l := g.loader(st.s, nil, nil)
+			l.Migrate = st.opts
+			defer l.Close()
+			iopts := introspect.Options{IgnoreTables: []model.QName{
+				{Schema: st.s.VersionSchema, Name: st.s.VersionTable}, {Schema: st.s.VersionSchema, Name: "retort_history"}}}
+			steps, err := st.dir.UpgradeSteps(nil, "heads")
+			if err != nil {
+				return err
+			}
+			for _, step := range steps {
+				before, err := introspect.Inspect(ctx, conn, iopts)
+				if err != nil {
+					return err
+				}
+				id := step.Revision.ID
+				if _, err := migrate.Upgrade(ctx, conn, st.dir, id, &st.opts); err != nil {
+					return fmt.Errorf("verify %s: up: %w", id, err)
+				}
+				if _, err := migrate.Downgrade(ctx, conn, st.dir, "-1", &st.opts); err != nil {
+					return fmt.Errorf("verify %s: down: %w", id, err)
+				}
+				after, err := introspect.Inspect(ctx, conn, iopts)
+				if err != nil {
+					return err
+				}
+				if cs, _ := diff.Compare(after, before, diff.Options{}); len(cs) > 0 {
+					var what []string
+					for _, c := range cs {
+						what = append(what, c.Op().String()+" "+c.Ref().String())
+					}
+					return fmt.Errorf("revision %s (%s): down does not restore the state before up: %s",
+						id, step.Revision.Filename, strings.Join(what, "; "))
+				}
+				if _, err := migrate.Upgrade(ctx, conn, st.dir, id, &st.opts); err != nil {
+					return fmt.Errorf("verify %s: up again: %w", id, err)
+				}
+				fmt.Fprintf(g.stderr, "retort: %s ok (%s)\n", id, step.Revision.Message)
+			}
+			if cmd.Flags().Changed("to") {
+				st.s.Desired = to
+			}
+			if cmd.Flags().Changed("to") || st.s.Desired != "" {
+				head, err := introspect.Inspect(ctx, conn, iopts)
+				if err != nil {
+					return err
+				}
+				want, err := l.Load(ctx, st.s.Desired)
+				if err != nil {
+					return fmt.Errorf("declared schema: %w", err)
+				}
+				if cs, _ := diff.Compare(head, want, diff.Options{}); len(cs) > 0 {
+					fmt.Fprintf(g.stderr, "retort: head differs from the declared schema %s in %d changes\n", st.s.Desired, len(cs))
+					return errChanges
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the declared schema head must equal (default: desired in retort.yaml)")
+	return cmd
+}

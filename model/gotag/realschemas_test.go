@@ -1,0 +1,184 @@
+package gotag
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/model"
+)
+
+// sharedSchemas holds the real-world schemas (see its README).
+const sharedSchemas = "../../../shared/schemas"
+
+// TestRealSchemasTableSubset proves inspect --format go and go:// on the
+// tables of real schemas: each is loaded into a database, cut down to what
+// Go tags can declare (tables, their columns, keys, checks, foreign keys and
+// indexes, enums; domains read as their base types), and that subset is
+// applied to a database of its own. Write turns what PostgreSQL then holds
+// into Go, Load reads it back, and applying that must give the same
+// database.
+//
+// gitlab (875 tables of its subset) takes minutes on a small machine: it
+// runs when RETORT_TEST_GITLAB is set.
+func TestRealSchemasTableSubset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads real schemas: not in -short mode")
+	}
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		psql = filepath.Join(devdbtest.Server(t).BinDir(), "psql")
+	}
+	for _, rs := range []struct {
+		name  string
+		files []string
+	}{
+		{"pagila", []string{"pagila.sql"}},
+		{"hatchet", []string{"hatchet-v0.sql", "hatchet-v1-core.sql", "hatchet-v1-olap.sql"}},
+		{"gitlab", []string{"gitlab.sql"}},
+	} {
+		t.Run(rs.name, func(t *testing.T) {
+			if rs.name == "gitlab" && os.Getenv("RETORT_TEST_GITLAB") == "" {
+				t.Skip("set RETORT_TEST_GITLAB=1 to run the gitlab schema (minutes)")
+			}
+			t.Parallel()
+			orig := devdbtest.NewDatabase(t)
+			for _, f := range rs.files {
+				p := filepath.Join(sharedSchemas, f)
+				if _, err := os.Stat(p); err != nil {
+					t.Skipf("real schema missing: %v", err)
+				}
+				out, err := exec.CommandContext(t.Context(), psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", orig, "-f", p).CombinedOutput()
+				if err != nil {
+					t.Fatalf("psql -f %s: %v\n%s", f, err, out)
+				}
+			}
+			want := applySchema(t, tableSubset(inspect(t, orig)))
+			if len(want.Tables) == 0 {
+				t.Fatal("the subset has no tables")
+			}
+			src, err := Write(want, "models")
+			if err != nil {
+				t.Fatalf("Write: %v", err)
+			}
+			got := applyGo(t, src)
+			if !want.Equal(got) {
+				t.Errorf("tables rebuilt from Write's Go differ:\n%s", schemaDiff(want, got))
+			}
+			t.Logf("%s: %d tables, %d enums, %d constraints (%d foreign keys), %d indexes through %d bytes of Go", rs.name,
+				len(want.Tables), len(want.Enums), countOf(want, func(tb model.Table) int { return len(tb.Constraints) }),
+				countOf(want, func(tb model.Table) int {
+					return len(slices.DeleteFunc(slices.Clone(tb.Constraints), func(c model.Constraint) bool { return c.Type != model.ForeignKey }))
+				}),
+				countOf(want, func(tb model.Table) int { return len(tb.Indexes) }), len(src))
+		})
+	}
+}
+
+func countOf(s *model.Schema, f func(model.Table) int) int {
+	n := 0
+	for _, t := range s.Tables {
+		n += f(t)
+	}
+	return n
+}
+
+// tableSubset keeps what Go tags can declare of a schema.
+func tableSubset(full *model.Schema) *model.Schema {
+	enums := map[string]bool{}
+	for _, e := range full.Enums {
+		enums[e.QName.String()] = true
+	}
+	domains := map[string]string{}
+	for _, d := range full.Domains {
+		domains[d.QName.String()] = d.Type
+	}
+	kept := map[model.QName]bool{}
+	for _, t := range full.Tables {
+		if t.Kind == model.TableOrdinary && t.PartitionKey == "" && t.PartitionOf == nil && len(t.Inherits) == 0 && t.OfType == "" {
+			kept[t.QName] = true
+		}
+	}
+	sub := &model.Schema{}
+	namespaces := map[string]bool{}
+	for _, e := range full.Enums {
+		sub.Enums = append(sub.Enums, model.Enum{QName: e.QName, Labels: e.Labels})
+		namespaces[e.Schema] = true
+	}
+	userDep := func(deps []model.ObjectRef) bool {
+		return slices.ContainsFunc(deps, func(d model.ObjectRef) bool {
+			switch d.Kind {
+			case model.KindTable, model.KindConstraint, model.KindIndex:
+				return false
+			case model.KindType:
+				return !enums[d.Schema+"."+d.Name]
+			}
+			return d.Schema != "pg_catalog"
+		})
+	}
+	for _, t := range full.Tables {
+		if !kept[t.QName] {
+			continue
+		}
+		nt := model.Table{QName: t.QName, Kind: t.Kind, Unlogged: t.Unlogged, Comment: t.Comment}
+		namespaces[t.Schema] = true
+		changed := map[string]bool{}
+		for _, c := range t.Columns {
+			nc := model.Column{Name: c.Name, Type: c.Type, NotNull: c.NotNull, Comment: c.Comment, Identity: c.Identity,
+				IdentitySequence: c.IdentitySequence, Generated: c.Generated, GeneratedKind: c.GeneratedKind}
+			base := strings.TrimRight(c.Type, "[]")
+			if i := strings.IndexByte(base, '('); i >= 0 {
+				base = base[:i]
+			}
+			if sch, name, ok := qualified(base); ok && sch != "" && sch != "pg_catalog" && !enums[sch+"."+name] {
+				nc.Type = "text"
+				if bt, ok := domains[sch+"."+name]; ok && !strings.HasSuffix(c.Type, "]") {
+					nc.Type = bt
+				}
+				changed[c.Name] = true
+			}
+			if !userDep(c.Deps) && !strings.Contains(c.Default, "nextval(") {
+				nc.Default = c.Default
+			}
+			if changed[c.Name] || userDep(c.Deps) {
+				nc.Generated, nc.GeneratedKind = "", ""
+			}
+			if c.Collation != "" && !strings.HasPrefix(c.Collation, `"`) {
+				changed[c.Name] = true
+			} else {
+				nc.Collation = c.Collation
+			}
+			nt.Columns = append(nt.Columns, nc)
+		}
+		uses := func(cols []string) bool { return slices.ContainsFunc(cols, func(c string) bool { return changed[c] }) }
+		for _, c := range t.Constraints {
+			if userDep(c.Deps) || c.Type == model.Exclusion || uses(c.Columns) ||
+				(c.Type == model.ForeignKey && (c.RefTable == nil || !kept[*c.RefTable])) {
+				continue
+			}
+			c.Deps, c.Comment, c.ParentIndex = nil, "", nil
+			nt.Constraints = append(nt.Constraints, c)
+		}
+		for _, ix := range t.Indexes {
+			if userDep(ix.Deps) || slices.ContainsFunc(ix.Keys, func(k string) bool {
+				return slices.ContainsFunc(nt.Columns, func(c model.Column) bool { return changed[c.Name] && strings.Contains(k, c.Name) })
+			}) || ix.ParentIndex != nil || ix.Invalid || len(ix.Options) > 0 || strings.Contains(ix.Definition, "_ops") {
+				continue
+			}
+			ix.Deps, ix.Tablespace, ix.Comment = nil, "", ""
+			nt.Indexes = append(nt.Indexes, ix)
+		}
+		sub.Tables = append(sub.Tables, nt)
+	}
+	for n := range namespaces {
+		if n != "public" {
+			sub.Namespaces = append(sub.Namespaces, model.Namespace{Name: n})
+		}
+	}
+	sub.Normalize()
+	return sub
+}

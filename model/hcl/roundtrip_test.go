@@ -1,0 +1,34 @@
+package hcl_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/model/hcl"
+	"github.com/retortdb/retort/model/internal/codec/codectest"
+)
+
+func TestMain(m *testing.M) { devdbtest.Main(m) }
+
+// TestRoundTripRealSchemas proves that a real database, written as HCL and
+// read back through the dev server, is the same database.
+func TestRoundTripRealSchemas(t *testing.T) {
+	for _, rs := range codectest.RealSchemas {
+		t.Run(rs.Name, func(t *testing.T) {
+			t.Parallel()
+			var files []string
+			for _, f := range rs.Files {
+				files = append(files, filepath.Join(codectest.SchemasDir, f))
+			}
+			codectest.RoundTrip(t, codectest.Encoder{Ext: ".hcl", Encode: hcl.Encode}, files)
+		})
+	}
+}
+
+// TestRoundTripEveryKind proves the round trip on a schema with every kind
+// of object the model holds.
+func TestRoundTripEveryKind(t *testing.T) {
+	t.Parallel()
+	codectest.RoundTrip(t, codectest.Encoder{Ext: ".hcl", Encode: hcl.Encode}, []string{codectest.KindsSQL})
+}

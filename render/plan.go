@@ -1,0 +1,484 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+// Plan is what turns one schema into another and back.
+type Plan struct {
+	// Changes are the differences [diff.Compare] found between the two
+	// schemas, from the source to the target.
+	Changes []diff.Change
+	// Up runs on the source, in this order, and yields the target.
+	Up []Statement
+	// Down runs on the target (after Up) and yields the source again. It is
+	// a plan of its own, made from the inverse of every change, not Up's
+	// text reversed.
+	Down []Statement
+}
+
+// PlanOptions steer [NewPlan].
+type PlanOptions struct {
+	// Options choose what created objects come with (owners, privileges,
+	// comments), as in [CreateStatements]. Comments should normally be
+	// set: a comment that changed is otherwise left as it was.
+	Options
+	// Diff is passed to [diff.Compare]: rename hints, and whether owners
+	// and privileges are compared.
+	Diff diff.Options
+}
+
+// NewPlan compares from and to, which must both be normalized, and renders
+// the statements of both directions, each ordered by [Order].
+//
+// Created objects are written by the same code as [CreateStatements], from
+// the schema that has them; dropped objects are dropped after everything
+// that depends on them, and views, triggers, foreign keys and the like that
+// depend on an object the plan drops, rebuilds or retypes are dropped first
+// and created again afterwards. Every statement that may lose data, rewrite
+// or lock a table, build an index or not run in a transaction carries a
+// [Hazard].
+func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
+	if from == nil || to == nil {
+		return nil, errors.New("render: plan: nil schema")
+	}
+	changes, err := diff.Compare(from, to, opts.Diff)
+	if err != nil {
+		return nil, fmt.Errorf("render: plan: %w", err)
+	}
+	up, err := planStatements(from, to, changes, opts.Options)
+	if err != nil {
+		return nil, fmt.Errorf("render: plan up: %w", err)
+	}
+	down, err := planStatements(to, from, diff.Invert(changes), opts.Options)
+	if err != nil {
+		return nil, fmt.Errorf("render: plan down: %w", err)
+	}
+	return &Plan{Changes: changes, Up: up, Down: down}, nil
+}
+
+// Hazards returns every hazard of the plan's Up statements, in order.
+func (p *Plan) Hazards() []Hazard {
+	var out []Hazard
+	for _, st := range p.Up {
+		out = append(out, st.Hazards...)
+	}
+	return out
+}
+
+// UpSQL returns the up script: the session settings that [SchemaSQL]
+// starts with (every name qualified, function bodies not checked until they
+// run, no timeouts), then [Script] of the Up statements. It is empty when
+// the plan is.
+func (p *Plan) UpSQL() string { return planScript(p.Up) }
+
+// DownSQL returns the down script, as [Plan.UpSQL] does the up one.
+func (p *Plan) DownSQL() string { return planScript(p.Down) }
+
+func planScript(stmts []Statement) string {
+	if len(stmts) == 0 {
+		return ""
+	}
+	return scriptHeader + "\n" + Script(stmts)
+}
+
+// Transactional reports whether every Up statement can run in one
+// transaction block.
+func (p *Plan) Transactional() bool {
+	for _, st := range p.Up {
+		if !st.Transactional {
+			return false
+		}
+	}
+	return true
+}
+
+// planStatements renders changes that turn old into new, and orders them.
+func planStatements(old, new *model.Schema, changes []diff.Change, opts Options) ([]Statement, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	opts.Partial = true
+	p := newPlanner(old, new, opts)
+	changes = p.prepare(changes)
+	for _, c := range changes {
+		p.render(c)
+	}
+	p.finish()
+	if err := errors.Join(p.b.errs...); err != nil {
+		return nil, err
+	}
+	stmts, err := p.b.breakCycles()
+	if err != nil {
+		return nil, err
+	}
+	return Order(stmts)
+}
+
+// planner renders the changes of one direction of a plan. Its builder works
+// on the schema the plan yields: created objects come from there, written
+// by the same code as a whole schema's; every other statement is added to
+// the same builder, so that one [Order] sorts them all.
+type planner struct {
+	old, new *model.Schema
+	opts     Options
+	b        *builder // on new; holds every statement of the plan
+	oi, ni   *lookup  // the objects of old and new, by name
+
+	// dependents maps an object of old to the objects of old that need it.
+	dependents map[refKey][]model.ObjectRef
+	// dropped holds what the plan drops, parts of dropped tables included.
+	dropped map[refKey]bool
+	// droppers maps a dropped object to the statement that drops it.
+	droppers map[refKey]int
+	// aliases are drops that another drop makes needless: the parent's
+	// statement provides the alias's tokens.
+	aliases []alias
+	// renamed maps the new name of each table the plan renames to its old
+	// name.
+	renamed map[model.QName]model.QName
+	// retyped holds, per table, the columns whose type the plan changes.
+	retyped map[model.QName]map[string]bool
+	// resetDefaults are columns whose default is dropped before, and set
+	// again after, an object it uses is rebuilt.
+	resetDefaults map[model.QName]map[string]bool
+	// rebuilt are types rebuilt under a temporary name (enums whose labels
+	// cannot be added in place, and the domains over them).
+	rebuilt map[model.QName]bool
+	// created holds the key of every object a change of the plan creates.
+	created map[refKey]bool
+	// tableOps holds the operation of every table change, by table name.
+	tableOps map[model.QName]diff.Op
+	// columnOps holds the column changes by table and column.
+	columnOps map[model.QName]map[string]*diff.ColumnChange
+}
+
+type alias struct {
+	parent refKey
+	tokens []model.ObjectRef
+}
+
+func newPlanner(old, new *model.Schema, opts Options) *planner {
+	p := &planner{
+		old: old, new: new, opts: opts,
+		b:             newBuilder(new, opts),
+		oi:            newLookup(old),
+		ni:            newLookup(new),
+		dropped:       map[refKey]bool{},
+		droppers:      map[refKey]int{},
+		renamed:       map[model.QName]model.QName{},
+		retyped:       map[model.QName]map[string]bool{},
+		resetDefaults: map[model.QName]map[string]bool{},
+		rebuilt:       map[model.QName]bool{},
+		created:       map[refKey]bool{},
+		tableOps:      map[model.QName]diff.Op{},
+		columnOps:     map[model.QName]map[string]*diff.ColumnChange{},
+	}
+	p.dependents = dependentsOf(old, p.oi)
+	return p
+}
+
+// render adds the statements of one change.
+func (p *planner) render(c diff.Change) {
+	switch c := c.(type) {
+	case *diff.TableChange:
+		p.tableChange(c)
+	case *diff.ColumnChange:
+		p.columnChange(c)
+	case *diff.ConstraintChange:
+		p.constraintChange(c)
+	case *diff.IndexChange:
+		p.indexChange(c)
+	case *diff.ObjectChange[model.Namespace]:
+		p.namespaceChange(c)
+	case *diff.ObjectChange[model.Extension]:
+		p.extensionChange(c)
+	case *diff.ObjectChange[model.Collation]:
+		p.collationChange(c)
+	case *diff.ObjectChange[model.Enum]:
+		p.enumChange(c)
+	case *diff.ObjectChange[model.Domain]:
+		p.domainChange(c)
+	case *diff.ObjectChange[model.CompositeType]:
+		p.compositeChange(c)
+	case *diff.ObjectChange[model.RangeType]:
+		p.rangeChange(c)
+	case *diff.ObjectChange[model.Sequence]:
+		p.sequenceChange(c)
+	case *diff.ObjectChange[model.View]:
+		p.viewChange(c)
+	case *diff.ObjectChange[model.Function]:
+		p.functionChange(c)
+	case *diff.ObjectChange[model.Aggregate]:
+		p.aggregateChange(c)
+	case *diff.ObjectChange[model.Trigger]:
+		p.triggerChange(c)
+	case *diff.ObjectChange[model.EventTrigger]:
+		p.eventTriggerChange(c)
+	case *diff.ObjectChange[model.Rule]:
+		p.ruleChange(c)
+	case *diff.ObjectChange[model.Policy]:
+		p.policyChange(c)
+	case *diff.ObjectChange[model.ForeignDataWrapper]:
+		p.fdwChange(c)
+	case *diff.ObjectChange[model.ForeignServer]:
+		p.serverChange(c)
+	case *diff.ObjectChange[model.UserMapping]:
+		p.userMappingChange(c)
+	case *diff.ObjectChange[model.Cast]:
+		p.castChange(c)
+	default:
+		p.b.errorf(fmt.Sprintf("%T", c), "unknown change")
+	}
+}
+
+// add records a statement of the plan that can run in a transaction block.
+func (p *planner) add(st Statement) int {
+	st.Transactional = true
+	return p.addStmt(st)
+}
+
+// addStmt records a statement as it is; it returns its index, or -1 when
+// its ID is taken.
+func (p *planner) addStmt(st Statement) int {
+	st.SQL = ensureSemicolon(st.SQL)
+	if _, dup := p.b.byID[st.ID]; dup {
+		p.b.errs = append(p.b.errs, fmt.Errorf("%w %q", ErrDuplicateID, st.ID))
+		return -1
+	}
+	p.b.byID[st.ID] = len(p.b.stmts)
+	p.b.stmts = append(p.b.stmts, st)
+	return len(p.b.stmts) - 1
+}
+
+// built runs fn, which adds statements through the builder, and returns
+// the indexes of the statements it added.
+func (p *planner) built(fn func()) []int {
+	start := len(p.b.stmts)
+	fn()
+	var out []int
+	for i := start; i < len(p.b.stmts); i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// hazard adds a hazard to the statements at idx.
+func (p *planner) hazard(idx []int, h Hazard) {
+	for _, i := range idx {
+		p.b.stmts[i].Hazards = append(p.b.stmts[i].Hazards, h)
+	}
+}
+
+// dropPrio is the priority of drop statements: they come first, those of
+// dependent kinds (triggers, foreign keys, views) before those of the kinds
+// they depend on.
+const dropPrio = prioDropPublic
+
+// dropStmt is what drop needs to write a DROP statement.
+type dropStmt struct {
+	ref model.ObjectRef
+	// kindPrio is the create priority of the kind, which orders drops in
+	// reverse.
+	kindPrio int
+	sql      string
+	// parts are dropped along with the object: a table's columns,
+	// constraints, indexes, triggers and owned sequences.
+	parts   []model.ObjectRef
+	hazards []Hazard
+	// requires are extra requirements.
+	requires []model.ObjectRef
+}
+
+// drop adds a DROP statement. It provides the object's (and its parts')
+// released and free tokens, and requires the released token of every
+// object of the source that depends on it or on its parts, so that it
+// comes after they are dropped or changed.
+func (p *planner) drop(d dropStmt) int {
+	all := append([]model.ObjectRef{d.ref}, d.parts...)
+	own := map[refKey]bool{}
+	for _, r := range all {
+		own[keyOf(r)] = true
+	}
+	var provides, requires []model.ObjectRef
+	for _, r := range all {
+		provides = append(provides, released(r), freed(r))
+		for _, dep := range p.dependents[keyOf(r)] {
+			if !own[keyOf(dep)] {
+				requires = append(requires, released(dep))
+			}
+		}
+	}
+	requires = append(requires, d.requires...)
+	i := p.add(Statement{
+		ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-d.kindPrio), refID(d.ref)),
+		SQL:      d.sql,
+		Hazards:  d.hazards,
+		Provides: provides,
+		Requires: requires,
+	})
+	if i >= 0 {
+		for _, r := range all {
+			p.droppers[keyOf(r)] = i
+		}
+	}
+	return i
+}
+
+// aliasDrop records that dropping parent drops the object too; the
+// statement that drops parent provides the object's tokens.
+func (p *planner) aliasDrop(parent model.ObjectRef, objs ...model.ObjectRef) {
+	var tokens []model.ObjectRef
+	for _, r := range objs {
+		tokens = append(tokens, released(r), freed(r))
+	}
+	p.aliases = append(p.aliases, alias{parent: keyOf(parent), tokens: tokens})
+}
+
+// finish resolves aliases and makes every statement that provides an
+// object wait for the statement that frees its name, if the plan drops or
+// renames an object of that name.
+func (p *planner) finish() {
+	for _, a := range p.aliases {
+		if i, ok := p.droppers[a.parent]; ok {
+			p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, a.tokens...)
+		}
+	}
+	for i := range p.b.stmts {
+		st := &p.b.stmts[i]
+		var extra []model.ObjectRef
+		for _, r := range st.Provides {
+			if isToken(r) {
+				continue
+			}
+			extra = append(extra, freed(r))
+		}
+		for _, r := range extra {
+			if !provides(st, r) {
+				st.Requires = append(st.Requires, r)
+			}
+		}
+	}
+	// Drop the statements that were removed, and index the rest again.
+	kept := p.b.stmts[:0]
+	for _, st := range p.b.stmts {
+		if !strings.HasPrefix(st.ID, removedPrefix) {
+			kept = append(kept, st)
+		}
+	}
+	p.b.stmts = kept
+	p.b.byID = make(map[string]int, len(kept))
+	for i, st := range kept {
+		p.b.byID[st.ID] = i
+	}
+	p.droppers = nil
+}
+
+// removedPrefix marks the ID of a statement that is left out of the plan.
+const removedPrefix = "\x00removed "
+
+// remove marks a statement to be left out of the plan.
+func (p *planner) remove(i int) {
+	p.b.stmts[i].ID = removedPrefix + p.b.stmts[i].ID
+}
+
+func provides(st *Statement, r model.ObjectRef) bool {
+	k := keyOf(r)
+	for _, q := range st.Provides {
+		if keyOf(q) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// The token kinds. A released token is provided once an object of the
+// source no longer holds on to what it depended on (it is dropped, or its
+// type or default changed); a drop waits for the released tokens of its
+// dependents. A free token is provided once an object's name is free (it is
+// dropped or renamed away); a create waits for the free token of its name.
+const (
+	tokReleased = "released "
+	tokFree     = "free "
+	tokName     = "renamed "
+	tokAttached = "attached "
+	tokBuilt    = "built "
+	tokDetached = "detached "
+	tokLabel    = "enum label"
+)
+
+func token(prefix string, r model.ObjectRef) model.ObjectRef {
+	k := keyOf(r)
+	return model.ObjectRef{Kind: model.ObjectKind(prefix + k.family), Schema: k.schema, Table: k.table, Name: k.name, Args: k.args}
+}
+
+func released(r model.ObjectRef) model.ObjectRef { return token(tokReleased, r) }
+func freed(r model.ObjectRef) model.ObjectRef    { return token(tokFree, r) }
+
+// nameRef is provided by the statement that gives a table its name, when
+// the plan renames it; the table's ALTER statements wait for it.
+func nameRef(q model.QName) model.ObjectRef { return token(tokName, tableRef(q)) }
+
+// attachedRef is provided by the statement that attaches a partition;
+// attaching its indexes to the parent's waits for it.
+func attachedRef(q model.QName) model.ObjectRef { return token(tokAttached, tableRef(q)) }
+
+// detachedRef is provided by the statement that detaches a partition;
+// dropping its indexes that were attached to the parent's waits for it.
+func detachedRef(q model.QName) model.ObjectRef { return token(tokDetached, tableRef(q)) }
+
+// builtRef is provided by the statement that builds an index or key of a
+// partition, before it is attached to its parent's: a table's ATTACH
+// PARTITION waits for it, so that it attaches the index instead of building
+// a copy.
+func builtRef(r model.ObjectRef) model.ObjectRef { return token(tokBuilt, r) }
+
+func isToken(r model.ObjectRef) bool {
+	switch {
+	case hasPrefix(string(r.Kind), tokReleased), hasPrefix(string(r.Kind), tokFree),
+		hasPrefix(string(r.Kind), tokName), hasPrefix(string(r.Kind), tokAttached),
+		hasPrefix(string(r.Kind), tokBuilt), hasPrefix(string(r.Kind), tokDetached),
+		r.Kind == tokLabel:
+		return true
+	}
+	return false
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+func colRef(t model.QName, name string) model.ObjectRef {
+	return model.ObjectRef{Kind: diff.KindColumn, Schema: t.Schema, Table: t.Name, Name: name}
+}
+
+func childRef(kind model.ObjectKind, t model.QName, name string) model.ObjectRef {
+	return model.ObjectRef{Kind: kind, Schema: t.Schema, Table: t.Name, Name: name}
+}
+
+func typeRefOf(q model.QName) model.ObjectRef {
+	return model.ObjectRef{Kind: model.KindType, Schema: q.Schema, Name: q.Name}
+}
+
+func seqRef(q model.QName) model.ObjectRef {
+	return model.ObjectRef{Kind: model.KindSequence, Schema: q.Schema, Name: q.Name}
+}
+
+// refID names an object in a statement ID, quoted as in SQL so that IDs
+// are unique.
+func refID(r model.ObjectRef) string {
+	s := string(r.Kind) + " "
+	if r.Table != "" {
+		s += qnameSQL(model.QName{Schema: r.Schema, Name: r.Table}) + " " + sqlq.QuoteIdent(r.Name)
+	} else {
+		s += qnameSQL(model.QName{Schema: r.Schema, Name: r.Name})
+	}
+	if r.Args != "" || r.Kind == model.KindFunction || r.Kind == model.KindAggregate {
+		s += "(" + r.Args + ")"
+	}
+	return s
+}

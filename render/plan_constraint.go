@@ -1,0 +1,167 @@
+package render
+
+import (
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+func (p *planner) constraintChange(c *diff.ConstraintChange) {
+	switch c.Operation {
+	case diff.Create:
+		p.addTableConstraint(c.Table, c.To)
+	case diff.Drop:
+		p.dropConstraint(c.Table, c.From)
+	case diff.Alter:
+		p.alterConstraint(c.Table, c.From, c.To)
+	}
+}
+
+// addTableConstraint adds a constraint to a table of both schemas, as a
+// created table's own constraints are added, and attaches a partition's
+// key to its parent's.
+func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
+	t := p.ni.tables[tq]
+	if t == nil {
+		p.b.errorf("constraint "+tq.String()+"."+c.Name, "table not in the target")
+		return
+	}
+	var st Statement
+	var err error
+	var hz []Hazard
+	switch c.Type {
+	case model.Check:
+		st, err = addConstraint(t, c, false, prioConstraint)
+		if !c.NotValid {
+			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "adding CHECK " + c.Name + " scans " + tq.String() +
+				" under an ACCESS EXCLUSIVE lock (add it NOT VALID and VALIDATE it later to avoid that)"})
+		}
+	case model.PrimaryKey, model.Unique, model.Exclusion:
+		st, err = addConstraint(t, c, true, prioConstraint)
+		if err == nil {
+			r, _ := keyIndexRef(tq, c)
+			st.Provides = append(st.Provides, r)
+			if t.Kind == model.TablePartitioned {
+				st.Requires = append(st.Requires, p.b.descendants(t.QName)...)
+			}
+			hz = append(hz, Hazard{Kind: HazardIndexBuild, Message: "adding " + c.Name + " builds a unique index on " + tq.String() +
+				", blocking writes while it builds"}, lockHazard(tq, "ADD CONSTRAINT"))
+		}
+	case model.ForeignKey:
+		st, err = addConstraint(t, c, t.Kind != model.TablePartitioned, prioForeignKey)
+		if err == nil && c.RefTable != nil {
+			st.Requires = append(st.Requires, tableRef(*c.RefTable))
+			st.Requires = append(st.Requires, p.b.keysOf(*c.RefTable)...)
+		}
+	default:
+		p.b.errorf("table "+qnameSQL(tq), "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
+		return
+	}
+	if err != nil {
+		p.b.errorf("table "+qnameSQL(tq), "constraint %s: %v", sqlq.QuoteIdent(c.Name), err)
+		return
+	}
+	st.Hazards = hz
+	st.Requires = append(st.Requires, nameRef(tq))
+	st.Provides = append(st.Provides, builtRef(constraintRef(tq, c.Name)))
+	p.add(st)
+	if c.ParentIndex != nil {
+		r, _ := keyIndexRef(tq, c)
+		p.b.attachIndex(*c.ParentIndex, tq, r.Name, constraintRef(tq, c.Name), r)
+	}
+	p.constraintComment(tq, c.Name, "", c.Comment)
+}
+
+// dropConstraint drops a constraint of a table that stays. A partition's
+// key that is attached to its parent's goes with the parent's.
+func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
+	t := p.oldTable(tq)
+	if t == nil {
+		p.b.errorf("constraint "+tq.String()+"."+c.Name, "table not in the source")
+		return
+	}
+	ref := constraintRef(tq, c.Name)
+	var parts []model.ObjectRef
+	if r, ok := keyIndexRef(tq, c); ok {
+		parts = append(parts, r)
+	}
+	p.markDropped(append([]model.ObjectRef{ref}, parts...)...)
+	req := []model.ObjectRef{nameRef(tq)}
+	if c.ParentIndex != nil {
+		if !p.detaches(tq) {
+			p.aliasDrop(indexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), append([]model.ObjectRef{ref}, parts...)...)
+			return
+		}
+		req = append(req, detachedRef(tq))
+	}
+	i := p.drop(dropStmt{
+		ref: ref, kindPrio: constraintPrio(c),
+		sql:      alterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
+		parts:    parts,
+		requires: req,
+	})
+	if i >= 0 && c.Type != model.ForeignKey {
+		// What is created on the table afterwards may need the name.
+		p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, tableRef(tq))
+	}
+}
+
+func constraintPrio(c *model.Constraint) int {
+	if c.Type == model.ForeignKey {
+		return prioForeignKey
+	}
+	return prioConstraint
+}
+
+// alterConstraint changes what ALTER TABLE can change of a constraint in
+// place; prepare turned every other alter into a drop and an add.
+func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
+	t := p.ni.tables[tq]
+	if t == nil {
+		return
+	}
+	name := sqlq.QuoteIdent(c.Name)
+	req := []model.ObjectRef{tableRef(tq), nameRef(tq), constraintRef(tq, c.Name)}
+	if f.Type == model.ForeignKey && (f.Deferrable != c.Deferrable || f.InitiallyDeferred != c.InitiallyDeferred) {
+		words := "NOT DEFERRABLE"
+		if c.Deferrable {
+			words = "DEFERRABLE INITIALLY IMMEDIATE"
+			if c.InitiallyDeferred {
+				words = "DEFERRABLE INITIALLY DEFERRED"
+			}
+		}
+		p.add(Statement{
+			ID:       stmtID(prioForeignKey, "alter constraint", qnameSQL(tq), name),
+			SQL:      alterTable(t, false) + " ALTER CONSTRAINT " + name + " " + words,
+			Requires: req,
+		})
+	}
+	if f.NotValid && !c.NotValid {
+		p.add(Statement{
+			ID:       stmtID(constraintPrio(c), "validate constraint", qnameSQL(tq), name),
+			SQL:      alterTable(t, false) + " VALIDATE CONSTRAINT " + name,
+			Requires: req,
+		})
+	}
+	if f.ParentIndex == nil && c.ParentIndex != nil {
+		r, _ := keyIndexRef(tq, c)
+		p.b.attachIndex(*c.ParentIndex, tq, r.Name, constraintRef(tq, c.Name), r)
+	}
+	p.constraintComment(tq, c.Name, f.Comment, c.Comment)
+}
+
+// constraintComment sets or clears a table constraint's comment.
+func (p *planner) constraintComment(tq model.QName, name, from, to string) {
+	if from == to || !p.opts.Comments {
+		return
+	}
+	value := "NULL"
+	if to != "" {
+		value = sqlq.Literal(to)
+	}
+	p.add(Statement{
+		ID:       stmtID(prioComment, "comment", "table "+qnameSQL(tq), "constraint "+sqlq.QuoteIdent(name)),
+		SQL:      "COMMENT ON CONSTRAINT " + sqlq.QuoteIdent(name) + " ON " + qnameSQL(tq) + " IS " + value,
+		Requires: []model.ObjectRef{constraintRef(tq, name)},
+	})
+}

@@ -1,0 +1,536 @@
+package render
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+// lookup finds the objects of one schema by name.
+type lookup struct {
+	tables     map[model.QName]*model.Table
+	views      map[model.QName]*model.View
+	enums      map[model.QName]*model.Enum
+	domains    map[model.QName]*model.Domain
+	composites map[model.QName]*model.CompositeType
+	ranges     map[model.QName]*model.RangeType
+	sequences  map[model.QName]*model.Sequence
+	functions  map[refKey]*model.Function
+	aggregates map[refKey]*model.Aggregate
+	triggers   map[refKey]*model.Trigger
+	rules      map[refKey]*model.Rule
+	policies   map[refKey]*model.Policy
+	casts      map[refKey]*model.Cast
+	// owned lists the sequences owned by a column of a table.
+	owned map[model.QName][]*model.Sequence
+}
+
+func newLookup(s *model.Schema) *lookup {
+	l := &lookup{
+		tables: map[model.QName]*model.Table{}, views: map[model.QName]*model.View{},
+		enums: map[model.QName]*model.Enum{}, domains: map[model.QName]*model.Domain{},
+		composites: map[model.QName]*model.CompositeType{}, ranges: map[model.QName]*model.RangeType{},
+		sequences: map[model.QName]*model.Sequence{}, functions: map[refKey]*model.Function{},
+		aggregates: map[refKey]*model.Aggregate{}, triggers: map[refKey]*model.Trigger{},
+		rules: map[refKey]*model.Rule{}, policies: map[refKey]*model.Policy{}, casts: map[refKey]*model.Cast{},
+		owned: map[model.QName][]*model.Sequence{},
+	}
+	for i := range s.Tables {
+		l.tables[s.Tables[i].QName] = &s.Tables[i]
+	}
+	for i := range s.Views {
+		l.views[s.Views[i].QName] = &s.Views[i]
+	}
+	for i := range s.Enums {
+		l.enums[s.Enums[i].QName] = &s.Enums[i]
+	}
+	for i := range s.Domains {
+		l.domains[s.Domains[i].QName] = &s.Domains[i]
+	}
+	for i := range s.CompositeTypes {
+		l.composites[s.CompositeTypes[i].QName] = &s.CompositeTypes[i]
+	}
+	for i := range s.RangeTypes {
+		l.ranges[s.RangeTypes[i].QName] = &s.RangeTypes[i]
+	}
+	for i := range s.Sequences {
+		q := &s.Sequences[i]
+		l.sequences[q.QName] = q
+		if q.OwnedBy != nil {
+			l.owned[q.OwnedBy.Table] = append(l.owned[q.OwnedBy.Table], q)
+		}
+	}
+	for i := range s.Functions {
+		l.functions[keyOf(funcRef(s.Functions[i]))] = &s.Functions[i]
+	}
+	for i := range s.Aggregates {
+		l.aggregates[keyOf(aggRef(s.Aggregates[i]))] = &s.Aggregates[i]
+	}
+	for i := range s.Triggers {
+		l.triggers[keyOf(triggerRefOf(&s.Triggers[i]))] = &s.Triggers[i]
+	}
+	for i := range s.Rules {
+		l.rules[keyOf(ruleRefOf(&s.Rules[i]))] = &s.Rules[i]
+	}
+	for i := range s.Policies {
+		l.policies[keyOf(policyRefOf(&s.Policies[i]))] = &s.Policies[i]
+	}
+	for i := range s.Casts {
+		l.casts[keyOf(castRefOf(&s.Casts[i]))] = &s.Casts[i]
+	}
+	return l
+}
+
+func triggerRefOf(t *model.Trigger) model.ObjectRef {
+	return childRef(model.KindTrigger, t.Table, t.Name)
+}
+
+func ruleRefOf(r *model.Rule) model.ObjectRef { return childRef(model.KindRule, r.Table, r.Name) }
+
+func policyRefOf(p *model.Policy) model.ObjectRef { return childRef(model.KindPolicy, p.Table, p.Name) }
+
+func castRefOf(c *model.Cast) model.ObjectRef {
+	return model.ObjectRef{Kind: model.KindCast, Name: c.Key()}
+}
+
+func viewRefOf(v *model.View) model.ObjectRef {
+	k := model.KindView
+	if v.Materialized {
+		k = model.KindMaterializedView
+	}
+	return model.ObjectRef{Kind: k, Schema: v.Schema, Name: v.Name}
+}
+
+// owner returns the table or materialized view an index of the schema is
+// on, and whether it is partitioned.
+func (l *lookup) indexOwner(q model.QName) (ref model.ObjectRef, partitioned, ok bool) {
+	if t := l.tables[q]; t != nil {
+		return tableRef(q), t.Kind == model.TablePartitioned, true
+	}
+	if v := l.views[q]; v != nil {
+		return viewRefOf(v), false, true
+	}
+	return model.ObjectRef{}, false, false
+}
+
+func (l *lookup) index(q model.QName, name string) *model.Index {
+	var ixs []model.Index
+	if t := l.tables[q]; t != nil {
+		ixs = t.Indexes
+	} else if v := l.views[q]; v != nil {
+		ixs = v.Indexes
+	}
+	for i := range ixs {
+		if ixs[i].Name == name {
+			return &ixs[i]
+		}
+	}
+	return nil
+}
+
+func (l *lookup) constraint(q model.QName, name string) *model.Constraint {
+	if t := l.tables[q]; t != nil {
+		for i := range t.Constraints {
+			if t.Constraints[i].Name == name {
+				return &t.Constraints[i]
+			}
+		}
+	}
+	return nil
+}
+
+func (l *lookup) column(q model.QName, name string) *model.Column {
+	if t := l.tables[q]; t != nil {
+		for i := range t.Columns {
+			if t.Columns[i].Name == name {
+				return &t.Columns[i]
+			}
+		}
+	}
+	return nil
+}
+
+// parentColumn finds the column that a partition or inheritance child
+// inherits from its parent, with the parent's name.
+func (l *lookup) parentColumn(t *model.Table, name string) (model.QName, *model.Column) {
+	parents := t.Inherits
+	if t.PartitionOf != nil {
+		parents = []model.QName{*t.PartitionOf}
+	}
+	for _, p := range parents {
+		if c := l.column(p, name); c != nil {
+			return p, c
+		}
+	}
+	return model.QName{}, nil
+}
+
+// keyIndexRef is the index that implements a key or exclusion constraint.
+func keyIndexRef(t model.QName, c *model.Constraint) (model.ObjectRef, bool) {
+	switch c.Type {
+	case model.PrimaryKey, model.Unique, model.Exclusion:
+		name := c.Index
+		if name == "" {
+			name = c.Name
+		}
+		return indexRef(t.Schema, name, t.Name), true
+	}
+	return model.ObjectRef{}, false
+}
+
+// tableParts are the parts dropped along with a table: its columns,
+// constraints (and their indexes) and indexes.
+func tableParts(t *model.Table) []model.ObjectRef {
+	var parts []model.ObjectRef
+	for _, c := range t.Columns {
+		parts = append(parts, colRef(t.QName, c.Name))
+	}
+	for i := range t.Constraints {
+		c := &t.Constraints[i]
+		parts = append(parts, constraintRef(t.QName, c.Name))
+		if r, ok := keyIndexRef(t.QName, c); ok {
+			parts = append(parts, r)
+		}
+	}
+	for _, ix := range t.Indexes {
+		parts = append(parts, indexRef(t.Schema, ix.Name, t.Name))
+	}
+	return parts
+}
+
+// dependentsOf maps every object of s to the objects of s that need it:
+// what their Deps name, and what hangs off it (a table's triggers, rules,
+// policies and partitions, a column's owned sequences, a partitioned
+// index's partitions).
+func dependentsOf(s *model.Schema, l *lookup) map[refKey][]model.ObjectRef {
+	deps := map[refKey][]model.ObjectRef{}
+	add := func(on, who model.ObjectRef) {
+		k := keyOf(on)
+		if keyOf(who) == k || slices.ContainsFunc(deps[k], func(r model.ObjectRef) bool { return keyOf(r) == keyOf(who) }) {
+			return
+		}
+		deps[k] = append(deps[k], who)
+	}
+	addAll := func(on []model.ObjectRef, who model.ObjectRef) {
+		for _, d := range on {
+			add(d, who)
+		}
+	}
+	typeDeps := func(text, collation string, who model.ObjectRef) {
+		for _, r := range typeAndCollationRefs(text, collation) {
+			add(r, who)
+		}
+	}
+	for i := range s.Domains {
+		d := &s.Domains[i]
+		who := typeRefOf(d.QName)
+		addAll(d.Deps, who)
+		typeDeps(d.Type, d.Collation, who)
+	}
+	for i := range s.CompositeTypes {
+		c := &s.CompositeTypes[i]
+		who := typeRefOf(c.QName)
+		addAll(c.Deps, who)
+		for _, a := range c.Attributes {
+			typeDeps(a.Type, a.Collation, who)
+		}
+	}
+	for i := range s.RangeTypes {
+		r := &s.RangeTypes[i]
+		who := typeRefOf(r.QName)
+		addAll(r.Deps, who)
+		typeDeps(r.Subtype, r.Collation, who)
+	}
+	for i := range s.Sequences {
+		q := &s.Sequences[i]
+		if q.OwnedBy != nil {
+			add(colRef(q.OwnedBy.Table, q.OwnedBy.Column), seqRef(q.QName))
+		}
+	}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		tr := tableRef(t.QName)
+		if t.PartitionOf != nil {
+			add(tableRef(*t.PartitionOf), tr)
+		}
+		for _, p := range t.Inherits {
+			add(tableRef(p), tr)
+		}
+		if r, ok := typeRef(t.OfType); ok {
+			add(r, tr)
+		}
+		for _, c := range t.Columns {
+			who := colRef(t.QName, c.Name)
+			addAll(c.Deps, who)
+			typeDeps(c.Type, c.Collation, who)
+			for _, r := range sequenceRefs(c.Default) {
+				add(r, who)
+			}
+		}
+		for j := range t.Constraints {
+			c := &t.Constraints[j]
+			who := constraintRef(t.QName, c.Name)
+			addAll(c.Deps, who)
+			if c.ParentIndex != nil {
+				add(indexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), who)
+			}
+			if c.Type == model.ForeignKey && c.RefTable != nil {
+				add(tableRef(*c.RefTable), who)
+				if rt := l.tables[*c.RefTable]; rt != nil {
+					for k := range rt.Constraints {
+						rc := &rt.Constraints[k]
+						if (rc.Type == model.PrimaryKey || rc.Type == model.Unique) && slices.Equal(rc.Columns, c.RefColumns) {
+							add(constraintRef(rt.QName, rc.Name), who)
+						}
+					}
+					for _, ix := range rt.Indexes {
+						if ix.Unique && ix.Predicate == "" && slices.Equal(ix.Keys, quotedNames(c.RefColumns)) {
+							add(indexRef(rt.Schema, ix.Name, rt.Name), who)
+						}
+					}
+				}
+			}
+		}
+		for j := range t.Indexes {
+			ix := &t.Indexes[j]
+			who := indexRef(t.Schema, ix.Name, t.Name)
+			addAll(ix.Deps, who)
+			if ix.ParentIndex != nil {
+				add(indexRef(ix.ParentIndex.Schema, ix.ParentIndex.Name, ""), who)
+			}
+		}
+	}
+	for i := range s.Views {
+		v := &s.Views[i]
+		who := viewRefOf(v)
+		addAll(v.Deps, who)
+		for j := range v.Indexes {
+			ix := &v.Indexes[j]
+			addAll(ix.Deps, indexRef(v.Schema, ix.Name, v.Name))
+		}
+	}
+	for i := range s.Functions {
+		addAll(s.Functions[i].Deps, funcRef(s.Functions[i]))
+	}
+	for i := range s.Aggregates {
+		addAll(s.Aggregates[i].Deps, aggRef(s.Aggregates[i]))
+	}
+	routines := map[model.QName][]model.ObjectRef{}
+	for _, f := range s.Functions {
+		routines[f.QName] = append(routines[f.QName], funcRef(f))
+	}
+	for i := range s.Triggers {
+		tr := &s.Triggers[i]
+		who := triggerRefOf(tr)
+		add(tableRef(tr.Table), who)
+		addAll(tr.Deps, who)
+		if q, ok := qnameRef(tr.Function); ok {
+			addAll(routines[q], who)
+		}
+	}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		who := ruleRefOf(r)
+		add(tableRef(r.Table), who)
+		addAll(r.Deps, who)
+	}
+	for i := range s.Policies {
+		pl := &s.Policies[i]
+		who := policyRefOf(pl)
+		add(tableRef(pl.Table), who)
+		addAll(pl.Deps, who)
+	}
+	for i := range s.Casts {
+		addAll(s.Casts[i].Deps, castRefOf(&s.Casts[i]))
+	}
+	for i := range s.EventTriggers {
+		e := &s.EventTriggers[i]
+		if q, ok := qnameRef(e.Function); ok {
+			addAll(routines[q], model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name})
+		}
+	}
+	return deps
+}
+
+func quotedNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = sqlq.QuoteIdent(n)
+	}
+	return out
+}
+
+// inSchema lists the free-standing objects of s in a namespace, for the
+// drop of the namespace to wait on.
+func inSchema(s *model.Schema, ns string) []model.ObjectRef {
+	var out []model.ObjectRef
+	for _, e := range s.Extensions {
+		if e.Schema == ns {
+			out = append(out, model.ObjectRef{Kind: model.KindExtension, Name: e.Name})
+		}
+	}
+	for _, c := range s.Collations {
+		if c.Schema == ns {
+			out = append(out, model.ObjectRef{Kind: model.KindCollation, Schema: ns, Name: c.Name})
+		}
+	}
+	for _, e := range s.Enums {
+		if e.Schema == ns {
+			out = append(out, typeRefOf(e.QName))
+		}
+	}
+	for _, d := range s.Domains {
+		if d.Schema == ns {
+			out = append(out, typeRefOf(d.QName))
+		}
+	}
+	for _, c := range s.CompositeTypes {
+		if c.Schema == ns {
+			out = append(out, typeRefOf(c.QName))
+		}
+	}
+	for _, r := range s.RangeTypes {
+		if r.Schema == ns {
+			out = append(out, typeRefOf(r.QName))
+		}
+	}
+	for _, q := range s.Sequences {
+		if q.Schema == ns {
+			out = append(out, seqRef(q.QName))
+		}
+	}
+	for _, t := range s.Tables {
+		if t.Schema == ns {
+			out = append(out, tableRef(t.QName))
+		}
+	}
+	for i := range s.Views {
+		if s.Views[i].Schema == ns {
+			out = append(out, viewRefOf(&s.Views[i]))
+		}
+	}
+	for _, f := range s.Functions {
+		if f.Schema == ns {
+			out = append(out, funcRef(f))
+		}
+	}
+	for _, a := range s.Aggregates {
+		if a.Schema == ns {
+			out = append(out, aggRef(a))
+		}
+	}
+	return out
+}
+
+// triggerUsesColumns reports whether a trigger names columns (UPDATE OF or
+// a WHEN condition), which stops a column's type from changing under it.
+func triggerUsesColumns(tr *model.Trigger) bool {
+	def := tr.Definition
+	return indexTopLevel(def, " UPDATE OF ") >= 0 || indexTopLevel(def, " WHEN (") >= 0
+}
+
+// retypeBlockers are the objects of the source that stop the type of
+// columns of table t from changing, or the columns from being dropped:
+// views, rules and policies that read the table, triggers that name its
+// columns, and foreign keys on those columns or referencing them.
+func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.ObjectRef {
+	var out []model.ObjectRef
+	for _, d := range p.dependents[keyOf(tableRef(t))] {
+		switch d.Kind {
+		case model.KindView, model.KindMaterializedView, model.KindRule, model.KindPolicy:
+			out = append(out, d)
+		case model.KindTrigger:
+			if tr := p.oi.triggers[keyOf(d)]; tr != nil && triggerUsesColumns(tr) {
+				out = append(out, d)
+			}
+		}
+	}
+	// Views that read the table's row type through a function of it are not
+	// rebuilt: PostgreSQL allows that change.
+	for _, ot := range p.old.Tables {
+		for i := range ot.Constraints {
+			c := &ot.Constraints[i]
+			if c.Type != model.ForeignKey {
+				continue
+			}
+			hit := ot.QName == t && slices.ContainsFunc(c.Columns, func(n string) bool { return cols[n] })
+			if c.RefTable != nil && *c.RefTable == t && slices.ContainsFunc(c.RefColumns, func(n string) bool { return cols[n] }) {
+				hit = true
+			}
+			if hit {
+				out = append(out, constraintRef(ot.QName, c.Name))
+			}
+		}
+	}
+	return out
+}
+
+// typeOf returns the type a column type text names, without array
+// brackets or modifiers, when it is schema-qualified.
+func typeOf(text string) (model.QName, bool) {
+	q, ok := qnameRef(text)
+	return q, ok
+}
+
+// isArrayType reports whether a format_type text is an array type.
+func isArrayType(text string) bool { return strings.HasSuffix(strings.TrimSpace(text), "[]") }
+
+// record notes what the plan's changes name, for the closure and the
+// renderers.
+func (p *planner) record(changes []diff.Change) {
+	for _, c := range changes {
+		if c.Op() == diff.Create {
+			p.created[keyOf(c.Ref())] = true
+		}
+		if c.Op() == diff.Drop {
+			p.markDropped(c.Ref())
+			switch c := c.(type) {
+			case *diff.TableChange:
+				p.markDropped(tableParts(c.From)...)
+			case *diff.ConstraintChange:
+				if r, ok := keyIndexRef(c.Table, c.From); ok {
+					p.markDropped(r)
+				}
+			}
+		}
+		switch c := c.(type) {
+		case *diff.TableChange:
+			q := c.Ref()
+			qn := model.QName{Schema: q.Schema, Name: q.Name}
+			if prev, ok := p.tableOps[qn]; !ok || prev != diff.Drop {
+				p.tableOps[qn] = c.Operation
+			}
+			if c.Operation == diff.Rename {
+				p.renamed[c.To.QName] = c.From.QName
+			}
+		case *diff.ColumnChange:
+			if p.columnOps[c.Table] == nil {
+				p.columnOps[c.Table] = map[string]*diff.ColumnChange{}
+			}
+			name := c.Ref().Name
+			if prev := p.columnOps[c.Table][name]; prev == nil || prev.Operation != diff.Drop {
+				p.columnOps[c.Table][name] = c
+			}
+		}
+	}
+}
+
+// oldTable returns the source's table that the target names q: under its
+// old name when the plan renames it, then in a copy that bears the new
+// name, as the plan's statements after the rename call it.
+func (p *planner) oldTable(q model.QName) *model.Table {
+	old, ok := p.renamed[q]
+	if !ok {
+		return p.oi.tables[q]
+	}
+	t := p.oi.tables[old]
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.QName = q
+	return &c
+}

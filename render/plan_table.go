@@ -1,0 +1,414 @@
+package render
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+// The hazard kinds.
+const (
+	HazardDataLoss         = "data-loss"
+	HazardTableRewrite     = "table-rewrite"
+	HazardExclusiveLock    = "access-exclusive-lock"
+	HazardIndexBuild       = "index-build"
+	HazardNonTransactional = "non-transactional"
+)
+
+func lockHazard(t model.QName, what string) Hazard {
+	return Hazard{Kind: HazardExclusiveLock, Message: what + " takes an ACCESS EXCLUSIVE lock on " + t.String() +
+		", blocking its reads and writes while it runs"}
+}
+
+func (p *planner) tableChange(c *diff.TableChange) {
+	switch c.Operation {
+	case diff.Create:
+		p.createTable(c.To)
+	case diff.Drop:
+		p.dropTable(c.From)
+	case diff.Alter:
+		p.alterTable(c.From, c.To)
+	case diff.Rename:
+		p.renameTable(c.From, c.To)
+	}
+}
+
+// createTable creates a table as a whole schema's script would. A new
+// partition of a parent that keeps its indexes gets a copy of each from
+// PostgreSQL when it is created or attached, so its own copies are left
+// out: the statement that makes it a partition provides them.
+func (p *planner) createTable(t *model.Table) {
+	idx := p.built(func() { p.b.table(t) })
+	if t.PartitionOf == nil {
+		return
+	}
+	parent := *t.PartitionOf
+	if op, ok := p.tableOps[parent]; ok && op != diff.Alter && op != diff.Rename || p.oi.tables[parent] == nil {
+		return
+	}
+	// The indexes of the parent that exist before the partition does.
+	existing := map[model.QName]bool{}
+	pt := p.oi.tables[parent]
+	for i := range pt.Indexes {
+		q := model.QName{Schema: pt.Schema, Name: pt.Indexes[i].Name}
+		if !p.dropped[keyOf(indexRef(q.Schema, q.Name, pt.Name))] {
+			existing[q] = true
+		}
+	}
+	for i := range pt.Constraints {
+		if r, ok := keyIndexRef(pt.QName, &pt.Constraints[i]); ok && !p.dropped[keyOf(r)] {
+			existing[model.QName{Schema: r.Schema, Name: r.Name}] = true
+		}
+	}
+	var skip []model.ObjectRef
+	for _, ix := range t.Indexes {
+		if ix.ParentIndex != nil && existing[*ix.ParentIndex] {
+			skip = append(skip, indexRef(t.Schema, ix.Name, t.Name))
+		}
+	}
+	for i := range t.Constraints {
+		c := &t.Constraints[i]
+		if c.ParentIndex != nil && existing[*c.ParentIndex] {
+			skip = append(skip, constraintRef(t.QName, c.Name))
+			if r, ok := keyIndexRef(t.QName, c); ok {
+				skip = append(skip, r)
+			}
+		}
+	}
+	if len(skip) == 0 {
+		return
+	}
+	skipKeys := map[refKey]bool{}
+	for _, r := range skip {
+		skipKeys[keyOf(r)] = true
+	}
+	// The statement that makes the table a partition: the attach, or the
+	// create itself.
+	maker := -1
+	for _, i := range idx {
+		st := &p.b.stmts[i]
+		if strings.HasPrefix(st.ID, stmtID(prioTableAttach, "attach")) || maker < 0 && strings.HasPrefix(st.ID, stmtID(prioTable, "table")) {
+			maker = i
+		}
+	}
+	for _, i := range idx {
+		st := &p.b.stmts[i]
+		creates := false
+		for _, r := range st.Provides {
+			if skipKeys[keyOf(r)] {
+				creates = true
+			}
+		}
+		isAttachIndex := strings.HasPrefix(st.ID, stmtID(prioIndexAttach, "attach index"))
+		if creates && (isAttachIndex || strings.HasPrefix(st.ID, stmtID(prioIndex, "index")) || strings.HasPrefix(st.ID, stmtID(prioConstraint, "constraint"))) {
+			p.remove(i)
+		}
+	}
+	if maker >= 0 {
+		p.b.stmts[maker].Provides = append(p.b.stmts[maker].Provides, skip...)
+	}
+}
+
+func (p *planner) dropTable(t *model.Table) {
+	kind := "TABLE "
+	var hz []Hazard
+	if t.Kind == model.TableForeign {
+		kind = "FOREIGN TABLE "
+	} else {
+		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: "drops table " + t.QName.String() + " and all its rows"})
+	}
+	// A foreign key to another table the plan drops is dropped on its own
+	// first, so that tables that reference each other can be dropped.
+	var own []model.ObjectRef
+	for i := range t.Constraints {
+		c := &t.Constraints[i]
+		if c.Type == model.ForeignKey && c.RefTable != nil && *c.RefTable != t.QName && p.tableOps[*c.RefTable] == diff.Drop {
+			own = append(own, constraintRef(t.QName, c.Name))
+			p.drop(dropStmt{
+				ref: constraintRef(t.QName, c.Name), kindPrio: prioForeignKey,
+				sql: alterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
+			})
+		}
+	}
+	parts := slices.DeleteFunc(tableParts(t), func(r model.ObjectRef) bool {
+		return slices.ContainsFunc(own, func(o model.ObjectRef) bool { return keyOf(o) == keyOf(r) })
+	})
+	p.drop(dropStmt{
+		ref: tableRef(t.QName), kindPrio: prioTable, sql: "DROP " + kind + qnameSQL(t.QName),
+		parts: parts, hazards: hz,
+	})
+	p.markDropped(append(tableParts(t), tableRef(t.QName))...)
+}
+
+// markDropped records objects the plan drops.
+func (p *planner) markDropped(refs ...model.ObjectRef) {
+	for _, r := range refs {
+		p.dropped[keyOf(r)] = true
+	}
+}
+
+// alterStmt is an ALTER TABLE on a table of both schemas: it waits for the
+// table's rename, if any, and completes the table (provides it), so that
+// what is created on the table comes after it.
+func (p *planner) alterStmt(t *model.Table, id string, sql string, hz ...Hazard) Statement {
+	return Statement{
+		ID:       stmtID(prioTable, "alter", "table "+qnameSQL(t.QName), id),
+		SQL:      sql,
+		Hazards:  hz,
+		Provides: []model.ObjectRef{tableRef(t.QName)},
+		Requires: []model.ObjectRef{nameRef(t.QName)},
+	}
+}
+
+// alterTable changes a table's own properties; its columns, constraints
+// and indexes have their own changes.
+func (p *planner) alterTable(f, t *model.Table) {
+	tt := tableTarget(t)
+	name := t.QName
+	if !reflect.DeepEqual(f.PartitionOf, t.PartitionOf) || f.PartitionBound != t.PartitionBound {
+		p.repartition(f, t)
+	}
+	for _, parent := range f.Inherits {
+		if !slices.Contains(t.Inherits, parent) {
+			st := p.alterStmt(t, "no inherit "+qnameSQL(parent), alterTable(t, false)+" NO INHERIT "+qnameSQL(parent), lockHazard(name, "NO INHERIT"))
+			st.Provides = append(st.Provides, released(tableRef(t.QName)))
+			p.add(st)
+		}
+	}
+	for _, parent := range t.Inherits {
+		if !slices.Contains(f.Inherits, parent) {
+			st := p.alterStmt(t, "inherit "+qnameSQL(parent), alterTable(t, false)+" INHERIT "+qnameSQL(parent), lockHazard(name, "INHERIT"))
+			st.Requires = append(st.Requires, tableRef(parent))
+			p.add(st)
+		}
+	}
+	var subs []string
+	var hz []Hazard
+	if f.Unlogged != t.Unlogged {
+		if t.Unlogged {
+			subs = append(subs, "SET UNLOGGED")
+		} else {
+			subs = append(subs, "SET LOGGED")
+		}
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + name.String()})
+	}
+	if set, reset := optionChanges(f.Options, t.Options); len(set)+len(reset) > 0 {
+		if len(reset) > 0 {
+			subs = append(subs, "RESET ("+strings.Join(reset, ", ")+")")
+		}
+		if len(set) > 0 {
+			list, err := optionList(set, "=")
+			if err != nil {
+				p.b.errorf(tt.id, "%v", err)
+				return
+			}
+			subs = append(subs, "SET ("+list+")")
+		}
+	}
+	if f.RowSecurity != t.RowSecurity {
+		subs = append(subs, map[bool]string{true: "ENABLE ROW LEVEL SECURITY", false: "DISABLE ROW LEVEL SECURITY"}[t.RowSecurity])
+	}
+	if f.ForceRowSecurity != t.ForceRowSecurity {
+		subs = append(subs, map[bool]string{true: "FORCE ROW LEVEL SECURITY", false: "NO FORCE ROW LEVEL SECURITY"}[t.ForceRowSecurity])
+	}
+	if t.Kind != model.TableForeign && (replicaIdentity(f) != replicaIdentity(t) || f.ReplicaIdentityIndex != t.ReplicaIdentityIndex) {
+		switch replicaIdentity(t) {
+		case "d":
+			subs = append(subs, "REPLICA IDENTITY DEFAULT")
+		case "n":
+			subs = append(subs, "REPLICA IDENTITY NOTHING")
+		case "f":
+			subs = append(subs, "REPLICA IDENTITY FULL")
+		case "i":
+			// The index may be created by the plan, after the table's
+			// changes: this waits for it, and so stands alone.
+			p.add(Statement{
+				ID:       stmtID(prioIndex, "replica identity", tt.id),
+				SQL:      alterTable(t, false) + " REPLICA IDENTITY USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex),
+				Hazards:  []Hazard{lockHazard(name, "REPLICA IDENTITY")},
+				Requires: []model.ObjectRef{tableRef(name), nameRef(name), indexRef(t.Schema, t.ReplicaIdentityIndex, t.Name)},
+			})
+		default:
+			p.b.errorf(tt.id, "unknown replica identity %q", t.ReplicaIdentity)
+		}
+	}
+	if f.Tablespace != t.Tablespace {
+		ts := t.Tablespace
+		if ts == "" {
+			ts = "pg_default"
+		}
+		subs = append(subs, "SET TABLESPACE "+sqlq.QuoteIdent(ts))
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET TABLESPACE copies " + name.String()})
+	}
+	if f.AccessMethod != t.AccessMethod {
+		am := t.AccessMethod
+		if am == "" {
+			am = "heap"
+		}
+		subs = append(subs, "SET ACCESS METHOD "+sqlq.QuoteIdent(am))
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + name.String()})
+	}
+	if t.Kind == model.TableForeign {
+		if opts := fdwOptionChanges(f.ServerOptions, t.ServerOptions); opts != "" {
+			subs = append(subs, "OPTIONS ("+opts+")")
+		}
+	}
+	if len(subs) > 0 {
+		hz = append(hz, lockHazard(name, "ALTER TABLE"))
+		p.add(p.alterStmt(t, "properties", alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...))
+	}
+	p.commentChange(tt, f.Comment, t.Comment)
+	p.ownerChange(tt, f.Owner, t.Owner)
+	p.grantChange(tt, f.Owner, t.Owner, f.Grants, t.Grants)
+}
+
+func replicaIdentity(t *model.Table) string {
+	if t.ReplicaIdentity == "" {
+		return "d"
+	}
+	return t.ReplicaIdentity
+}
+
+// optionChanges compares two reloption lists: the options to set (new or
+// changed) and the keys to reset.
+func optionChanges(from, to []string) (set, reset []string) {
+	old := map[string]string{}
+	for _, o := range from {
+		k, v, _ := strings.Cut(o, "=")
+		old[k] = v
+	}
+	now := map[string]bool{}
+	for _, o := range to {
+		k, v, _ := strings.Cut(o, "=")
+		now[k] = true
+		if ov, ok := old[k]; !ok || ov != v {
+			set = append(set, o)
+		}
+	}
+	for _, o := range from {
+		k, _, _ := strings.Cut(o, "=")
+		if !now[k] {
+			var key []string
+			for _, w := range strings.Split(k, ".") {
+				key = append(key, sqlq.QuoteIdent(w))
+			}
+			reset = append(reset, strings.Join(key, "."))
+		}
+	}
+	return set, reset
+}
+
+// fdwOptionChanges is the body of OPTIONS (…) that turns one FDW option
+// list into another: ADD, SET and DROP.
+func fdwOptionChanges(from, to []string) string {
+	old := map[string]string{}
+	for _, o := range from {
+		k, v, _ := strings.Cut(o, "=")
+		old[k] = v
+	}
+	now := map[string]bool{}
+	var parts []string
+	for _, o := range to {
+		k, v, _ := strings.Cut(o, "=")
+		now[k] = true
+		switch ov, ok := old[k]; {
+		case !ok:
+			parts = append(parts, "ADD "+sqlq.QuoteIdent(k)+" "+sqlq.Literal(v))
+		case ov != v:
+			parts = append(parts, "SET "+sqlq.QuoteIdent(k)+" "+sqlq.Literal(v))
+		}
+	}
+	for _, o := range from {
+		k, _, _ := strings.Cut(o, "=")
+		if !now[k] {
+			parts = append(parts, "DROP "+sqlq.QuoteIdent(k))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// repartition detaches a partition from its old parent and attaches it to
+// its new one, or with its new bounds.
+func (p *planner) repartition(f, t *model.Table) {
+	child := qnameSQL(t.QName)
+	if f.PartitionOf != nil {
+		parent := *f.PartitionOf
+		st := Statement{
+			ID:      stmtID(prioTable, "alter", "table "+child, "detach"),
+			SQL:     "ALTER TABLE " + qnameSQL(parent) + " DETACH PARTITION " + child,
+			Hazards: []Hazard{lockHazard(parent, "DETACH PARTITION")},
+			// Detached, the table is a table of its own: what is done to it
+			// as such comes after.
+			Provides: []model.ObjectRef{tableRef(t.QName), released(tableRef(t.QName)), detachedRef(t.QName)},
+			Requires: []model.ObjectRef{nameRef(t.QName)},
+		}
+		p.add(st)
+	}
+	if t.PartitionOf == nil {
+		return
+	}
+	parent := *t.PartitionOf
+	req := []model.ObjectRef{tableRef(parent), tableRef(t.QName), nameRef(t.QName)}
+	// The partition's own indexes and keys are created first, so that
+	// ATTACH PARTITION attaches them instead of building copies.
+	for _, ix := range t.Indexes {
+		if r := indexRef(t.Schema, ix.Name, t.Name); ix.ParentIndex != nil && p.created[keyOf(r)] {
+			req = append(req, builtRef(r))
+		}
+	}
+	for i := range t.Constraints {
+		if r := constraintRef(t.QName, t.Constraints[i].Name); t.Constraints[i].ParentIndex != nil && p.created[keyOf(r)] {
+			req = append(req, builtRef(r))
+		}
+	}
+	p.add(Statement{
+		ID:       stmtID(prioTableAttach, "attach", "table "+child),
+		SQL:      "ALTER TABLE " + qnameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
+		Hazards:  []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Message: "ATTACH PARTITION scans " + t.QName.String() + " to check its rows against the partition bound"}},
+		Provides: []model.ObjectRef{attachedRef(t.QName)},
+		Requires: req,
+	})
+}
+
+// renameTable renames a table, moving it to another schema first if the
+// hint says so.
+func (p *planner) renameTable(f, t *model.Table) {
+	cur := f.QName
+	kind := "TABLE "
+	if t.Kind == model.TableForeign {
+		kind = "FOREIGN TABLE "
+	}
+	done := []model.ObjectRef{tableRef(t.QName), nameRef(t.QName)}
+	var req []model.ObjectRef
+	if f.Schema != t.Schema {
+		moved := model.QName{Schema: t.Schema, Name: f.Name}
+		provides := []model.ObjectRef{freed(tableRef(cur))}
+		if moved == t.QName {
+			provides = append(provides, done...)
+		} else {
+			provides = append(provides, token("moved ", tableRef(moved)))
+			req = append(req, token("moved ", tableRef(moved)))
+		}
+		p.add(Statement{
+			ID:       stmtID(dropPrio, "rename", "table "+qnameSQL(cur), "schema"),
+			SQL:      "ALTER " + kind + qnameSQL(cur) + " SET SCHEMA " + sqlq.QuoteIdent(t.Schema),
+			Hazards:  []Hazard{lockHazard(cur, "SET SCHEMA")},
+			Provides: provides,
+		})
+		cur = moved
+	}
+	if cur.Name == t.Name {
+		return
+	}
+	p.add(Statement{
+		ID:       stmtID(dropPrio, "rename", "table "+qnameSQL(t.QName)),
+		SQL:      "ALTER " + kind + qnameSQL(cur) + " RENAME TO " + sqlq.QuoteIdent(t.Name),
+		Hazards:  []Hazard{lockHazard(cur, "RENAME")},
+		Provides: append(done, freed(tableRef(cur))),
+		Requires: req,
+	})
+}

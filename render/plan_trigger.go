@@ -1,0 +1,125 @@
+package render
+
+import (
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+func (p *planner) triggerChange(c *diff.ObjectChange[model.Trigger]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.trigger(c.To)
+	case diff.Drop:
+		tr := c.From
+		p.drop(dropStmt{ref: triggerRefOf(tr), kindPrio: prioTrigger,
+			sql: "DROP TRIGGER " + sqlq.QuoteIdent(tr.Name) + " ON " + qnameSQL(tr.Table)})
+	case diff.Alter:
+		f, tr := c.From, c.To
+		id := "trigger " + qnameSQL(tr.Table) + " " + sqlq.QuoteIdent(tr.Name)
+		p.enableChange(id, "TRIGGER", tr.Table, tr.Name, f.Enabled, tr.Enabled, triggerRefOf(tr), prioTrigger)
+		p.childComment(triggerRefOf(tr), id, "TRIGGER", tr.Table, tr.Name, f.Comment, tr.Comment)
+	}
+}
+
+func (p *planner) ruleChange(c *diff.ObjectChange[model.Rule]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.rule(c.To)
+	case diff.Drop:
+		r := c.From
+		p.drop(dropStmt{ref: ruleRefOf(r), kindPrio: prioRule,
+			sql: "DROP RULE " + sqlq.QuoteIdent(r.Name) + " ON " + qnameSQL(r.Table)})
+	case diff.Alter:
+		f, r := c.From, c.To
+		id := "rule " + qnameSQL(r.Table) + " " + sqlq.QuoteIdent(r.Name)
+		p.enableChange(id, "RULE", r.Table, r.Name, f.Enabled, r.Enabled, ruleRefOf(r), prioRule)
+		p.childComment(ruleRefOf(r), id, "RULE", r.Table, r.Name, f.Comment, r.Comment)
+	}
+}
+
+func (p *planner) policyChange(c *diff.ObjectChange[model.Policy]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.policy(c.To)
+	case diff.Drop:
+		pl := c.From
+		p.drop(dropStmt{ref: policyRefOf(pl), kindPrio: prioPolicy,
+			sql: "DROP POLICY " + sqlq.QuoteIdent(pl.Name) + " ON " + qnameSQL(pl.Table)})
+	case diff.Alter:
+		pl := c.To
+		id := "policy " + qnameSQL(pl.Table) + " " + sqlq.QuoteIdent(pl.Name)
+		p.childComment(policyRefOf(pl), id, "POLICY", pl.Table, pl.Name, c.From.Comment, pl.Comment)
+	}
+}
+
+// enableChange sets the enabled state of a trigger or rule.
+func (p *planner) enableChange(id, kind string, table model.QName, name, from, to string, ref model.ObjectRef, prio int) {
+	if from == "" {
+		from = "O"
+	}
+	if to == "" {
+		to = "O"
+	}
+	if from == to {
+		return
+	}
+	words := "ENABLE"
+	if to != "O" {
+		var ok bool
+		if words, ok = enableWords[to]; !ok {
+			p.b.errorf(id, "unknown enabled state %q", to)
+			return
+		}
+	}
+	p.add(Statement{
+		ID:       stmtID(prio, id, "enabled"),
+		SQL:      p.b.alterRelation(table) + " " + words + " " + kind + " " + sqlq.QuoteIdent(name),
+		Requires: []model.ObjectRef{ref},
+	})
+}
+
+// childComment sets or clears the comment of a trigger, rule or policy.
+func (p *planner) childComment(ref model.ObjectRef, id, kind string, table model.QName, name, from, to string) {
+	if from == to || !p.opts.Comments {
+		return
+	}
+	value := "NULL"
+	if to != "" {
+		value = sqlq.Literal(to)
+	}
+	p.b.commentOn(ref, "comment "+id, kind+" "+sqlq.QuoteIdent(name)+" ON "+qnameSQL(table), value)
+}
+
+func (p *planner) eventTriggerChange(c *diff.ObjectChange[model.EventTrigger]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.eventTrigger(c.To)
+	case diff.Drop:
+		e := c.From
+		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name}, kindPrio: prioEventTrigger,
+			sql: "DROP EVENT TRIGGER " + sqlq.QuoteIdent(e.Name)})
+	case diff.Alter:
+		f, e := c.From, c.To
+		name := sqlq.QuoteIdent(e.Name)
+		ref := model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name}
+		t := target{ref: ref, id: "event trigger " + name, comment: "EVENT TRIGGER " + name, alter: "EVENT TRIGGER " + name}
+		fe, te := f.Enabled, e.Enabled
+		if fe == "" {
+			fe = "O"
+		}
+		if te == "" {
+			te = "O"
+		}
+		if fe != te {
+			words := "ENABLE"
+			if te != "O" {
+				words = enableWords[te]
+			}
+			p.add(Statement{ID: stmtID(prioEventTrigger, t.id, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
+				Requires: []model.ObjectRef{ref}})
+		}
+		p.commentChange(t, f.Comment, e.Comment)
+		p.ownerChange(t, f.Owner, e.Owner)
+	}
+}

@@ -1,0 +1,200 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+func (p *planner) domainChange(c *diff.ObjectChange[model.Domain]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.domain(c.To)
+	case diff.Drop:
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP DOMAIN " + qnameSQL(c.From.QName)})
+	case diff.Alter:
+		if p.rebuilt[c.To.QName] {
+			d := c.To
+			p.rebuildType(d.QName, "DOMAIN", nil, func() { p.b.domain(d) })
+			return
+		}
+		p.alterDomain(c.From, c.To)
+	}
+}
+
+// alterDomain changes a domain's default, NOT NULL and checks in place.
+func (p *planner) alterDomain(f, d *model.Domain) {
+	t := typeTarget(d.QName, "DOMAIN")
+	name := qnameSQL(d.QName)
+	ref := t.ref
+	stmt := func(id, sql string, hz ...Hazard) Statement {
+		return Statement{
+			ID:       stmtID(prioType, "alter", t.id, id),
+			SQL:      "ALTER DOMAIN " + name + " " + sql,
+			Hazards:  hz,
+			Provides: []model.ObjectRef{ref, released(ref)},
+			Requires: append([]model.ObjectRef{}, d.Deps...),
+		}
+	}
+	if f.Default != d.Default {
+		if d.Default == "" {
+			p.add(stmt("default", "DROP DEFAULT"))
+		} else {
+			p.add(stmt("default", "SET DEFAULT "+d.Default))
+		}
+	}
+	if f.NotNull != d.NotNull {
+		if d.NotNull {
+			p.add(stmt("not null", "SET NOT NULL", Hazard{Kind: HazardExclusiveLock,
+				Message: "SET NOT NULL on domain " + d.QName.String() + " checks every column of the domain"}))
+		} else {
+			p.add(stmt("not null", "DROP NOT NULL"))
+		}
+	}
+	old := map[string]model.DomainCheck{}
+	for _, ch := range f.Checks {
+		old[ch.Name] = ch
+	}
+	now := map[string]bool{}
+	for _, ch := range d.Checks {
+		now[ch.Name] = true
+		cn := sqlq.QuoteIdent(ch.Name)
+		o, had := old[ch.Name]
+		same := had && strings.TrimSuffix(o.Definition, " NOT VALID") == strings.TrimSuffix(ch.Definition, " NOT VALID") &&
+			(o.NotValid == ch.NotValid || o.NotValid && !ch.NotValid)
+		switch {
+		case !had || !same:
+			if had {
+				st := stmt("constraint "+cn+" drop", "DROP CONSTRAINT "+cn)
+				st.ID = stmtID(dropPrio, "drop", "36", t.id, "constraint", cn)
+				st.Provides = append(st.Provides, released(domainCheckRef(d, ch)), freed(domainCheckRef(d, ch)))
+				st.Requires = nil
+				p.add(st)
+			}
+			def := ch.Definition
+			if ch.NotValid {
+				def = withNotValid(def)
+			}
+			st := stmt("constraint "+cn, "ADD CONSTRAINT "+cn+" "+def)
+			st.Provides = append(st.Provides, domainCheckRef(d, ch))
+			if !ch.NotValid {
+				st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock,
+					Message: "adding CHECK " + ch.Name + " to domain " + d.QName.String() + " checks every column of the domain"})
+			}
+			p.add(st)
+			if p.opts.Comments && ch.Comment != "" {
+				p.b.commentOn(domainCheckRef(d, ch), "comment "+t.id+" constraint "+cn,
+					"CONSTRAINT "+cn+" ON DOMAIN "+name, sqlq.Literal(ch.Comment))
+			}
+			continue
+		case o.NotValid && !ch.NotValid:
+			p.add(stmt("constraint "+cn+" validate", "VALIDATE CONSTRAINT "+cn))
+		}
+		if o.Comment != ch.Comment && p.opts.Comments {
+			value := "NULL"
+			if ch.Comment != "" {
+				value = sqlq.Literal(ch.Comment)
+			}
+			p.b.commentOn(domainCheckRef(d, ch), "comment "+t.id+" constraint "+cn, "CONSTRAINT "+cn+" ON DOMAIN "+name, value)
+		}
+	}
+	for _, ch := range f.Checks {
+		if !now[ch.Name] {
+			cn := sqlq.QuoteIdent(ch.Name)
+			st := stmt("constraint "+cn+" drop", "DROP CONSTRAINT "+cn)
+			st.ID = stmtID(dropPrio, "drop", "36", t.id, "constraint", cn)
+			st.Provides = append(st.Provides, released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch)))
+			st.Requires = nil
+			p.add(st)
+		}
+	}
+	p.commentChange(t, f.Comment, d.Comment)
+	p.ownerChange(t, f.Owner, d.Owner)
+	p.grantChange(t, f.Owner, d.Owner, f.Grants, d.Grants)
+}
+
+func (p *planner) compositeChange(c *diff.ObjectChange[model.CompositeType]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.composite(c.To)
+	case diff.Drop:
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP TYPE " + qnameSQL(c.From.QName)})
+	case diff.Alter:
+		p.alterComposite(c.From, c.To)
+	}
+}
+
+// alterComposite adds, drops and retypes attributes of a composite type.
+// Added attributes come last, as ADD ATTRIBUTE puts them.
+func (p *planner) alterComposite(f, ct *model.CompositeType) {
+	t := typeTarget(ct.QName, "TYPE")
+	name := qnameSQL(ct.QName)
+	old := map[string]model.Attribute{}
+	for _, a := range f.Attributes {
+		old[a.Name] = a
+	}
+	var subs []string
+	req := []model.ObjectRef{}
+	now := map[string]bool{}
+	for _, a := range ct.Attributes {
+		now[a.Name] = true
+	}
+	for _, a := range f.Attributes {
+		if !now[a.Name] {
+			subs = append(subs, "DROP ATTRIBUTE "+sqlq.QuoteIdent(a.Name))
+		}
+	}
+	for _, a := range ct.Attributes {
+		typ := a.Type
+		if a.Collation != "" {
+			typ += " COLLATE " + nameText(a.Collation)
+		}
+		o, had := old[a.Name]
+		switch {
+		case !had:
+			subs = append(subs, "ADD ATTRIBUTE "+sqlq.QuoteIdent(a.Name)+" "+typ)
+		case o.Type != a.Type || o.Collation != a.Collation:
+			subs = append(subs, "ALTER ATTRIBUTE "+sqlq.QuoteIdent(a.Name)+" TYPE "+typ)
+		default:
+			continue
+		}
+		req = append(req, typeAndCollationRefs(a.Type, a.Collation)...)
+	}
+	if len(subs) > 0 {
+		p.add(Statement{
+			ID:       stmtID(prioType, "alter", t.id, "attributes"),
+			SQL:      "ALTER TYPE " + name + " " + strings.Join(subs, ",\n    "),
+			Provides: []model.ObjectRef{t.ref, released(t.ref)},
+			Requires: req,
+		})
+	}
+	for _, a := range ct.Attributes {
+		if o := old[a.Name]; o.Comment != a.Comment && p.opts.Comments {
+			value := "NULL"
+			if a.Comment != "" {
+				value = sqlq.Literal(a.Comment)
+			}
+			p.b.commentOn(t.ref, "comment "+t.id+" column "+sqlq.QuoteIdent(a.Name),
+				"COLUMN "+name+"."+sqlq.QuoteIdent(a.Name), value)
+		}
+	}
+	p.commentChange(t, f.Comment, ct.Comment)
+	p.ownerChange(t, f.Owner, ct.Owner)
+	p.grantChange(t, f.Owner, ct.Owner, f.Grants, ct.Grants)
+}
+
+func (p *planner) rangeChange(c *diff.ObjectChange[model.RangeType]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.rangeType(c.To)
+	case diff.Drop:
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP TYPE " + qnameSQL(c.From.QName)})
+	case diff.Alter:
+		t := typeTarget(c.To.QName, "TYPE")
+		p.commentChange(t, c.From.Comment, c.To.Comment)
+		p.ownerChange(t, c.From.Owner, c.To.Owner)
+		p.grantChange(t, c.From.Owner, c.To.Owner, c.From.Grants, c.To.Grants)
+	}
+}
