@@ -14,7 +14,7 @@ func schemaA() *model.Schema {
 		Enums:      []model.Enum{{QName: model.QName{Schema: "public", Name: "mood"}, Labels: []string{"a", "b"}}},
 		Tables: []model.Table{{
 			QName: model.QName{Schema: "public", Name: "users"}, Kind: model.TableOrdinary, Owner: "alice",
-			Columns: []model.Column{{Name: "id", Type: "integer", NotNull: true}, {Name: "email", Type: "text"}},
+			Columns:     []model.Column{{Name: "id", Type: "integer", NotNull: true}, {Name: "email", Type: "text"}},
 			Constraints: []model.Constraint{{Name: "users_pkey", Type: model.PrimaryKey, Definition: "PRIMARY KEY (id)", Columns: []string{"id"}}},
 			Indexes:     []model.Index{{Name: "users_email", Definition: "CREATE INDEX users_email ON public.users USING btree (email)", Method: "btree", Keys: []string{"email"}}},
 		}},

@@ -12,7 +12,7 @@
 //
 // [Split] cuts a file where psql would, reading tokens with PostgreSQL's
 // scanner, so that dollar-quoted bodies, DO blocks, BEGIN ATOMIC bodies,
-// E'' strings and semicolons in comments or quoted names are handled as the
+// E” strings and semicolons in comments or quoted names are handled as the
 // server handles them. Each statement is located by file, line, column and
 // byte offset, and [Statement.Position] turns a server error's position
 // inside a statement into a line and column of the file.

@@ -220,10 +220,10 @@ func nesting(toks []token) int {
 // isNesting reports whether a token counts towards maxNesting.
 func isNesting(tok pg_query.Token) bool {
 	switch tok {
-		case pg_query.Token_IDENT, pg_query.Token_UIDENT, pg_query.Token_ICONST, pg_query.Token_FCONST,
-			pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST,
-			pg_query.Token_PARAM, pg_query.Token_ASCII_44, pg_query.Token_ASCII_46, pg_query.Token_ASCII_59,
-			pg_query.Token_SQL_COMMENT, pg_query.Token_C_COMMENT:
+	case pg_query.Token_IDENT, pg_query.Token_UIDENT, pg_query.Token_ICONST, pg_query.Token_FCONST,
+		pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST,
+		pg_query.Token_PARAM, pg_query.Token_ASCII_44, pg_query.Token_ASCII_46, pg_query.Token_ASCII_59,
+		pg_query.Token_SQL_COMMENT, pg_query.Token_C_COMMENT:
 		return false
 	}
 	return true

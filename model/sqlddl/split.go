@@ -80,7 +80,7 @@ const maxSize = 1 << 30
 // split it: at each semicolon outside quotes, comments, dollar-quoted bodies,
 // parentheses and the BEGIN … END of a BEGIN ATOMIC function body (psql's own
 // heuristic). Tokens come from pg_query's scanner, which is PostgreSQL's,
-// so E'' strings, nested dollar quotes and the like are read as the server
+// so E” strings, nested dollar quotes and the like are read as the server
 // reads them, with standard_conforming_strings on.
 //
 // Each statement is then parsed on its own to set its Kind. A statement that
@@ -128,12 +128,12 @@ type splitter struct {
 
 	stmts []Statement
 
-	start  int // offset of the current statement's first token; -1 between statements
-	nest   int // tokens of the current statement counted by nesting
-	paren  int
-	begin  int
-	words  int     // words (identifiers and keywords) in the statement so far
-	first  [4]byte // initials of CREATE, OR, REPLACE, FUNCTION, PROCEDURE among its first four words
+	start int // offset of the current statement's first token; -1 between statements
+	nest  int // tokens of the current statement counted by nesting
+	paren int
+	begin int
+	words int     // words (identifiers and keywords) in the statement so far
+	first [4]byte // initials of CREATE, OR, REPLACE, FUNCTION, PROCEDURE among its first four words
 
 	rescans int // scans restarted after a \restrict line
 }
