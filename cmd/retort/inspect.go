@@ -10,6 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/gotag"
+	"github.com/retortdb/retort/model/hcl"
+	"github.com/retortdb/retort/model/yaml"
 	"github.com/retortdb/retort/render"
 )
 
@@ -19,6 +22,7 @@ func newInspect(g *globals) *cobra.Command {
 		schemas    []string
 		exclude    []string
 		privileges bool
+		goPackage  string
 	)
 	cmd := &cobra.Command{
 		Use:   "inspect SRC",
@@ -38,9 +42,7 @@ are counted on stderr; they do not change the exit code.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
-			case "sql", "json":
-			case "hcl", "yaml", "go":
-				return fmt.Errorf("--format %s is not supported yet (sql and json are)", format)
+			case "sql", "json", "hcl", "yaml", "go":
 			default:
 				return fmt.Errorf("--format %q: want sql, json, hcl, yaml or go", format)
 			}
@@ -71,6 +73,20 @@ are counted on stderr; they do not change the exit code.`,
 					return fmt.Errorf("encode json: %w", err)
 				}
 				out = string(b) + "\n"
+			case "hcl", "yaml", "go":
+				var b []byte
+				switch format {
+				case "hcl":
+					b, err = hcl.Encode(schema)
+				case "yaml":
+					b, err = yaml.Encode(schema)
+				default:
+					b, err = gotag.Write(schema, goPackage)
+				}
+				if err != nil {
+					return fmt.Errorf("encode %s: %w", format, err)
+				}
+				out = string(b)
 			}
 			if _, err := fmt.Fprint(g.stdout, out); err != nil {
 				return err
@@ -80,11 +96,12 @@ are counted on stderr; they do not change the exit code.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "sql", "output format: sql or json (hcl, yaml, go: not yet)")
+	f.StringVar(&format, "format", "sql", "output format: sql, json, hcl, yaml or go")
+	f.StringVar(&goPackage, "package", "models", "package name of --format go")
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
 	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
 	f.BoolVar(&privileges, "privileges", false, "also print owners and grants")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
