@@ -148,6 +148,9 @@ type planner struct {
 	// resetDefaults are columns whose default is dropped before, and set
 	// again after, an object it uses is rebuilt.
 	resetDefaults map[model.QName]map[string]bool
+	// resetDomains are domains whose checks and default use a routine the
+	// plan drops: they are dropped first and added again afterwards.
+	resetDomains map[model.QName]bool
 	// rebuilt are types rebuilt under a temporary name (enums whose labels
 	// cannot be added in place, and the domains over them).
 	rebuilt map[model.QName]bool
@@ -176,6 +179,7 @@ func newPlanner(old, new *model.Schema, opts Options) *planner {
 		retyped:       map[model.QName]map[string]bool{},
 		resetDefaults: map[model.QName]map[string]bool{},
 		rebuilt:       map[model.QName]bool{},
+		resetDomains:  map[model.QName]bool{},
 		created:       map[refKey]bool{},
 		tableOps:      map[model.QName]diff.Op{},
 		columnOps:     map[model.QName]map[string]*diff.ColumnChange{},

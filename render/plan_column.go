@@ -266,6 +266,13 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 			for _, o := range sequenceOptionChanges(fo, tos) {
 				words = append(words, "SET "+o)
 			}
+			seq := "pg_catalog.pg_get_serial_sequence(" + sqlq.Literal(qnameSQL(tq)) + ", " + sqlq.Literal(to.Name) + ")::pg_catalog.regclass"
+			wait, restart := p.clampSequence(refID(ref), seq, fo, tos, []model.ObjectRef{nameRef(tq), colRef(tq, to.Name)})
+			req = append(req, wait...)
+			if restart {
+				words = append(words, "RESTART")
+				hz = append(hz, restartHazard(tq.String()+"."+to.Name))
+			}
 		}
 		if len(words) > 0 {
 			subs = append(subs, col+" "+strings.Join(words, " "))
@@ -283,7 +290,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		s := col + " TYPE " + typ
 		class := classifyTypeChange(f.Type, to.Type)
 		if f.Type != to.Type && to.Generated == "" && class == typeOther {
-			s += " USING " + quoted + "::" + to.Type
+			s += " USING " + quoted + p.castVia(f.Type) + "::" + to.Type
 		}
 		subs = append(subs, s)
 		hz = append(hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class)...)
@@ -543,4 +550,16 @@ func defaultStorage(typ string) string {
 		return "m"
 	}
 	return "x"
+}
+
+// castVia is what a USING cast from a column's old type goes through: text
+// for a type of the schema that is not a domain (an enum, a composite or
+// range type), as two such types have no cast between them but text's
+// input and output; nothing otherwise.
+func (p *planner) castVia(from string) string {
+	q, ok := typeOf(from)
+	if !ok || q.Schema == "pg_catalog" || p.oi.domains[q] != nil {
+		return ""
+	}
+	return "::text"
 }

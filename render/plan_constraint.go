@@ -14,6 +14,8 @@ func (p *planner) constraintChange(c *diff.ConstraintChange) {
 		p.dropConstraint(c.Table, c.From)
 	case diff.Alter:
 		p.alterConstraint(c.Table, c.From, c.To)
+	case diff.Rename:
+		p.renameConstraint(c.Table, c.From, c.To)
 	}
 }
 

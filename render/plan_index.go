@@ -14,6 +14,8 @@ func (p *planner) indexChange(c *diff.IndexChange) {
 		p.dropIndex(c.Table, c.From)
 	case diff.Alter:
 		p.alterIndex(c.Table, c.From, c.To)
+	case diff.Rename:
+		p.renameIndex(c.Table, c.From, c.To)
 	}
 }
 

@@ -20,6 +20,7 @@ func (p *planner) prepare(changes []diff.Change) []diff.Change {
 	for _, c := range changes {
 		out = append(out, p.expand(c)...)
 	}
+	out = p.followRenames(out)
 	out = p.closure(out)
 	p.created = map[refKey]bool{}
 	p.tableOps = map[model.QName]diff.Op{}
@@ -378,6 +379,18 @@ func (p *planner) closure(changes []diff.Change) []diff.Change {
 					}
 					continue
 				case model.KindType:
+					// A domain whose check or default calls a routine the
+					// plan drops has them dropped before and added after.
+					dq := model.QName{Schema: d.Schema, Name: d.Name}
+					od, nd := p.oi.domains[dq], p.ni.domains[dq]
+					isRoutine := it.ref.Kind == model.KindFunction || it.ref.Kind == model.KindAggregate
+					if isRoutine && od != nil && nd != nil && !handled[keyOf(d)] && !p.rebuilt[dq] {
+						p.resetDomains[dq] = true
+						if _, ok := alterAt[keyOf(d)]; !ok {
+							alterAt[keyOf(d)] = len(changes)
+							changes = append(changes, &diff.ObjectChange[model.Domain]{Operation: diff.Alter, From: od, To: nd})
+						}
+					}
 					continue
 				case model.KindSequence:
 					if _, alter := alterAt[keyOf(d)]; alter {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -49,11 +50,18 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 	t := sequenceTarget(q.QName)
 	name := qnameSQL(q.QName)
 	if opts := sequenceOptionChanges(f.SequenceOptions, q.SequenceOptions); len(opts) > 0 {
-		p.add(Statement{
+		st := Statement{
 			ID:       stmtID(prioSequence, "alter", t.id),
 			SQL:      "ALTER SEQUENCE " + name + "\n    " + strings.Join(opts, "\n    "),
 			Provides: []model.ObjectRef{t.ref},
-		})
+		}
+		req, restart := p.clampSequence(t.id, sqlq.Literal(name)+"::pg_catalog.regclass", f.SequenceOptions, q.SequenceOptions, nil)
+		if restart {
+			st.SQL += "\n    RESTART"
+			st.Hazards = append(st.Hazards, restartHazard(q.QName.String()))
+		}
+		st.Requires = req
+		p.add(st)
 	}
 	if f.Unlogged != q.Unlogged {
 		word := "LOGGED"
@@ -81,4 +89,37 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 	p.commentChange(t, f.Comment, q.Comment)
 	p.ownerChange(t, f.Owner, q.Owner)
 	p.grantChange(t, f.Owner, q.Owner, f.Grants, q.Grants)
+}
+
+// clampSequence keeps a sequence whose bounds narrow inside them: ALTER
+// SEQUENCE refuses bounds that leave out the sequence's current value,
+// which a fresh sequence has at its old START. A DO block moves the value
+// to the nearest one that both the old and the new bounds allow (which
+// changes nothing when it is inside already), before the ALTER. seq is the
+// sequence as an SQL regclass expression. It returns what the ALTER must
+// wait for; restart is true when no value fits both bounds, and the ALTER
+// must RESTART the sequence at its new start.
+func (p *planner) clampSequence(id, seq string, from, to model.SequenceOptions, req []model.ObjectRef) (wait []model.ObjectRef, restart bool) {
+	if to.Min <= from.Min && to.Max >= from.Max || from.Min == 0 && from.Max == 0 || to.Min == 0 && to.Max == 0 {
+		return nil, false
+	}
+	lo, hi := max(from.Min, to.Min), min(from.Max, to.Max)
+	if lo > hi {
+		return nil, true
+	}
+	tok := token("clamped ", model.ObjectRef{Kind: model.KindSequence, Name: id})
+	body := fmt.Sprintf("PERFORM pg_catalog.setval(s, greatest(least(coalesce(pg_catalog.pg_sequence_last_value(s), %d), %d), %d), "+
+		"pg_catalog.pg_sequence_last_value(s) IS NOT NULL) FROM (SELECT %s AS s) AS v;", from.Start, hi, lo, seq)
+	p.add(Statement{
+		ID:       stmtID(prioSequence, "clamp", id),
+		SQL:      "DO $retort$BEGIN " + body + " END$retort$",
+		Provides: []model.ObjectRef{tok},
+		Requires: req,
+	})
+	return []model.ObjectRef{tok}, false
+}
+
+func restartHazard(seq string) Hazard {
+	return Hazard{Kind: HazardDataLoss, Message: "the new bounds of " + seq + " leave out every value of the old ones: " +
+		"it restarts at its new START, and may hand out values that are in use"}
 }

@@ -10,15 +10,6 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// The hazard kinds.
-const (
-	HazardDataLoss         = "data-loss"
-	HazardTableRewrite     = "table-rewrite"
-	HazardExclusiveLock    = "access-exclusive-lock"
-	HazardIndexBuild       = "index-build"
-	HazardNonTransactional = "non-transactional"
-)
-
 func lockHazard(t model.QName, what string) Hazard {
 	return Hazard{Kind: HazardExclusiveLock, Message: what + " takes an ACCESS EXCLUSIVE lock on " + t.String() +
 		", blocking its reads and writes while it runs"}

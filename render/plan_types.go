@@ -38,6 +38,34 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 			Requires: append([]model.ObjectRef{}, d.Deps...),
 		}
 	}
+	if p.resetDomains[d.QName] {
+		// Let go of the routines first: drop the checks and the default;
+		// the loop below adds the new ones back.
+		for _, ch := range f.Checks {
+			cn := sqlq.QuoteIdent(ch.Name)
+			p.add(Statement{
+				ID:       stmtID(dropPrio, "drop", "36", t.id, "constraint", cn),
+				SQL:      "ALTER DOMAIN " + name + " DROP CONSTRAINT " + cn,
+				Provides: []model.ObjectRef{released(ref), released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch))},
+			})
+		}
+		if f.Default != "" {
+			p.add(Statement{
+				ID:       stmtID(dropPrio, "drop", "36", t.id, "default"),
+				SQL:      "ALTER DOMAIN " + name + " DROP DEFAULT",
+				Provides: []model.ObjectRef{released(ref)},
+			})
+		}
+		g := *f
+		g.Checks, g.Default = nil, ""
+		f = &g
+		stmt0 := stmt
+		stmt = func(id, sql string, hz ...Hazard) Statement {
+			st := stmt0(id, sql, hz...)
+			st.Provides = []model.ObjectRef{ref}
+			return st
+		}
+	}
 	if f.Default != d.Default {
 		if d.Default == "" {
 			p.add(stmt("default", "DROP DEFAULT"))

@@ -43,6 +43,28 @@ type Hazard struct {
 	Message string
 }
 
+// The kinds of [Hazard] a plan's statements carry.
+const (
+	// HazardDataLoss: the statement drops data (a table, a column, a
+	// schema) or may not keep every value (a narrowing type change, enum
+	// labels that go away); down cannot bring it back.
+	HazardDataLoss = "data-loss"
+	// HazardTableRewrite: the statement rewrites the table (a type change
+	// that is not binary coercible, a column with a volatile default or an
+	// identity, SET LOGGED), which takes time and disk in proportion to it.
+	HazardTableRewrite = "table-rewrite"
+	// HazardExclusiveLock: the statement holds an ACCESS EXCLUSIVE lock on
+	// a table that exists, blocking its reads and writes, or scans it
+	// under one.
+	HazardExclusiveLock = "access-exclusive-lock"
+	// HazardIndexBuild: the statement builds an index on a table that
+	// exists, blocking its writes while it builds.
+	HazardIndexBuild = "index-build"
+	// HazardNonTransactional: the statement runs outside the plan's
+	// transaction blocks, so the plan does not apply all or nothing.
+	HazardNonTransactional = "non-transactional"
+)
+
 // The kind priorities that start statement IDs: the order pg_dump uses for
 // a whole schema, which [Order] follows wherever dependencies leave a choice.
 const (

@@ -39,32 +39,6 @@ func (l *Loader) loadGo(ctx context.Context, spec Spec) (*model.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	keepGoRenameHints(s, decoded)
+	keepRenameHints(decoded, s)
 	return s, nil
-}
-
-// keepGoRenameHints copies the renamed_from hints of a decoded schema onto
-// the schema read back from the dev server, which cannot carry them.
-func keepGoRenameHints(s, decoded *model.Schema) {
-	tables := map[model.QName]*model.Table{}
-	for i := range decoded.Tables {
-		tables[decoded.Tables[i].QName] = &decoded.Tables[i]
-	}
-	for i := range s.Tables {
-		t := &s.Tables[i]
-		d := tables[t.QName]
-		if d == nil {
-			continue
-		}
-		t.RenamedFrom = d.RenamedFrom
-		hints := map[string]string{}
-		for _, c := range d.Columns {
-			if c.RenamedFrom != "" {
-				hints[c.Name] = c.RenamedFrom
-			}
-		}
-		for j := range t.Columns {
-			t.Columns[j].RenamedFrom = hints[t.Columns[j].Name]
-		}
-	}
 }

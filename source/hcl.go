@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/hcl"
@@ -23,7 +25,11 @@ func (l *Loader) loadHCL(ctx context.Context, spec Spec) (*model.Schema, error) 
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}
-	return l.declared(ctx, spec, decoded)
+	s, err := l.declared(ctx, spec, decoded)
+	if err != nil {
+		return nil, locateRejection(files, err)
+	}
+	return s, nil
 }
 
 // declaredFiles lists the schema files of path: the file itself, or the
@@ -106,4 +112,67 @@ func keepRenameHints(from, to *model.Schema) {
 			t.Columns[j].RenamedFrom = cols[col{t.QName, t.Columns[j].Name}]
 		}
 	}
+}
+
+// quotedName finds the name a server error complains about: the first
+// quoted name after the rejected statement, as in `type "foo" does not
+// exist`.
+var quotedName = regexp.MustCompile(`"([^"]+)"`)
+
+// locateRejection points a dev server's rejection of a declared schema
+// (a type or relation PostgreSQL does not know) at the first place the
+// files name what it complains about, as file:line:col. Other errors are
+// returned as they are.
+func locateRejection(files []string, err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, "the dev server rejected ")
+	if i < 0 {
+		return err
+	}
+	tail := msg[i:]
+	if j := strings.Index(tail, `": `); j >= 0 {
+		tail = tail[j+3:]
+	}
+	m := quotedName.FindStringSubmatch(tail)
+	if m == nil {
+		return err
+	}
+	name := m[1]
+	if k := strings.LastIndexByte(name, '.'); k >= 0 {
+		name = name[k+1:]
+	}
+	for _, f := range files {
+		text, rerr := os.ReadFile(f)
+		if rerr != nil {
+			continue
+		}
+		if line, col, ok := findWord(string(text), name); ok {
+			return fmt.Errorf("%s:%d:%d: %w", f, line, col, err)
+		}
+	}
+	return err
+}
+
+// findWord finds the first place word stands alone in text, as a 1-based
+// line and column in characters.
+func findWord(text, word string) (line, col int, ok bool) {
+	isWord := func(r rune) bool {
+		return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r >= 0x80
+	}
+	for from := 0; word != ""; {
+		k := strings.Index(text[from:], word)
+		if k < 0 {
+			return 0, 0, false
+		}
+		at := from + k
+		before, _ := utf8.DecodeLastRuneInString(text[:at])
+		after, _ := utf8.DecodeRuneInString(text[at+len(word):])
+		if (at == 0 || !isWord(before)) && (at+len(word) == len(text) || !isWord(after)) {
+			line = 1 + strings.Count(text[:at], "\n")
+			col = 1 + utf8.RuneCountInString(text[strings.LastIndexByte(text[:at], '\n')+1:at])
+			return line, col, true
+		}
+		from = at + len(word)
+	}
+	return 0, 0, false
 }

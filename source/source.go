@@ -172,7 +172,7 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 		}
 		return s, nil
 	case Empty:
-		return l.onScratch(ctx, spec, nil)
+		return l.onScratch(ctx, spec)
 	case SQLFiles:
 		return l.loadSQL(ctx, spec)
 	case HCLFiles:
@@ -212,9 +212,9 @@ func (l *Loader) devServer(ctx context.Context, spec Spec) (*devdb.Dev, error) {
 	return dev, nil
 }
 
-// onScratch applies files, in order, to a new scratch database and inspects
-// it. The scratch database is always dropped.
-func (l *Loader) onScratch(ctx context.Context, spec Spec, files []string) (_ *model.Schema, err error) {
+// onScratch inspects a new, empty scratch database, which is what the empty
+// source reads as on this dev server. The scratch database is always dropped.
+func (l *Loader) onScratch(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
 	dev, err := l.devServer(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -229,11 +229,6 @@ func (l *Loader) onScratch(ctx context.Context, spec Spec, files []string) (_ *m
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
-	if len(files) > 0 {
-		if err := applyFiles(ctx, sc.ConnString(), files); err != nil {
-			return nil, err
-		}
-	}
 	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", spec, err)
@@ -309,37 +304,6 @@ func sqlFiles(path string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
-}
-
-// applyFiles runs each file as one simple-protocol batch, so that the
-// server parses it exactly as psql would send it.
-func applyFiles(ctx context.Context, connString string, files []string) error {
-	conn, err := pgx.Connect(ctx, connString)
-	if err != nil {
-		return fmt.Errorf("connect to scratch database: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	for _, f := range files {
-		text, err := os.ReadFile(f)
-		if err != nil {
-			return fmt.Errorf("read %s: %w", f, err)
-		}
-		if _, err := conn.PgConn().Exec(ctx, string(text)).ReadAll(); err != nil {
-			return locate(f, string(text), err)
-		}
-	}
-	return nil
-}
-
-// locate turns a server error into one that names file:line:col when the
-// server reported a position.
-func locate(file, text string, err error) error {
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Position <= 0 {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	line, col := lineCol(text, int(pgErr.Position))
-	return fmt.Errorf("%s:%d:%d: %s (SQLSTATE %s)", file, line, col, pgErr.Message, pgErr.Code)
 }
 
 // lineCol converts PostgreSQL's 1-based character position into a 1-based

@@ -99,14 +99,17 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	return s, nil
 }
 
-// refuse rejects statements that would act on the dev server beyond the
-// scratch database.
+// refused are the statements that would act on the dev server beyond the
+// scratch database, by Kind.
+var refused = map[string]string{
+	"CreatedbStmt":    "CREATE DATABASE",
+	"DropdbStmt":      "DROP DATABASE",
+	"AlterSystemStmt": "ALTER SYSTEM",
+}
+
+// refuse rejects a statement that is refused.
 func refuse(s sqlddl.Statement) error {
-	what := map[string]string{
-		"CreatedbStmt":    "CREATE DATABASE",
-		"DropdbStmt":      "DROP DATABASE",
-		"AlterSystemStmt": "ALTER SYSTEM",
-	}[s.Kind]
+	what := refused[s.Kind]
 	if what == "" {
 		return nil
 	}
@@ -153,7 +156,8 @@ func (e *StatementError) Unwrap() error { return e.Err }
 
 // statementError locates a server error in the statement's file. A
 // position inside an internal query (a SQL function body that the server
-// checked) is located too, when that body appears in the statement as is.
+// checked) is located too, when that body appears in the statement as is;
+// an error without a position is placed on the name it quotes.
 func statementError(s sqlddl.Statement, pgErr *pgconn.PgError, others int) *StatementError {
 	e := &StatementError{Statement: s, Line: s.Line, Col: s.Col, Err: pgErr, Others: others}
 	switch {
@@ -164,70 +168,15 @@ func statementError(s sqlddl.Statement, pgErr *pgconn.PgError, others int) *Stat
 			e.Line, e.Col = s.Position(utf8.RuneCountInString(s.Text[:i]) + int(pgErr.InternalPosition))
 		}
 	default:
-		if pos := guessPosition(s.Text, pgErr.Message); pos > 0 {
-			e.Line, e.Col = s.Position(pos)
+		// No position, as for `column "x" does not exist` in CREATE
+		// INDEX: where the statement names the one name quoted.
+		if parts := strings.Split(pgErr.Message, `"`); len(parts) == 3 {
+			if line, col, ok := s.Locate(parts[1]); ok {
+				e.Line, e.Col = line, col
+			}
 		}
 	}
 	return e
-}
-
-// guessPosition locates an error that the server gave no position for,
-// such as `column "x" does not exist` in CREATE INDEX or `relation "s.t"
-// does not exist` in REFERENCES: the first place where the statement names
-// the quoted name of the message (its last part, quoted or not), as a
-// 1-based character position; 0 when the message quotes no single name or
-// the statement does not hold it.
-func guessPosition(text, msg string) int {
-	parts := strings.Split(msg, `"`)
-	if len(parts) != 3 || parts[1] == "" {
-		return 0
-	}
-	name := parts[1]
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	folded := asciiLower(text)
-	for _, cand := range []string{`"` + strings.ReplaceAll(name, `"`, `""`) + `"`, name} {
-		in := text
-		if cand == name {
-			// Unquoted, the name may be written in any case.
-			in = folded
-		}
-		for from := 0; from < len(in); {
-			i := strings.Index(in[from:], cand)
-			if i < 0 {
-				break
-			}
-			i += from
-			end := i + len(cand)
-			if (i == 0 || !isIdentByte(text[i-1])) && (end == len(text) || !isIdentByte(text[end])) {
-				return utf8.RuneCountInString(text[:i]) + 1
-			}
-			from = end
-		}
-		if name != strings.ToLower(name) {
-			// A name with capitals was written quoted.
-			break
-		}
-	}
-	return 0
-}
-
-// asciiLower folds ASCII letters to lower case, as PostgreSQL folds
-// unquoted names, keeping byte offsets.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
-// isIdentByte reports whether b may be part of an unquoted identifier.
-func isIdentByte(b byte) bool {
-	return b == '_' || b == '$' || b == '"' || b >= 0x80 || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 // deferrable reports whether a statement failed because something it needs

@@ -376,28 +376,6 @@ CREATE TABLE u (id int, CONSTRAINT u_pos CHECK (id > 0) NOT ENFORCED);
 	sameSchema(t, got, psqlLoad(t, filepath.Join(dir, "new.sql")))
 }
 
-func TestGuessPosition(t *testing.T) {
-	tests := []struct {
-		text, msg string
-		want      int
-	}{
-		{"CREATE INDEX i ON t (id, nosuch)", `column "nosuch" does not exist`, 26},
-		{"CREATE INDEX i ON t (id, NoSuch)", `column "nosuch" does not exist`, 26},
-		{"CREATE INDEX i ON t (id, \"NoSuch\")", `column "NoSuch" does not exist`, 26},
-		{"CREATE INDEX i ON t (id, NoSuch)", `column "NoSuch" does not exist`, 0},
-		{"ALTER TABLE a ADD FOREIGN KEY (b) REFERENCES s.table_b (id)", `relation "s.table_b" does not exist`, 48},
-		{"CREATE VIEW v AS SELECT * FROM t", `relation "t" does not exist`, 32},
-		{"CREATE VIEW vé AS SELECT * FROM t", `relation "t" does not exist`, 33},
-		{"CREATE TABLE t ()", `relation "x" does not exist`, 0},
-		{"CREATE TABLE t ()", `no quotes here`, 0},
-	}
-	for _, tt := range tests {
-		if got := guessPosition(tt.text, tt.msg); got != tt.want {
-			t.Errorf("guessPosition(%q, %q) = %d, want %d", tt.text, tt.msg, got, tt.want)
-		}
-	}
-}
-
 // reversed returns the statements of a SQL file in reverse order, its
 // session settings (SET and set_config) first and its grants last, as a
 // file written in no particular order.

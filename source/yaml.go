@@ -19,5 +19,9 @@ func (l *Loader) loadYAML(ctx context.Context, spec Spec) (*model.Schema, error)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}
-	return l.declared(ctx, spec, decoded)
+	s, err := l.declared(ctx, spec, decoded)
+	if err != nil {
+		return nil, locateRejection(files, err)
+	}
+	return s, nil
 }

@@ -550,6 +550,21 @@ func TestDirectory(t *testing.T) {
 	}
 }
 
+// TestUnknownTypeLocated checks that a type PostgreSQL does not know is
+// reported at the place the file names it.
+func TestUnknownTypeLocated(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "t.hcl")
+	src := "table \"t\" {\n  column \"a\" { type = text }\n  column \"b\" { type = no_such_type }\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := codectest.Load(t.Context(), t, path)
+	if err == nil || !strings.HasPrefix(err.Error(), path+":3:23: ") || !strings.Contains(err.Error(), `type "no_such_type" does not exist`) {
+		t.Errorf("error = %v", err)
+	}
+}
+
 // TestDevURLNone reads a file without a dev server: as written, with a
 // warning.
 func TestDevURLNone(t *testing.T) {

@@ -12,10 +12,11 @@
 //
 // [Split] cuts a file where psql would, reading tokens with PostgreSQL's
 // scanner, so that dollar-quoted bodies, DO blocks, BEGIN ATOMIC bodies,
-// E” strings and semicolons in comments or quoted names are handled as the
+// E'…' strings and semicolons in comments or quoted names are handled as the
 // server handles them. Each statement is located by file, line, column and
-// byte offset, and [Statement.Position] turns a server error's position
-// inside a statement into a line and column of the file.
+// byte offset; [Statement.Position] turns a server error's position inside
+// a statement into a line and column of the file, and [Statement.Locate]
+// finds the name that an error without a position is about.
 //
 // pg_query_go v5 knows PostgreSQL 16's grammar. Split therefore never
 // rejects a statement for its grammar: it records pg_query's error in

@@ -56,6 +56,11 @@ func FuzzSplit(f *testing.F) {
 			if s.ParseErr != nil && (s.ParseErr.Line < s.Line || s.ParseErr.Col < 1) {
 				t.Fatalf("statement %d at %d:%d has ParseErr %v before it", i, s.Line, s.Col, s.ParseErr)
 			}
+			if i < 2 {
+				if line, col, ok := s.Locate("a"); ok && (line < s.Line || col < 1) {
+					t.Fatalf("statement %d at %d:%d: Locate gave %d:%d", i, s.Line, s.Col, line, col)
+				}
+			}
 			prev = s.Offset + len(s.Text)
 		}
 	})

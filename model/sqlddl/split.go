@@ -80,7 +80,7 @@ const maxSize = 1 << 30
 // split it: at each semicolon outside quotes, comments, dollar-quoted bodies,
 // parentheses and the BEGIN … END of a BEGIN ATOMIC function body (psql's own
 // heuristic). Tokens come from pg_query's scanner, which is PostgreSQL's,
-// so E” strings, nested dollar quotes and the like are read as the server
+// so E'…' strings, nested dollar quotes and the like are read as the server
 // reads them, with standard_conforming_strings on.
 //
 // Each statement is then parsed on its own to set its Kind. A statement that
@@ -95,8 +95,9 @@ const maxSize = 1 << 30
 //
 // Split fails, with an [*Error] giving file:line:col, on a NUL byte, invalid
 // UTF-8, a text it cannot scan (an unterminated quoted string, dollar quote
-// or comment) and a meta-command. A UTF-8 byte order mark at the start is
-// skipped.
+// or comment), a meta-command, and a SET of standard_conforming_strings to
+// off, after which the server would read the rest differently. A UTF-8 byte
+// order mark at the start is skipped.
 func Split(file string, src []byte) ([]Statement, error) {
 	text := string(src)
 	base := 0
@@ -203,7 +204,7 @@ func (sp *splitter) run() error {
 			}
 		default:
 			if t.keyword || t.tok == pg_query.Token_IDENT && sp.text[off] != '"' {
-				sp.word(sp.text[off:min(from+t.end, len(sp.text))])
+				sp.word(sp.text[off:max(off, min(from+t.end, len(sp.text)))])
 			}
 		}
 	}

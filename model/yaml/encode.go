@@ -254,7 +254,7 @@ func literal(s string, depth int) string {
 		return doubleQuoted(s)
 	}
 	for _, r := range s {
-		if r < 0x20 && r != '\n' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff {
 			return doubleQuoted(s)
 		}
 	}

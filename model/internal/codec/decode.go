@@ -196,8 +196,10 @@ func (d *decoder) schemaRef(v *Value) (string, bool) {
 	switch {
 	case v.Kind == Ref && len(v.Parts) == 2 && v.Parts[0] == "schema":
 		return v.Parts[1], true
-	case v.Kind == String && v.Str != "":
-		return v.Str, true
+	case v.Kind == String:
+		if parts, ok := SplitName(v.Str); ok && len(parts) == 1 {
+			return parts[0], true
+		}
 	}
 	return "", false
 }

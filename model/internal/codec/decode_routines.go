@@ -30,6 +30,7 @@ func (d *decoder) view(r *reader, dc *decl) {
 		}
 		seen[c.Name] = true
 		c.Type, _ = cr.typeValue("type")
+		cr.boolean("null") // Atlas writes it; a view's columns have no constraint
 		if col, ok := cr.str("collate"); ok {
 			c.Collation = collationText(col)
 		}

@@ -366,7 +366,7 @@ func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index 
 		}
 	}
 	if w, ok := r.expr("where"); ok {
-		ix.Predicate = parenthesized(w)
+		ix.Predicate = predicateText(w)
 	}
 	ix.Include = r.colNames(ts, "include")
 	if nd, ok := r.boolean("nulls_distinct"); ok {

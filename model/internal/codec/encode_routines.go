@@ -166,6 +166,13 @@ func (e *encoder) relation(q model.QName) *Value {
 		// Not declared: the decoder reports it; write it as a name.
 		return Str(JoinName(q.Schema, q.Name))
 	}
+	if e.dialect == YAML {
+		// A name alone must be unique among tables and views together.
+		if e.count["table"][q.Name]+e.count["view"][q.Name]+e.count["materialized"][q.Name] == 1 {
+			return Str(JoinName(q.Name))
+		}
+		return Str(JoinName(q.Schema, q.Name))
+	}
 	return e.ref(kind, q)
 }
 

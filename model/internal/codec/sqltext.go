@@ -89,12 +89,16 @@ func canonicalType(s string) string {
 // statement or starts a comment.
 func checkTypeText(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.Contains(s, "--") || strings.Contains(s, "/*") {
+	if s == "" {
 		return false
 	}
 	depth, brackets := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
+		case '-', '/':
+			if i+1 < len(s) && (c == '-' && s[i+1] == '-' || c == '/' && s[i+1] == '*') {
+				return false
+			}
 		case '"':
 			j := strings.IndexByte(s[i+1:], '"')
 			if j < 0 {
@@ -290,12 +294,23 @@ func parenthesized(e string) string {
 	return "(" + e + ")"
 }
 
-// unparenthesized strips one pair of outer parentheses, when
-// parenthesized(result) gives e back.
+// predicateText is an index predicate as pg_get_indexdef prints it: a
+// column, a function call or a parenthesized expression as is, anything
+// else in parentheses.
+func predicateText(e string) string {
+	e = strings.TrimSpace(e)
+	if parts, rest, ok := scanIdents(e); ok && rest == "" && len(parts) > 0 || isCall(e) || wrapped(e) {
+		return e
+	}
+	return "(" + e + ")"
+}
+
+// unparenthesized strips one pair of outer parentheses from a predicate,
+// when predicateText gives it back.
 func unparenthesized(e string) string {
 	if wrapped(e) {
 		inner := e[1 : len(e)-1]
-		if parenthesized(inner) == e {
+		if predicateText(inner) == e {
 			return inner
 		}
 	}

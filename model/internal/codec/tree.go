@@ -176,6 +176,8 @@ type Error struct {
 	Text string
 }
 
+// Error returns file:line:col: message: text, the text cut to its first
+// line and 80 characters.
 func (e *Error) Error() string {
 	text := e.Text
 	if i := strings.IndexByte(text, '\n'); i >= 0 {
