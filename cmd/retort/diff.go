@@ -101,16 +101,18 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if down {
 				stmts = plan.Down
 			}
+			looks := diff.PossibleRenames(plan.Changes)
 			switch format {
 			case "sql":
 				fmt.Fprint(g.stdout, render.Script(stmts))
+				noteLookAlikes(g, looks, "")
 			case "json":
-				if err := writePlanJSON(g, plan); err != nil {
+				if err := writePlanJSON(g, plan, looks); err != nil {
 					return err
 				}
 			case "review":
 				if len(plan.Changes) > 0 {
-					if err := writeReview(g, fromSchema, toSchema, plan, ropts, down); err != nil {
+					if err := writeReview(g, fromSchema, toSchema, plan, ropts, down, looks); err != nil {
 						return err
 					}
 				}
@@ -140,6 +142,17 @@ type planJSON struct {
 	Changes []changeJSON    `json:"changes"`
 	Up      []statementJSON `json:"up"`
 	Down    []statementJSON `json:"down"`
+	// PossibleRenames are drops and creates that look like renames; the
+	// plan does not rename them (see diff.PossibleRenames).
+	PossibleRenames []possibleRenameJSON `json:"possible_renames,omitempty"`
+}
+
+type possibleRenameJSON struct {
+	Kind   model.ObjectKind `json:"kind"`
+	From   string           `json:"from"`
+	To     string           `json:"to"`
+	Why    string           `json:"why"`
+	Rename string           `json:"rename"`
 }
 
 type changeJSON struct {
@@ -153,10 +166,14 @@ type statementJSON struct {
 	Hazards       []render.Hazard `json:"hazards,omitempty"`
 }
 
-func writePlanJSON(g *globals, p *render.Plan) error {
+func writePlanJSON(g *globals, p *render.Plan, looks []diff.PossibleRename) error {
 	out := planJSON{Changes: []changeJSON{}, Up: statementsJSON(p.Up), Down: statementsJSON(p.Down)}
 	for _, c := range p.Changes {
 		out.Changes = append(out.Changes, changeJSON{Op: c.Op().String(), Object: c.Ref()})
+	}
+	for _, l := range looks {
+		from, to := lookAlikeNames(l)
+		out.PossibleRenames = append(out.PossibleRenames, possibleRenameJSON{Kind: l.Kind, From: from, To: to, Why: l.Why, Rename: l.Hint()})
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
@@ -177,7 +194,7 @@ func statementsJSON(stmts []render.Statement) []statementJSON {
 // writeReview prints a unified line diff of the DDL of both schemas, then the
 // plan's hazards, so a reviewer sees the change as schema text rather than as
 // ALTER statements.
-func writeReview(g *globals, from, to *model.Schema, p *render.Plan, opts render.Options, down bool) error {
+func writeReview(g *globals, from, to *model.Schema, p *render.Plan, opts render.Options, down bool, looks []diff.PossibleRename) error {
 	a, err := render.SchemaSQL(from, opts)
 	if err != nil {
 		return err
@@ -246,6 +263,12 @@ func writeReview(g *globals, from, to *model.Schema, p *render.Plan, opts render
 			fmt.Fprintf(&out, "  %s: %s\n", paint("33", h.Kind), h.Message)
 		}
 	}
+	if len(looks) > 0 {
+		out.WriteString("\n" + paint("1", "Possible renames (not applied; retort does not guess):") + "\n")
+		for _, l := range looks {
+			fmt.Fprintf(&out, "  %s\n    to rename instead, pass --rename %s\n", describeLookAlike(l), l.Hint())
+		}
+	}
 	_, err = fmt.Fprint(g.stdout, out.String())
 	return err
 }
@@ -262,4 +285,31 @@ func useColor(g *globals) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// lookAlikeNames are the full names of a possible rename's two sides.
+func lookAlikeNames(l diff.PossibleRename) (from, to string) {
+	if l.Kind == diff.KindColumn {
+		return l.Table.String() + "." + l.From.Name, l.Table.String() + "." + l.To.Name
+	}
+	return l.From.String(), l.To.String()
+}
+
+// describeLookAlike says, in one line, which drop and create look alike.
+func describeLookAlike(l diff.PossibleRename) string {
+	from, to := lookAlikeNames(l)
+	return fmt.Sprintf("%s %s is dropped and %s is created (%s)", l.Kind, from, to, l.Why)
+}
+
+// noteLookAlikes tells stderr about drops and creates that look like
+// renames, and how to ask for the rename: --rename, or what the caller
+// names instead (a declared schema's renamed_from).
+func noteLookAlikes(g *globals, looks []diff.PossibleRename, how string) {
+	for _, l := range looks {
+		if how == "" {
+			fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, pass --rename %s\n", describeLookAlike(l), l.Hint())
+			continue
+		}
+		fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, use %s\n", describeLookAlike(l), how)
+	}
 }

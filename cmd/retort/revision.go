@@ -142,6 +142,7 @@ at head. When there is nothing to change it says so and writes nothing.`,
 				for _, h := range ag.plan.Hazards() {
 					rev.Hazards = append(rev.Hazards, h.Kind+": "+h.Message)
 				}
+				noteLookAlikes(g, diff.PossibleRenames(ag.plan.Changes), "renamed_from in the declared schema")
 			}
 			return writeRevision(g, st, rev)
 		},
@@ -212,7 +213,7 @@ a database whose version table names a revision the directory lacks.`,
 			}
 			switch format {
 			case "json":
-				if err := writePlanJSON(g, ag.plan); err != nil {
+				if err := writePlanJSON(g, ag.plan, diff.PossibleRenames(ag.plan.Changes)); err != nil {
 					return err
 				}
 			case "github":
@@ -222,7 +223,7 @@ a database whose version table names a revision the directory lacks.`,
 				}
 			default:
 				ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges}
-				if err := writeReview(g, ag.from, ag.to, ag.plan, ropts, false); err != nil {
+				if err := writeReview(g, ag.from, ag.to, ag.plan, ropts, false, diff.PossibleRenames(ag.plan.Changes)); err != nil {
 					return err
 				}
 			}
