@@ -99,6 +99,26 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	return s, nil
 }
 
+// ApplySQL applies SQL text to the database at connString as a SQL source
+// is loaded (see [Loader.Load]): statement by statement, in the order
+// written, each statement that needs something written later retried in
+// dependency order. Errors name the statement as file:line:col of name.
+// Statements that would act beyond that database (CREATE DATABASE, DROP
+// DATABASE, ALTER SYSTEM) are refused before anything runs.
+func ApplySQL(ctx context.Context, connString, name string, text []byte) error {
+	stmts, err := sqlddl.Split(name, text)
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if err := refuse(s); err != nil {
+			return err
+		}
+	}
+	_, err = applyStatements(ctx, connString, stmts)
+	return err
+}
+
 // refused are the statements that would act on the dev server beyond the
 // scratch database, by Kind.
 var refused = map[string]string{

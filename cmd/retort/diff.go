@@ -97,14 +97,14 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			}
 			reportUnsupported(g, fromSchema)
 			reportUnsupported(g, toSchema)
-			stmts := plan.Up
+			script := plan.UpSQL()
 			if down {
-				stmts = plan.Down
+				script = plan.DownSQL()
 			}
 			looks := diff.PossibleRenames(plan.Changes)
 			switch format {
 			case "sql":
-				fmt.Fprint(g.stdout, render.Script(stmts))
+				fmt.Fprint(g.stdout, script)
 				noteLookAlikes(g, looks, "")
 			case "json":
 				if err := writePlanJSON(g, plan, looks); err != nil {

@@ -72,7 +72,12 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 
 // statements converts rendered statements into a revision body.
 func statements(stmts []render.Statement) []migrate.Statement {
-	out := make([]migrate.Statement, 0, len(stmts))
+	out := make([]migrate.Statement, 0, len(stmts)+1)
+	if createsFunctions(stmts) {
+		out = append(out, migrate.Statement{SQL: "-- Function bodies are checked when they run, not when created, as in pg_dump's\n" +
+			"-- scripts: a body may use what this revision creates after it.\n" +
+			"SET check_function_bodies = false"})
+	}
 	for _, st := range stmts {
 		sql := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")
 		for _, h := range st.Hazards {
@@ -81,6 +86,18 @@ func statements(stmts []render.Statement) []migrate.Statement {
 		out = append(out, migrate.Statement{SQL: sql, NoTransaction: !st.Transactional})
 	}
 	return out
+}
+
+// createsFunctions reports whether stmts create a function or procedure.
+func createsFunctions(stmts []render.Statement) bool {
+	for _, st := range stmts {
+		for _, p := range st.Provides {
+			if p.Kind == model.KindFunction {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func newRevision(g *globals) *cobra.Command {

@@ -1,6 +1,7 @@
 package acceptance
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
+	"github.com/retortdb/retort/source"
 )
 
 // planRoundTrip is the proof every migration plan must pass on a real
@@ -21,6 +23,9 @@ type planRoundTrip struct {
 	// columnOrderAside compares tables with their columns sorted by name:
 	// an added column lands last whatever the declared order.
 	columnOrderAside bool
+	// anyOrder loads SQL written in any order, as a SQL source does, where
+	// psql fails.
+	anyOrder bool
 }
 
 // errNotLoadable marks a case whose SQL the server itself rejects.
@@ -29,12 +34,12 @@ type errNotLoadable struct{ err error }
 func (e errNotLoadable) Error() string { return e.err.Error() }
 
 func (rt planRoundTrip) run(t testing.TB) error {
-	cur := devdbtest.NewDatabase(t)
-	want := devdbtest.NewDatabase(t)
-	if err := psqlTry(t, cur, "from.sql", rt.fromSQL); err != nil {
+	cur, err := rt.build(t, "from.sql", rt.fromSQL)
+	if err != nil {
 		return errNotLoadable{fmt.Errorf("from: %w", err)}
 	}
-	if err := psqlTry(t, want, "to.sql", rt.toSQL); err != nil {
+	want, err := rt.build(t, "to.sql", rt.toSQL)
+	if err != nil {
 		return errNotLoadable{fmt.Errorf("to: %w", err)}
 	}
 	fromSchema, err := inspectErr(cur)
@@ -49,7 +54,7 @@ func (rt planRoundTrip) run(t testing.TB) error {
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	if err := psqlTry(t, cur, "up.sql", render.Script(plan.Up)); err != nil {
+	if err := psqlTry(t, cur, "up.sql", plan.UpSQL()); err != nil {
 		return fmt.Errorf("up does not apply: %w\n%s", err, render.Script(plan.Up))
 	}
 	after, err := inspectErr(cur)
@@ -69,7 +74,7 @@ func (rt planRoundTrip) run(t testing.TB) error {
 	if len(again.Up) > 0 && rt.columnOrderAside && !onlyColumnOrder(again) {
 		return fmt.Errorf("a second diff is not empty:\n%s", render.Script(again.Up))
 	}
-	if err := psqlTry(t, cur, "down.sql", render.Script(plan.Down)); err != nil {
+	if err := psqlTry(t, cur, "down.sql", plan.DownSQL()); err != nil {
 		return fmt.Errorf("down does not apply: %w\n%s", err, render.Script(plan.Down))
 	}
 	back, err := inspectErr(cur)
@@ -80,6 +85,23 @@ func (rt planRoundTrip) run(t testing.TB) error {
 		return fmt.Errorf("after down the database differs from FROM (- after down, + FROM):\n%s\ndown:\n%s", schemaDiff(rt.comparable(back), rt.comparable(fromSchema)), render.Script(plan.Down))
 	}
 	return nil
+}
+
+// build makes a new database from SQL text: with psql, as its author would,
+// or, when psql stops at a statement that needs one written after it, with
+// the SQL source's loader (which is what retort diff --to FILE.sql does) on
+// another new database.
+func (rt planRoundTrip) build(t testing.TB, name, text string) (string, error) {
+	url := devdbtest.NewDatabase(t)
+	err := psqlTry(t, url, name, text)
+	if err == nil || !rt.anyOrder {
+		return url, err
+	}
+	url = devdbtest.NewDatabase(t)
+	if err2 := source.ApplySQL(context.Background(), url, name, []byte(text)); err2 != nil {
+		return "", fmt.Errorf("%w; as a retort SQL source: %v", err, err2)
+	}
+	return url, nil
 }
 
 // onlyColumnOrder reports whether a plan's changes can all come from a

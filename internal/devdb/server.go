@@ -336,6 +336,11 @@ func (s *Server) launch(ctx context.Context) error {
 		"-c", "full_page_writes=off",
 		// Parallel tests each hold a few connections.
 		"-c", "max_connections=200",
+		// A whole schema applied in one transaction locks every table and
+		// index it creates: GitLab's ~8,000 relations would exhaust the
+		// default lock table (64 a connection), more so with several
+		// scratch databases at once. This costs ~13 MB of shared memory.
+		"-c", "max_locks_per_transaction=256",
 	)
 	s.prepare(cmd, logFile)
 	err = cmd.Start()
