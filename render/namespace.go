@@ -10,7 +10,8 @@ import (
 // namespaces creates the schemas. A fresh database already has public, so
 // public gets only its comment, owner and grants; its comment is set even
 // when the model has none, as a fresh public carries "standard public
-// schema" and the source did not.
+// schema" and the source did not (unless the source is a declaration, see
+// [Options.Declared]).
 func (b *builder) namespaces() {
 	for _, n := range b.s.Namespaces {
 		b.namespace(n, n.Name == "public")
@@ -28,7 +29,7 @@ func namespaceTarget(n string) target {
 func (b *builder) namespace(n model.Namespace, exists bool) {
 	t := namespaceTarget(n.Name)
 	if exists {
-		if b.opts.Comments && n.Comment == "" {
+		if b.opts.Comments && n.Comment == "" && !b.opts.Declared {
 			b.commentOn(t.ref, "comment "+t.id, t.comment, "NULL")
 		}
 	} else {

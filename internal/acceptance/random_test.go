@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	randomPairs = flag.Int("random.pairs", 16, "number of random schema pairs TestRandomPairs runs")
+	randomPairs = flag.Int("random.pairs", 200, "number of random schema pairs TestRandomPairs runs")
 	randomSeed  = flag.Uint64("random.seed", 1, "seed of the first random pair; pair i uses seed+i")
 )
 
