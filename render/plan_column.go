@@ -290,7 +290,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		s := col + " TYPE " + typ
 		class := classifyTypeChange(f.Type, to.Type)
 		if f.Type != to.Type && to.Generated == "" && class == typeOther {
-			s += " USING " + quoted + p.castVia(f.Type) + "::" + to.Type
+			s += " USING " + quoted + p.castVia(f.Type, to.Type) + "::" + to.Type
 		}
 		subs = append(subs, s)
 		hz = append(hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class)...)
@@ -552,14 +552,45 @@ func defaultStorage(typ string) string {
 	return "x"
 }
 
-// castVia is what a USING cast from a column's old type goes through: text
-// for a type of the schema that is not a domain (an enum, a composite or
-// range type), as two such types have no cast between them but text's
-// input and output; nothing otherwise.
-func (p *planner) castVia(from string) string {
-	q, ok := typeOf(from)
-	if !ok || q.Schema == "pg_catalog" || p.oi.domains[q] != nil {
+// castVia is what a USING cast from a column's old type to its new one
+// goes through: nothing where PostgreSQL has a cast between the two (or
+// between their element types), or where one is a string type, which every
+// type converts to and from through its text form; text otherwise, as for
+// an enum, composite or range type of the schema, or boolean to jsonb,
+// which have no cast between them but their text input and output.
+func (p *planner) castVia(from, to string) string {
+	if q, ok := typeOf(from); ok && q.Schema != "pg_catalog" {
+		if p.oi.domains[q] != nil {
+			return ""
+		}
+		return "::text"
+	}
+	fe, fArr := strings.CutSuffix(from, "[]")
+	te, tArr := strings.CutSuffix(to, "[]")
+	if fArr != tArr {
+		return "::text"
+	}
+	fb, tb := castName(fe), castName(te)
+	switch {
+	case fb == tb, stringCategory[fb], stringCategory[tb], builtinCasts[[2]string{fb, tb}]:
 		return ""
+	}
+	if q, ok := typeOf(to); ok && p.oi.domains[q] != nil {
+		return "" // a domain: the cast to its base type decides
 	}
 	return "::text"
 }
+
+// castName is a type's name as builtinCasts keys it: format_type's name
+// without a typmod.
+func castName(typ string) string {
+	base, _ := splitType(typ)
+	if base == "character" {
+		return "bpchar"
+	}
+	return base
+}
+
+// stringCategory are the types of PostgreSQL's string category, to and from
+// which every type has an explicit I/O conversion cast.
+var stringCategory = map[string]bool{"text": true, "character varying": true, "bpchar": true, "name": true}

@@ -27,13 +27,7 @@ func (l *Loader) loadGo(ctx context.Context, spec Spec) (*model.Schema, error) {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}
 	if l.DevURL == "none" {
-		decoded.Normalize()
-		if l.Logf != nil {
-			l.Logf("source %s: --dev-url none: the Go declarations are compared as written, not as PostgreSQL "+
-				"canonicalizes them; types, defaults and expressions spelled differently from the database "+
-				"(varchar(255) against character varying(255), serial columns, implicit casts) show as changes", spec)
-		}
-		return decoded, nil
+		return l.withoutDevServer(spec, decoded), nil
 	}
 	s, err := l.normalize(ctx, spec, decoded)
 	if err != nil {

@@ -67,12 +67,7 @@ func (l *Loader) declared(ctx context.Context, spec Spec, decoded *model.Schema)
 		if err := decoded.Validate(); err != nil {
 			return nil, fmt.Errorf("source %s: %w", spec, err)
 		}
-		decoded.Normalize()
-		if l.Logf != nil {
-			l.Logf("source %s: no dev server (--dev-url none): the schema is taken as written, not in PostgreSQL's canonical text, "+
-				"so types, defaults, expressions and definitions are not compared exactly and may show differences that are not there", spec)
-		}
-		return decoded, nil
+		return l.withoutDevServer(spec, decoded), nil
 	}
 	s, err := l.normalize(ctx, spec, decoded)
 	if err != nil {
@@ -80,6 +75,23 @@ func (l *Loader) declared(ctx context.Context, spec Spec, decoded *model.Schema)
 	}
 	keepRenameHints(decoded, s)
 	return s, nil
+}
+
+// withoutDevServer is a declared schema read with --dev-url none: its SQL
+// texts in pg_query_go's canonical form (see [offline]), with a warning
+// that names the comparisons this cannot make exactly.
+func (l *Loader) withoutDevServer(spec Spec, decoded *model.Schema) *model.Schema {
+	inexact := offline(decoded)
+	decoded.Normalize()
+	if l.Logf != nil {
+		msg := fmt.Sprintf("source %s: no dev server (--dev-url none): the schema's SQL is compared in pg_query's canonical text, "+
+			"not PostgreSQL's, so what PostgreSQL would add or resolve (implicit casts, qualified names) may show as a change", spec)
+		if d := describeInexact(inexact); d != "" {
+			msg += "; not exact: " + d
+		}
+		l.Logf("%s", msg)
+	}
+	return decoded
 }
 
 // keepRenameHints copies the renamed_from hints of a declared schema to

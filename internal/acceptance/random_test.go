@@ -240,7 +240,13 @@ func (s *genSchema) mutate(r *rand.Rand) {
 		if len(s.enums) > 0 {
 			e := &s.enums[r.IntN(len(s.enums))]
 			at := r.IntN(len(e.labels) + 1)
-			e.labels = slices.Insert(e.labels, at, fmt.Sprintf("n%d", len(e.labels)))
+			// A name no label has had: labels removed by case 9 would let
+			// n<len> repeat one still there.
+			label := fmt.Sprintf("n%d", len(e.labels))
+			for n := len(e.labels); slices.Contains(e.labels, label); n++ {
+				label = fmt.Sprintf("n%d", n)
+			}
+			e.labels = slices.Insert(e.labels, at, label)
 		}
 	case 9:
 		if len(s.enums) > 0 {

@@ -1,0 +1,4 @@
+package render
+
+// BuiltinCasts lets the external tests check builtinCasts against pg_cast.
+var BuiltinCasts = builtinCasts
