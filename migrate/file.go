@@ -23,6 +23,13 @@ type Revision struct {
 	Up   []Statement // statements run by upgrade, in order
 	Down []Statement // statements run by downgrade, in order
 
+	// NoDown marks a revision that has no down at all, as opposed to an
+	// empty one: a file of another tool's layout that keeps none (Atlas, a
+	// Flyway migration without its undo script). Downgrading over it is an
+	// error, never a silent step that undoes nothing. Format ignores it:
+	// retort's own files always have a down section.
+	NoDown bool
+
 	// Filename is the file's name within the directory and Checksum the
 	// hex SHA-256 of its bytes. Parse sets both; Format ignores them.
 	Filename string

@@ -269,7 +269,8 @@ func (d *Dir) UpgradeSteps(current []string, target string) ([]Step, error) {
 // DowngradeSteps returns the revisions that downgrading from the current
 // heads to target undoes, children first: the applied revisions that
 // descend from (or depend on) the target, the target excluded; every
-// applied revision for "base". A target that is not applied is an error.
+// applied revision for "base". A target that is not applied is an error,
+// and so is a step over a revision marked [Revision.NoDown].
 func (d *Dir) DowngradeSteps(current []string, target string) ([]Step, error) {
 	targets, err := d.Resolve(target, current)
 	if err != nil {
@@ -294,6 +295,9 @@ func (d *Dir) DowngradeSteps(current []string, target string) ([]Step, error) {
 	var steps []Step
 	for i := len(d.order) - 1; i >= 0; i-- {
 		if id := d.order[i]; remove[id] {
+			if r := d.revs[id]; r.NoDown {
+				return nil, fmt.Errorf("revision %s (%s) has no down migration, so it cannot be downgraded", id, r.Filename)
+			}
 			steps = append(steps, Step{Revision: d.revs[id], Direction: Down})
 		}
 	}

@@ -9,13 +9,15 @@ import (
 
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/layout"
 	"github.com/retortdb/retort/model"
 )
 
-// loadMigrations replays a migrations directory to its heads on a scratch
-// database and reads the result, without retort's own version tables.
+// loadMigrations replays a migrations directory (in the loader's layout) to
+// its heads on a scratch database and reads the result, without retort's own
+// version tables.
 func (l *Loader) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
-	dir, err := migrate.ReadDir(os.DirFS(spec.Path), ".")
+	dir, err := layout.ReadDir(os.DirFS(spec.Path), ".", l.Layout)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}

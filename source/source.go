@@ -17,6 +17,7 @@ import (
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/layout"
 	"github.com/retortdb/retort/model"
 )
 
@@ -154,6 +155,9 @@ type Loader struct {
 	// Migrate names retort's own tables, which are never part of a schema,
 	// and is used to replay migrations sources.
 	Migrate migrate.Options
+	// Layout is the file layout of migrations sources (retort.yaml's
+	// layout); empty means retort's own.
+	Layout layout.Layout
 
 	dev *devdb.Dev
 }

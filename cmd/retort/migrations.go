@@ -16,6 +16,7 @@ import (
 
 	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/layout"
 	"github.com/retortdb/retort/source"
 )
 
@@ -38,13 +39,17 @@ func migrateOptions(s config.Settings, logf func(string, ...any)) (migrate.Optio
 	return o, o.Validate()
 }
 
-// readDir reads the migrations directory of the settings.
-func readDir(s config.Settings) (*migrate.Dir, error) {
+// readDir reads the migrations directory of the settings, in layout l.
+func readDir(s config.Settings, l layout.Layout) (*migrate.Dir, error) {
 	if fi, err := os.Stat(s.Migrations); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("no migrations directory %q; run retort init, or set migrations in retort.yaml", s.Migrations)
 	}
-	d, err := migrate.ReadDir(os.DirFS(s.Migrations), ".")
+	d, err := layout.ReadDir(os.DirFS(s.Migrations), ".", l)
 	if err != nil {
+		if l != layout.Native {
+			// A file of the wrong layout fails to parse; say which was assumed.
+			return nil, fmt.Errorf("migrations %s (read as the %s layout): %w", s.Migrations, l, err)
+		}
 		return nil, fmt.Errorf("migrations %s: %w", s.Migrations, err)
 	}
 	return d, nil
@@ -75,9 +80,10 @@ func connect(ctx context.Context, url string) (*pgx.Conn, error) {
 
 // setup gathers what every migrations command needs.
 type setup struct {
-	s    config.Settings
-	opts migrate.Options
-	dir  *migrate.Dir
+	s      config.Settings
+	opts   migrate.Options
+	dir    *migrate.Dir
+	layout layout.Layout // the directory's layout: --layout, else layout in retort.yaml
 }
 
 func (g *globals) migrations(cmd *cobra.Command) (*setup, error) {
@@ -91,11 +97,21 @@ func (g *globals) migrations(cmd *cobra.Command) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := readDir(s)
+	// A command's --layout wins over retort.yaml, and it applies to reading
+	// the directory too: a revision is written after the migrations that
+	// are there, in the same layout.
+	if f := cmd.Flags().Lookup("layout"); f != nil && f.Changed {
+		s.Layout = f.Value.String()
+	}
+	l, err := layout.Parse(s.Layout)
 	if err != nil {
 		return nil, err
 	}
-	return &setup{s: s, opts: opts, dir: dir}, nil
+	dir, err := readDir(s, l)
+	if err != nil {
+		return nil, err
+	}
+	return &setup{s: s, opts: opts, dir: dir, layout: l}, nil
 }
 
 func newInit(g *globals) *cobra.Command {
@@ -159,7 +175,9 @@ version_schema: public
 # Only these schemas, or all but these (default: every non-system schema).
 # schemas: [public]
 # exclude: [audit]
-# File layout of new revisions: native (more layouts are planned).
+# File layout of the migrations directory, written and read back: native
+# (retort's own files), or another tool's, so that it keeps running them:
+# goose, golang-migrate, dbmate, flyway or atlas (see docs/layouts.md).
 layout: native
 # Set for every revision the runner applies.
 # lock_timeout: 5s
@@ -442,6 +460,9 @@ func newMerge(g *globals) *cobra.Command {
 			if message == "" {
 				return errors.New("merge needs -m MSG")
 			}
+			if st.layout != layout.Native {
+				return fmt.Errorf("the %s layout keeps a linear history, which has nothing to merge; merges need the native layout", st.layout)
+			}
 			if len(args) == 1 && args[0] == "heads" {
 				args = st.dir.Heads()
 			}
@@ -452,7 +473,7 @@ func newMerge(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeRevision(g, st, rev)
+			return writeRevision(g, st, rev, "")
 		},
 	}
 	cmd.Flags().StringVarP(&message, "message", "m", "", "the revision's message")
@@ -460,13 +481,24 @@ func newMerge(g *globals) *cobra.Command {
 	return cmd
 }
 
-func writeRevision(g *globals, st *setup, rev *migrate.Revision) error {
-	name, err := migrate.WriteFile(st.s.Migrations, rev, migrate.NameOptions{
-		FileTemplate: st.s.FileTemplate, TruncateSlugLength: st.s.TruncateSlugLength, Timezone: st.s.Timezone,
+// writeRevision writes rev in the directory's layout and prints the paths
+// of the files written, one a line. version, for a layout other than
+// native, is the version to give it (--rev-id) instead of the time.
+func writeRevision(g *globals, st *setup, rev *migrate.Revision, version string) error {
+	paths, err := layout.Write(st.s.Migrations, st.layout, rev, layout.Options{
+		Name: migrate.NameOptions{
+			FileTemplate: st.s.FileTemplate, TruncateSlugLength: st.s.TruncateSlugLength, Timezone: st.s.Timezone,
+		},
+		Version: version,
+		Warnf: func(format string, args ...any) {
+			fmt.Fprintf(g.stderr, "retort: warning: "+format+"\n", args...)
+		},
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "%s\n", filepath.Join(st.s.Migrations, filepath.Base(name)))
+	for _, p := range paths {
+		fmt.Fprintln(g.stdout, filepath.Join(st.s.Migrations, filepath.Base(p)))
+	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/layout"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
 )
@@ -102,8 +104,8 @@ func createsFunctions(stmts []render.Statement) bool {
 
 func newRevision(g *globals) *cobra.Command {
 	var (
-		message, revID, head, layout, url, to string
-		auto                                  bool
+		message, revID, head, layoutName, url, to string
+		auto                                      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "revision -m MSG [--autogenerate]",
@@ -112,8 +114,14 @@ func newRevision(g *globals) *cobra.Command {
 --autogenerate its up and down come from comparing the declared schema (--to,
 or desired in retort.yaml) with the migrations head replayed on the dev server
 (no live database needed) or, given --url, with that database, which must be
-at head. When there is nothing to change it says so and writes nothing.`,
+at head. When there is nothing to change it says so and writes nothing.
+
+--layout (or layout in retort.yaml) writes the revision as goose,
+golang-migrate, dbmate, Flyway or Atlas files instead of retort's own, and
+reads the directory back in that layout, each migration following the one
+before. The paths written are printed one a line.`,
 		Example: `  retort revision -m "add items" --autogenerate
+  retort revision -m "add items" --autogenerate --layout goose
   retort revision -m "backfill prices"          # empty, to fill by hand
   retort revision -m "add items" --autogenerate --url postgres://app@localhost/app`,
 		Args: cobra.NoArgs,
@@ -121,23 +129,26 @@ at head. When there is nothing to change it says so and writes nothing.`,
 			if message == "" {
 				return errors.New("revision needs -m MSG")
 			}
-			st, err := g.migrations(cmd)
+			st, err := g.migrations(cmd) // reads the directory in --layout
 			if err != nil {
 				return err
-			}
-			if cmd.Flags().Changed("layout") {
-				st.s.Layout = layout
-			}
-			if st.s.Layout != "" && st.s.Layout != "native" {
-				return fmt.Errorf("layout %q is not supported yet (native is)", st.s.Layout)
 			}
 			var parents []string
 			if head != "" {
 				parents = []string{head}
 			}
-			rev, err := migrate.NewRevision(st.dir, revID, message, parents)
+			// Another tool's layout has no revision ids: the version is the
+			// id, and --rev-id gives the version.
+			id, version := revID, ""
+			if st.layout != layout.Native {
+				id, version = "", revID
+			}
+			rev, err := migrate.NewRevision(st.dir, id, message, parents)
 			if err != nil {
 				return err
+			}
+			if heads := st.dir.Heads(); st.layout != layout.Native && !slices.Equal(rev.Parents, heads) {
+				return fmt.Errorf("the %s layout keeps a linear history: a new migration follows the last one (%s), so --head cannot name another", st.layout, strings.Join(heads, ", "))
 			}
 			if auto {
 				if cmd.Flags().Changed("to") {
@@ -161,15 +172,15 @@ at head. When there is nothing to change it says so and writes nothing.`,
 				}
 				noteLookAlikes(g, diff.PossibleRenames(ag.plan.Changes), "renamed_from in the declared schema")
 			}
-			return writeRevision(g, st, rev)
+			return writeRevision(g, st, rev, version)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&message, "message", "m", "", "the revision's message")
 	f.BoolVar(&auto, "autogenerate", false, "fill up and down from the declared schema")
-	f.StringVar(&revID, "rev-id", "", "the revision id (default: 12 random hex digits)")
+	f.StringVar(&revID, "rev-id", "", "the revision id (default: 12 random hex digits); in another tool's layout, the version (default: the time, YYYYMMDDHHMMSS)")
 	f.StringVar(&head, "head", "", "the head to build on when there are several")
-	f.StringVar(&layout, "layout", "", "file layout (native)")
+	f.StringVar(&layoutName, "layout", "", "file layout of the migrations directory: "+layout.Names()+" (default: layout in retort.yaml, else native)")
 	f.StringVar(&url, "url", "", "compare with this database (at head) instead of the replayed migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
 	return cmd

@@ -10,6 +10,7 @@ import (
 	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/layout"
 	"github.com/retortdb/retort/source"
 )
 
@@ -68,6 +69,7 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 		DevURL:     s.DevURL,
 		Privileges: s.Privileges,
 		Migrate:    migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, HistoryTable: "retort_history"},
+		Layout:     layout.Layout(s.Layout),
 		Inspect:    introspect.Options{Schemas: schemas, Exclude: exclude},
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
