@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 
@@ -342,7 +344,16 @@ retort.yaml) it also checks that head equals the declared schema.`,
 			if cmd.Flags().Changed("to") {
 				st.s.Desired = to
 			}
-			if cmd.Flags().Changed("to") || st.s.Desired != "" {
+			check := cmd.Flags().Changed("to") || st.s.Desired != ""
+			if check && !cmd.Flags().Changed("to") && !strings.Contains(st.s.Desired, "://") {
+				// desired defaults to schema.sql: a project without one has
+				// no declared schema to hold head to, which is no error here.
+				if _, err := os.Stat(st.s.Desired); errors.Is(err, fs.ErrNotExist) {
+					fmt.Fprintf(g.stderr, "retort: no declared schema (%s does not exist): head not compared with one\n", st.s.Desired)
+					check = false
+				}
+			}
+			if check {
 				head, err := introspect.Inspect(ctx, conn, iopts)
 				if err != nil {
 					return err

@@ -210,6 +210,10 @@ func (d *decoder) decodeTop(dc *decl) {
 	if qualifiedKinds[dc.kind] {
 		if a := r.attr("schema"); a != nil {
 			d.checkSchemaDeclared(a.Value, dc.q.Schema)
+		} else if len(dc.block.Labels) == 2 {
+			// A qualifier label (table "app" "users") names a schema as
+			// the attribute does, and needs it declared as much.
+			d.checkSchemaDeclared(&Value{Pos: dc.block.Pos, Text: dc.block.Text}, dc.q.Schema)
 		}
 	}
 	what := dc.kind + " " + dc.q.String()
