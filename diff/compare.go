@@ -16,6 +16,9 @@ type Options struct {
 	Privileges bool
 	// Renames turn a drop and a create into a rename.
 	Renames []RenameHint
+	// IgnoreExtensionVersions compares extensions by name and schema only,
+	// for databases whose servers ship different versions of them.
+	IgnoreExtensionVersions bool
 }
 
 // RenameHint is a hint that an object of the source is the same object as one of
@@ -117,7 +120,11 @@ func (c *comparer) strip(p any) any {
 		clear2(owner, &v.Owner, grants, &v.Grants)
 		return v
 	case *model.Extension:
-		return *o
+		v := *o
+		if c.opts.IgnoreExtensionVersions {
+			v.Version = ""
+		}
+		return v
 	case *model.Collation:
 		v := *o
 		if owner {

@@ -165,3 +165,19 @@ func TestParseRename(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareExtensionVersions(t *testing.T) {
+	ext := func(v string) *model.Schema {
+		s := &model.Schema{Extensions: []model.Extension{{Name: "pg_trgm", Schema: "public", Version: v}}}
+		s.Normalize()
+		return s
+	}
+	cs, err := Compare(ext("1.5"), ext("1.6"), Options{})
+	if err != nil || describe(cs) != "alter extension pg_trgm;" {
+		t.Errorf("versions compared: %s, %v", describe(cs), err)
+	}
+	cs, err = Compare(ext("1.5"), ext("1.6"), Options{IgnoreExtensionVersions: true})
+	if err != nil || len(cs) != 0 {
+		t.Errorf("IgnoreExtensionVersions: %s, %v", describe(cs), err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
@@ -90,7 +91,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
 			plan, err := render.NewPlan(fromSchema, toSchema, render.PlanOptions{
 				Options: ropts,
-				Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints},
+				Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints, IgnoreExtensionVersions: g.ignoreExtVersions},
 			})
 			if err != nil {
 				return err
@@ -133,6 +134,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
 	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
 	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
+	ignoreExtensionVersions(f, g)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -312,4 +314,10 @@ func noteLookAlikes(g *globals, looks []diff.PossibleRename, how string) {
 		}
 		fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, use %s\n", describeLookAlike(l), how)
 	}
+}
+
+// ignoreExtensionVersions registers --ignore-extension-versions on a
+// command that compares schemas.
+func ignoreExtensionVersions(f *pflag.FlagSet, g *globals) {
+	f.BoolVar(&g.ignoreExtVersions, "ignore-extension-versions", false, "compare extensions by name only, not by version")
 }

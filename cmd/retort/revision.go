@@ -66,7 +66,7 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
 	plan, err := render.NewPlan(from, to, render.PlanOptions{
 		Options: ropts,
-		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges},
+		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges, IgnoreExtensionVersions: g.ignoreExtVersions},
 	})
 	if err != nil {
 		return nil, err
@@ -185,6 +185,7 @@ before. The paths written are printed one a line.`,
 	f.StringVar(&layoutName, "layout", "", "file layout of the migrations directory: "+layout.Names()+" (default: layout in retort.yaml, else native)")
 	f.StringVar(&url, "url", "", "compare with this database (at head) instead of the replayed migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
+	ignoreExtensionVersions(f, g)
 	return cmd
 }
 
@@ -269,6 +270,7 @@ a database whose version table names a revision the directory lacks.`,
 	f.StringVar(&url, "url", "", "check this database instead of the migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
 	f.StringVar(&format, "format", "review", "review, json or github")
+	ignoreExtensionVersions(f, g)
 	return cmd
 }
 

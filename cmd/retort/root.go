@@ -30,11 +30,14 @@ func versionString() string {
 
 // globals are the flags every command has.
 type globals struct {
-	devURL     string
-	configPath string
-	env        string
-	stdout     io.Writer
-	stderr     io.Writer
+	// ignoreExtVersions is --ignore-extension-versions of diff, revision
+	// and check.
+	ignoreExtVersions bool
+	devURL            string
+	configPath        string
+	env               string
+	stdout            io.Writer
+	stderr            io.Writer
 }
 
 // settings loads retort.yaml and lets the global flags win over it.
