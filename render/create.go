@@ -24,13 +24,6 @@ type Options struct {
 	// a schema filter), so the absence of public means nothing and public is
 	// left alone.
 	Partial bool
-	// Declared says the schema was declared (HCL, YAML, Go tags) rather
-	// than read from a database: a public schema without a comment then
-	// keeps the one a freshly created database gives it ("standard public
-	// schema"), as a SQL source that says nothing of it does, instead of
-	// having it removed. Declarations that write `schema "public" {}` mean
-	// the schema, not the absence of its comment.
-	Declared bool
 }
 
 // CreateStatements returns the statements that create every object of s on

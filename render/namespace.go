@@ -10,8 +10,7 @@ import (
 // namespaces creates the schemas. A fresh database already has public, so
 // public gets only its comment, owner and grants; its comment is set even
 // when the model has none, as a fresh public carries "standard public
-// schema" and the source did not (unless the source is a declaration, see
-// [Options.Declared]).
+// schema" and the source did not.
 func (b *builder) namespaces() {
 	for _, n := range b.s.Namespaces {
 		b.namespace(n, n.Name == "public")
@@ -29,7 +28,7 @@ func namespaceTarget(n string) target {
 func (b *builder) namespace(n model.Namespace, exists bool) {
 	t := namespaceTarget(n.Name)
 	if exists {
-		if b.opts.Comments && n.Comment == "" && !b.opts.Declared {
+		if b.opts.Comments && n.Comment == "" {
 			b.commentOn(t.ref, "comment "+t.id, t.comment, "NULL")
 		}
 	} else {

@@ -446,6 +446,12 @@ func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.Ob
 			if tr := p.oi.triggers[keyOf(d)]; tr != nil && triggerUsesColumns(tr) {
 				out = append(out, d)
 			}
+		case model.KindFunction:
+			// A SQL-standard body (BEGIN ATOMIC, RETURN) depends on the
+			// columns it reads, as a view does.
+			if f := p.oi.functions[keyOf(d)]; f != nil && hasSQLBody(f) {
+				out = append(out, d)
+			}
 		}
 	}
 	// Views that read the table's row type through a function of it are not
@@ -466,6 +472,24 @@ func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.Ob
 		}
 	}
 	return out
+}
+
+// hasSQLBody reports whether a function has a SQL-standard body, parsed
+// when it is created, rather than a string: pg_get_functiondef writes no
+// AS clause for it.
+func hasSQLBody(f *model.Function) bool {
+	if f.Language != "sql" {
+		return false
+	}
+	for _, line := range strings.Split(f.Definition, "\n") {
+		switch {
+		case strings.HasPrefix(line, "AS "):
+			return false
+		case line == "BEGIN ATOMIC" || strings.HasPrefix(line, "RETURN "):
+			return true
+		}
+	}
+	return false
 }
 
 // typeOf returns the type a column type text names, without array

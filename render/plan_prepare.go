@@ -22,11 +22,32 @@ func (p *planner) prepare(changes []diff.Change) []diff.Change {
 	}
 	out = p.followRenames(out)
 	out = p.closure(out)
+	out = withoutRebuiltViewIndexes(out)
 	p.created = map[refKey]bool{}
 	p.tableOps = map[model.QName]diff.Op{}
 	p.columnOps = map[model.QName]map[string]*diff.ColumnChange{}
 	p.record(out)
 	return out
+}
+
+// withoutRebuiltViewIndexes leaves out the index changes of a
+// materialized view that the plan drops or creates: DROP MATERIALIZED VIEW
+// drops its indexes, and creating it creates them with their comments.
+func withoutRebuiltViewIndexes(changes []diff.Change) []diff.Change {
+	views := map[model.QName]bool{}
+	for _, c := range changes {
+		if _, ok := c.(*diff.ObjectChange[model.View]); ok && c.Op() != diff.Alter {
+			r := c.Ref()
+			views[model.QName{Schema: r.Schema, Name: r.Name}] = true
+		}
+	}
+	if len(views) == 0 {
+		return changes
+	}
+	return slices.DeleteFunc(changes, func(c diff.Change) bool {
+		ic, ok := c.(*diff.IndexChange)
+		return ok && views[ic.Table]
+	})
 }
 
 // expand splits an alter that cannot be made in place into a drop of the

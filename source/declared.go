@@ -16,7 +16,7 @@ func (l *Loader) normalize(ctx context.Context, spec Spec, decoded *model.Schema
 	if err := decoded.Validate(); err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}
-	ddl, err := render.SchemaSQL(decoded, render.Options{Comments: true, Owners: l.Privileges, Privileges: l.Privileges, Declared: true})
+	ddl, err := render.SchemaSQL(decoded, render.Options{Comments: true, Owners: l.Privileges, Privileges: l.Privileges})
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}

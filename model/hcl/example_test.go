@@ -54,7 +54,7 @@ func ExampleDecode_error() {
 
 func ExampleEncode() {
 	s := &model.Schema{
-		Namespaces: []model.Namespace{{Name: "public"}},
+		Namespaces: []model.Namespace{{Name: "public", Comment: "standard public schema"}},
 		Tables: []model.Table{{
 			QName: model.QName{Schema: "public", Name: "users"},
 			Kind:  model.TableOrdinary,

@@ -35,6 +35,11 @@ var relationKinds = map[string]bool{
 // DefaultSchema is the schema of an object that names none.
 const DefaultSchema = "public"
 
+// PublicComment is the comment PostgreSQL gives schema public in every
+// database it creates; a declared public schema that says nothing of its
+// comment has this one.
+const PublicComment = "standard public schema"
+
 // decl is one top-level object, known before any is decoded so that
 // references can be resolved in any order.
 type decl struct {
@@ -88,7 +93,7 @@ func Decode(files []*Body) (*model.Schema, error) {
 		f()
 	}
 	if d.implicitPublic && len(d.decls["schema"]) == 0 {
-		d.s.Namespaces = append(d.s.Namespaces, model.Namespace{Name: DefaultSchema})
+		d.s.Namespaces = append(d.s.Namespaces, model.Namespace{Name: DefaultSchema, Comment: PublicComment})
 	}
 	if err := d.errs.err(); err != nil {
 		return nil, err

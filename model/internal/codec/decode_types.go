@@ -131,7 +131,14 @@ func (r *reader) defaultValue(name, typ string) (string, bool) {
 
 func (d *decoder) namespace(r *reader, dc *decl) {
 	n := model.Namespace{Name: dc.q.Name}
-	n.Comment, _ = r.str("comment")
+	var given bool
+	n.Comment, given = r.str("comment")
+	if !given && n.Name == DefaultSchema {
+		// schema "public" {} declares the schema every database has, as
+		// PostgreSQL makes it, not the absence of its comment; comment = ""
+		// says that.
+		n.Comment = PublicComment
+	}
 	n.Owner, _ = r.str("owner")
 	n.Grants = r.grants()
 	d.s.Namespaces = append(d.s.Namespaces, n)

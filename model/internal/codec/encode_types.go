@@ -9,7 +9,15 @@ import (
 func (e *encoder) namespace(n model.Namespace) *Block {
 	b := &Body{}
 	b.setStr("owner", n.Owner)
-	b.setStr("comment", n.Comment)
+	switch {
+	case n.Name == DefaultSchema && n.Comment == "":
+		// Left out, it would read back as PostgreSQL's own comment.
+		b.set("comment", Str(""))
+	case n.Name == DefaultSchema && n.Comment == PublicComment:
+		// PostgreSQL's own: what leaving it out means.
+	default:
+		b.setStr("comment", n.Comment)
+	}
 	e.grants(b, n.Grants)
 	return block("schema", []string{n.Name}, b)
 }
