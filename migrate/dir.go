@@ -318,3 +318,25 @@ func (e *UnknownRevisionError) Error() string {
 // ErrNoRevisions is returned by Resolve when the directory is empty and a
 // revision is needed.
 var ErrNoRevisions = errors.New("the migrations directory has no revisions")
+
+// Between returns the revisions from from to to, both included, oldest
+// first, as Alembic's history -r FROM:TO lists them: those that are one of
+// from or follow it, and are one of to or precede it. An empty from is
+// base (every revision up to to); an empty to is every head.
+func (d *Dir) Between(from, to []string) []*Revision {
+	upper := d.ancestors(to)
+	if len(to) == 0 {
+		upper = d.ancestors(d.Heads())
+	}
+	var lower map[string]bool
+	if len(from) > 0 {
+		lower = d.descendants(from)
+	}
+	var out []*Revision
+	for _, r := range d.Revisions() {
+		if upper[r.ID] && (lower == nil || lower[r.ID]) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -254,3 +254,31 @@ func TestOptionsValidate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestBetween(t *testing.T) {
+	d := branchy(t)
+	revIDs := func(rs []*Revision) string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.ID)
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		from, to []string
+		want     string
+	}{
+		{nil, []string{"aaaa02"}, "aaaa01 aaaa02"},
+		{[]string{"aaaa03"}, []string{"mmmm01"}, "aaaa03 bbbb01 bbbb02 dddd01 dddd02 mmmm01"},
+		{[]string{"bbbb02"}, nil, "bbbb02 cccc01 mmmm01"},
+		// e2 depends on a2: it follows a2 as much as its parent.
+		{[]string{"aaaa02"}, []string{"eeee02"}, "aaaa02 eeee02"},
+		{[]string{"dddd02"}, []string{"bbbb02"}, ""},
+	}
+	for _, tt := range tests {
+		if got := revIDs(d.Between(tt.from, tt.to)); got != tt.want {
+			t.Errorf("Between(%v, %v) = %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
+}

@@ -268,6 +268,7 @@ func newHistory(g *globals) *cobra.Command {
 	var (
 		url      string
 		indicate bool
+		revRange string
 	)
 	cmd := &cobra.Command{
 		Use:   "history",
@@ -279,7 +280,12 @@ func newHistory(g *globals) *cobra.Command {
 				return err
 			}
 			var cur []string
-			if indicate {
+			needsCurrent := false
+			for _, side := range strings.SplitN(revRange, ":", 2) {
+				side = strings.TrimSpace(side)
+				needsCurrent = needsCurrent || side == "current" || strings.HasPrefix(side, "+") || strings.HasPrefix(side, "-")
+			}
+			if indicate || needsCurrent {
 				u, err := liveURL(cmd, st.s, url)
 				if err != nil {
 					return err
@@ -296,6 +302,11 @@ func newHistory(g *globals) *cobra.Command {
 			}
 			heads := st.dir.Heads()
 			revs := st.dir.Revisions()
+			if revRange != "" {
+				if revs, err = historyRange(st.dir, revRange, cur); err != nil {
+					return err
+				}
+			}
 			for i := len(revs) - 1; i >= 0; i-- {
 				r := revs[i]
 				parents := "<base>"
@@ -323,7 +334,43 @@ func newHistory(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&url, "url", "", "the live database, for --indicate-current")
 	cmd.Flags().BoolVarP(&indicate, "indicate-current", "i", false, "mark the revisions the database is at")
+	cmd.Flags().StringVarP(&revRange, "rev-range", "r", "", "only the revisions FROM:TO, both included (either side may be empty, base, heads, an id, current, ±N)")
 	return cmd
+}
+
+// historyRange resolves history's -r FROM:TO: each side as upgrade targets
+// are resolved ("current" is the database's revisions), an empty FROM
+// meaning base and an empty TO every head.
+func historyRange(d *migrate.Dir, spec string, cur []string) ([]*migrate.Revision, error) {
+	fromSpec, toSpec, ok := strings.Cut(spec, ":")
+	if !ok {
+		return nil, fmt.Errorf("--rev-range %q: want FROM:TO (either side may be empty)", spec)
+	}
+	resolve := func(s string) ([]string, error) {
+		switch s = strings.TrimSpace(s); s {
+		case "":
+			return nil, nil
+		case "current":
+			return cur, nil
+		}
+		ids, err := d.Resolve(s, cur)
+		if err != nil {
+			return nil, fmt.Errorf("--rev-range %q: %w", spec, err)
+		}
+		return ids, nil
+	}
+	from, err := resolve(fromSpec)
+	if err != nil {
+		return nil, err
+	}
+	to, err := resolve(toSpec)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(toSpec) == "current" && len(to) == 0 {
+		return nil, nil // the database is at base: nothing up to it
+	}
+	return d.Between(from, to), nil
 }
 
 // upgradeOrDowngrade runs or prints the steps towards target.
