@@ -38,9 +38,9 @@ type Statement struct {
 // a long lock.
 type Hazard struct {
 	// Kind is a short machine-readable word, e.g. "data-loss".
-	Kind string
+	Kind string `json:"kind"`
 	// Message explains the risk to a person.
-	Message string
+	Message string `json:"message"`
 }
 
 // The kinds of [Hazard] a plan's statements carry.
