@@ -96,8 +96,8 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if err != nil {
 				return err
 			}
-			reportUnsupported(g, fromSchema)
-			reportUnsupported(g, toSchema)
+			reportUnsupported(g, "--from", fromSchema)
+			reportUnsupported(g, "--to", toSchema)
 			script := plan.UpSQL()
 			if down {
 				script = plan.DownSQL()

@@ -91,7 +91,7 @@ are counted on stderr; they do not change the exit code.`,
 			if _, err := fmt.Fprint(g.stdout, out); err != nil {
 				return err
 			}
-			reportUnsupported(g, schema)
+			reportUnsupported(g, "", schema)
 			return nil
 		},
 	}
@@ -106,8 +106,9 @@ are counted on stderr; they do not change the exit code.`,
 }
 
 // reportUnsupported counts, per kind, the objects that were seen but not
-// represented, so that nothing is skipped silently.
-func reportUnsupported(g *globals, s *model.Schema) {
+// represented (and so neither printed nor compared), so that nothing is
+// skipped silently. side names the source in a command that reads two.
+func reportUnsupported(g *globals, side string, s *model.Schema) {
 	if len(s.Unsupported) == 0 {
 		return
 	}
@@ -115,5 +116,9 @@ func reportUnsupported(g *globals, s *model.Schema) {
 	for _, k := range slices.Sorted(maps.Keys(s.Unsupported)) {
 		parts = append(parts, fmt.Sprintf("%d %s", s.Unsupported[k], k))
 	}
-	fmt.Fprintf(g.stderr, "retort: not represented yet: %s\n", strings.Join(parts, ", "))
+	if side == "" {
+		fmt.Fprintf(g.stderr, "retort: not represented yet, so left out: %s\n", strings.Join(parts, ", "))
+		return
+	}
+	fmt.Fprintf(g.stderr, "retort: %s: not represented yet, so not compared: %s\n", side, strings.Join(parts, ", "))
 }

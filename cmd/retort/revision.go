@@ -63,6 +63,12 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	if err != nil {
 		return nil, fmt.Errorf("declared schema: %w", err)
 	}
+	side := "migrations head"
+	if url != "" {
+		side = "database"
+	}
+	reportUnsupported(g, side, from)
+	reportUnsupported(g, "declared schema", to)
 	ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
 	plan, err := render.NewPlan(from, to, render.PlanOptions{
 		Options: ropts,
