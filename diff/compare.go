@@ -61,6 +61,11 @@ func Compare(from, to *model.Schema, opts Options) ([]Change, error) {
 	c.out = appendObjects(c.out, from.Servers, to.Servers, func(o *model.ForeignServer) string { return o.Name }, c.equal)
 	c.out = appendObjects(c.out, from.UserMappings, to.UserMappings, func(o *model.UserMapping) string { return o.Server + "\x00" + o.User }, c.equal)
 	c.out = appendObjects(c.out, from.Casts, to.Casts, func(o *model.Cast) string { return o.Key() }, c.equal)
+	if opts.Privileges {
+		// Default privileges are privileges: compared only when grants are.
+		c.out = appendObjects(c.out, from.DefaultPrivileges, to.DefaultPrivileges,
+			func(o *model.DefaultPrivileges) string { return o.Role + "\x00" + o.Schema + "\x00" + o.ObjectType }, c.equal)
+	}
 	return c.out, nil
 }
 
@@ -209,6 +214,8 @@ func (c *comparer) strip(p any) any {
 		v := *o
 		v.Deps = nil
 		return v
+	case *model.DefaultPrivileges:
+		return *o
 	case *model.Column:
 		v := *o
 		v.Deps = nil

@@ -181,3 +181,22 @@ func TestCompareExtensionVersions(t *testing.T) {
 		t.Errorf("IgnoreExtensionVersions: %s, %v", describe(cs), err)
 	}
 }
+
+func TestCompareDefaultPrivileges(t *testing.T) {
+	dp := func(privs ...string) *model.Schema {
+		s := &model.Schema{DefaultPrivileges: []model.DefaultPrivileges{{Role: "app", Schema: "public", ObjectType: "r"}}}
+		for _, p := range privs {
+			s.DefaultPrivileges[0].Grants = append(s.DefaultPrivileges[0].Grants, model.Grant{Grantee: "reader", Privilege: p})
+		}
+		s.Normalize()
+		return s
+	}
+	cs, err := Compare(dp("SELECT"), dp("SELECT", "INSERT"), Options{})
+	if err != nil || len(cs) != 0 {
+		t.Errorf("compared without Privileges: %s, %v", describe(cs), err)
+	}
+	cs, err = Compare(dp("SELECT"), dp("SELECT", "INSERT"), Options{Privileges: true})
+	if err != nil || describe(cs) != "alter default privileges public.app;" {
+		t.Errorf("with Privileges: %s, %v", describe(cs), err)
+	}
+}

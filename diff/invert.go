@@ -121,6 +121,8 @@ func invertObject(c Change) Change {
 		return c.inverse()
 	case *ObjectChange[model.Cast]:
 		return c.inverse()
+	case *ObjectChange[model.DefaultPrivileges]:
+		return c.inverse()
 	}
 	return c // unreachable: the set of changes is closed
 }

@@ -316,8 +316,11 @@ func TestQueriesForOlderServers(t *testing.T) {
 			for i := 1; strings.Contains(q, fmt.Sprintf("$%d", i)); i++ {
 				args = append(args, oids)
 			}
-			if name == "unsupported" {
+			switch name {
+			case "unsupported":
 				args[2] = true
+			case "default_privileges":
+				args[1] = true
 			}
 			_, err = conn.Exec(ctx, "EXPLAIN "+q, args...)
 			if err != nil && server >= 17 && major < 17 && strings.Contains(err.Error(), "colliculocale") {

@@ -129,6 +129,7 @@ func (in *inspector) run(ctx context.Context) error {
 		in.servers,
 		in.userMappings,
 		in.casts,
+		in.defaultPrivileges,
 		in.depends,
 		in.unsupported,
 	}

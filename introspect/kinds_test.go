@@ -2,6 +2,7 @@ package introspect
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -552,6 +553,45 @@ ALTER EVENT TRIGGER watch DISABLE;
 		},
 	},
 	{
+		name: "default privileges",
+		sql: `
+DO $$ BEGIN CREATE ROLE retort_dp_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE SCHEMA app;
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO retort_dp_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE ON SEQUENCES TO retort_dp_reader WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+`,
+		check: func(t *testing.T, s *model.Schema) {
+			// Database-wide entries hold the whole ACL, the owner's own
+			// privileges included; per-schema ones only what they add.
+			// The owner's table privileges differ between versions
+			// (MAINTAIN from 17): counted, not listed.
+			var got []string
+			owner := 0
+			for _, d := range s.DefaultPrivileges {
+				for _, g := range d.Grants {
+					if d.ObjectType == "r" && g.Grantee == "postgres" {
+						owner++
+						continue
+					}
+					got = append(got, fmt.Sprintf("%s %q %s %s→%q %t", d.Role, d.Schema, d.ObjectType, g.Privilege, g.Grantee, g.Grantable))
+				}
+				if len(d.Grants) == 0 {
+					got = append(got, fmt.Sprintf("%s %q %s none", d.Role, d.Schema, d.ObjectType))
+				}
+			}
+			eq(t, "default privileges", got, []string{
+				`postgres "" f EXECUTE→"postgres" false`,
+				`postgres "" r SELECT→"retort_dp_reader" false`,
+				`postgres "app" S USAGE→"retort_dp_reader" true`,
+			})
+			if owner < 7 {
+				t.Errorf("the owner's own default table privileges: %d, want all of them", owner)
+			}
+			eq(t, "unsupported", s.Unsupported, map[string]int(nil))
+		},
+	},
+	{
 		name: "unsupported",
 		sql: `
 CREATE FUNCTION public.same(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
@@ -561,12 +601,11 @@ CREATE TABLE t (a int, b int);
 CREATE STATISTICS t_ab ON a, b FROM t;
 CREATE TYPE shelly;
 CREATE PUBLICATION pub FOR TABLE t;
-ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
 `,
 		check: func(t *testing.T, s *model.Schema) {
 			eq(t, "unsupported", s.Unsupported, map[string]int{
 				"operator": 1, "text search configuration": 1, "statistics": 1, "shell type": 1,
-				"publication": 1, "default privileges": 1,
+				"publication": 1,
 			})
 		},
 	},

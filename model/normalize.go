@@ -133,6 +133,12 @@ func (s *Schema) Normalize() {
 		return cmp.Or(strings.Compare(a.Server, b.Server), strings.Compare(a.User, b.User))
 	})
 	slices.SortFunc(s.Casts, func(a, b Cast) int { return strings.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(s.DefaultPrivileges, func(a, b DefaultPrivileges) int {
+		return cmp.Or(strings.Compare(a.Role, b.Role), strings.Compare(a.Schema, b.Schema), strings.Compare(a.ObjectType, b.ObjectType))
+	})
+	for i := range s.DefaultPrivileges {
+		s.DefaultPrivileges[i].Grants = normGrants(s.DefaultPrivileges[i].Grants)
+	}
 	for i := range s.Casts {
 		s.Casts[i].Deps = normDeps(s.Casts[i].Deps)
 	}

@@ -29,17 +29,21 @@ type ObjectKind string
 
 // The kinds of object an ObjectRef can point at.
 const (
-	KindSchema             ObjectKind = "schema"
-	KindExtension          ObjectKind = "extension"
-	KindType               ObjectKind = "type" // enum, domain, composite or range type
-	KindCollation          ObjectKind = "collation"
-	KindSequence           ObjectKind = "sequence"
-	KindTable              ObjectKind = "table" // also partitioned and foreign tables
-	KindView               ObjectKind = "view"
-	KindMaterializedView   ObjectKind = "materialized view"
-	KindIndex              ObjectKind = "index"
-	KindConstraint         ObjectKind = "constraint"
-	KindFunction           ObjectKind = "function" // also procedures
+	KindSchema           ObjectKind = "schema"
+	KindExtension        ObjectKind = "extension"
+	KindType             ObjectKind = "type" // enum, domain, composite or range type
+	KindCollation        ObjectKind = "collation"
+	KindSequence         ObjectKind = "sequence"
+	KindTable            ObjectKind = "table" // also partitioned and foreign tables
+	KindView             ObjectKind = "view"
+	KindMaterializedView ObjectKind = "materialized view"
+	KindIndex            ObjectKind = "index"
+	KindConstraint       ObjectKind = "constraint"
+	KindFunction         ObjectKind = "function" // also procedures
+	// KindDefaultPrivileges names a role's default privileges for one
+	// object type: Name is the role, Schema the schema ("" for all), Args
+	// the object type letter.
+	KindDefaultPrivileges  ObjectKind = "default privileges"
 	KindAggregate          ObjectKind = "aggregate"
 	KindTrigger            ObjectKind = "trigger"
 	KindEventTrigger       ObjectKind = "event trigger"
@@ -129,6 +133,7 @@ type Schema struct {
 	Servers             []ForeignServer      `json:"servers,omitempty"`
 	UserMappings        []UserMapping        `json:"user_mappings,omitempty"`
 	Casts               []Cast               `json:"casts,omitempty"`
+	DefaultPrivileges   []DefaultPrivileges  `json:"default_privileges,omitempty"`
 
 	// Unsupported counts, per kind, the objects that were seen but that the
 	// model cannot represent yet. They are reported, never silently dropped.
@@ -174,4 +179,19 @@ func (c Cast) Key() string { return c.Source + " AS " + c.Target }
 // Errorf builds a validation error naming an object.
 func errorf(obj string, format string, args ...any) error {
 	return fmt.Errorf("%s: %s", obj, fmt.Sprintf(format, args...))
+}
+
+// DefaultPrivileges are the privileges that objects of one type get when
+// Role creates them (ALTER DEFAULT PRIVILEGES, pg_default_acl): in Schema,
+// or in every schema when Schema is "". For every schema, Grants is the
+// whole ACL that replaces PostgreSQL's built-in default (the owner holds
+// everything; PUBLIC may execute functions and use types); for one schema,
+// Grants are added to it.
+type DefaultPrivileges struct {
+	Role   string `json:"role"`
+	Schema string `json:"schema,omitempty"`
+	// ObjectType is defaclobjtype: r (tables), S (sequences), f
+	// (functions), T (types), n (schemas).
+	ObjectType string  `json:"object_type"`
+	Grants     []Grant `json:"grants,omitempty"`
 }

@@ -123,6 +123,9 @@ func (b *builder) build() {
 	for i := range b.s.Casts {
 		b.cast(&b.s.Casts[i])
 	}
+	for i := range b.s.DefaultPrivileges {
+		b.defaultPrivileges(&b.s.DefaultPrivileges[i])
+	}
 	for i := range b.s.ForeignDataWrappers {
 		b.fdw(&b.s.ForeignDataWrappers[i])
 	}

@@ -237,6 +237,8 @@ func (p *planner) render(c diff.Change) {
 		p.userMappingChange(c)
 	case *diff.ObjectChange[model.Cast]:
 		p.castChange(c)
+	case *diff.ObjectChange[model.DefaultPrivileges]:
+		p.defaultPrivilegesChange(c)
 	default:
 		p.b.errorf(fmt.Sprintf("%T", c), "unknown change")
 	}

@@ -346,6 +346,11 @@ func dependentsOf(s *model.Schema, l *lookup) map[refKey][]model.ObjectRef {
 	for i := range s.Casts {
 		addAll(s.Casts[i].Deps, castRefOf(&s.Casts[i]))
 	}
+	for i := range s.DefaultPrivileges {
+		if d := &s.DefaultPrivileges[i]; d.Schema != "" {
+			add(nsRef(d.Schema), defaultPrivilegesRef(d))
+		}
+	}
 	for i := range s.EventTriggers {
 		e := &s.EventTriggers[i]
 		if q, ok := qnameRef(e.Function); ok {

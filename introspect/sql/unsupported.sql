@@ -45,9 +45,6 @@ FROM (
     SELECT 'clustered index' FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
     WHERE i.indisclustered AND c.relnamespace = ANY($1::oid[]) AND c.oid <> ALL($2::oid[])
     UNION ALL
-    SELECT 'default privileges' FROM pg_default_acl a
-    WHERE (a.defaclnamespace = 0 AND $3) OR a.defaclnamespace = ANY($1::oid[])
-    UNION ALL
     SELECT 'language' FROM pg_language l
     WHERE $3 AND l.oid >= 16384 AND l.oid <> ALL($2::oid[])
     UNION ALL
