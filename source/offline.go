@@ -81,22 +81,15 @@ func offline(s *model.Schema) (inexact map[string]int) {
 		expr(&d.Default, "domain defaults")
 	}
 	for i := range s.Views {
-		s.Views[i].Definition, _ = canonicalOr(s.Views[i].Definition)
+		if c, err := sqlddl.Canonical(s.Views[i].Definition); err == nil {
+			s.Views[i].Definition = c
+		}
 		inexact["view definitions"]++
 	}
 	if len(s.Functions) > 0 {
 		inexact["function definitions"] += len(s.Functions)
 	}
 	return inexact
-}
-
-// canonicalOr returns sql's canonical text, or sql when it does not parse.
-func canonicalOr(sql string) (string, bool) {
-	c, err := sqlddl.Canonical(sql)
-	if err != nil {
-		return sql, false
-	}
-	return c, true
 }
 
 // describeInexact lists the counts of comparisons that were not made

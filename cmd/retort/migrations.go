@@ -481,7 +481,7 @@ func newStamp(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stderr, "retort: stamped %s\n", strings.Join(append([]string{}, heads...), ", "))
+			fmt.Fprintf(g.stderr, "retort: stamped %s\n", strings.Join(heads, ", "))
 			return nil
 		},
 	}
