@@ -32,13 +32,25 @@ func (e *CycleError) Error() string {
 		if i > 0 {
 			b.WriteString(" needs ")
 		}
-		b.WriteString(r.String())
+		b.WriteString(untoken(r).String())
 	}
 	if len(e.Cycle) > 0 {
 		b.WriteString(" needs ")
-		b.WriteString(e.Cycle[0].String())
+		b.WriteString(untoken(e.Cycle[0]).String())
 	}
 	return b.String()
+}
+
+// untoken names the object behind a plan's ordering token (such as
+// "released relation public.a"): a user knows objects, not tokens.
+func untoken(r model.ObjectRef) model.ObjectRef {
+	for _, p := range []string{tokReleased, tokFree, tokName, tokAttached, tokBuilt, tokDetached} {
+		if k, ok := strings.CutPrefix(string(r.Kind), p); ok {
+			r.Kind = model.ObjectKind(k)
+			break
+		}
+	}
+	return r
 }
 
 // refKey is what a requirement is matched on. Kinds that share one

@@ -204,6 +204,22 @@ func TestViewCycle(t *testing.T) {
 	before(t, stmts, "CREATE VIEW public.b AS\n SELECT a.n", "CREATE OR REPLACE VIEW public.a AS\n SELECT b.n")
 }
 
+// TestViewCycleDropNamesObjects: dropping views that read each other has
+// no order (PostgreSQL refuses to drop either first); the error names the
+// views, not the plan's internal ordering tokens.
+func TestViewCycleDropNamesObjects(t *testing.T) {
+	view := func(name, other string) model.View {
+		return model.View{QName: q("public", name), Definition: " SELECT " + other + ".n\n   FROM public." + other + ";",
+			Columns: []model.ViewColumn{{Name: "n", Type: "integer"}}, Deps: []model.ObjectRef{ref(model.KindView, "public", other)}}
+	}
+	empty := &model.Schema{Namespaces: []model.Namespace{{Name: "public", Comment: "x"}}}
+	s := &model.Schema{Namespaces: empty.Namespaces, Views: []model.View{view("a", "b"), view("b", "a")}}
+	_, err := render.NewPlan(s, empty, render.PlanOptions{})
+	if want := "dependency cycle: relation public.a needs relation public.b needs relation public.a"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want one containing %q", err, want)
+	}
+}
+
 // TestDefaultCycle: a function of the table's row type used in the table's
 // default moves the default to its own statement.
 func TestDefaultCycle(t *testing.T) {

@@ -151,6 +151,17 @@ type StatementError struct {
 	// this one was reported, mostly because they need what it would have
 	// created.
 	Others int
+	// Cycle, when it is not empty, is why: statements that need each
+	// other, each using what the next creates and the last what Statement
+	// creates, so that PostgreSQL cannot create any of them first.
+	Cycle []CycleStep
+}
+
+// CycleStep is one statement of a dependency cycle and the object it uses
+// that the next statement of the cycle creates.
+type CycleStep struct {
+	Statement sqlddl.Statement
+	Uses      sqlddl.Ref
 }
 
 // Error returns "file:line:col: message (SQLSTATE code); statement at line
@@ -165,6 +176,20 @@ func (e *StatementError) Error() string {
 		fmt.Fprintf(&b, "; hint: %s", e.Err.Hint)
 	}
 	fmt.Fprintf(&b, "; statement at line %d: %s", e.Statement.Line, e.Statement.FirstLine())
+	if len(e.Cycle) > 0 {
+		b.WriteString("; it is part of a cycle that PostgreSQL cannot create in any order:")
+		for i, c := range e.Cycle {
+			next := e.Cycle[(i+1)%len(e.Cycle)].Statement
+			fmt.Fprintf(&b, " %s:%d uses %s, created at %s:%d;", c.Statement.File, c.Statement.Line, c.Uses, next.File, next.Line)
+		}
+		s := b.String()
+		b.Reset()
+		b.WriteString(strings.TrimSuffix(s, ";"))
+		if others := e.Others - (len(e.Cycle) - 1); others > 0 {
+			fmt.Fprintf(&b, " (and %d more statements failed, likely because of this cycle)", others)
+		}
+		return b.String()
+	}
 	if e.Others > 0 {
 		fmt.Fprintf(&b, " (and %d more statements failed, likely because of this one)", e.Others)
 	}
@@ -329,8 +354,10 @@ func applyStatements(ctx context.Context, connString string, stmts []sqlddl.Stat
 		later = still
 	}
 	if len(later) > 0 {
-		root := rootCause(later)
-		return 0, statementError(root.stmt, root.err, len(later)-1)
+		root, cycle := rootCause(later)
+		e := statementError(root.stmt, root.err, len(later)-1)
+		e.Cycle = cycle
+		return 0, e
 	}
 	return late, nil
 }
@@ -540,16 +567,42 @@ func creates(e *deferred, u sqlddl.Ref) bool {
 
 // rootCause picks, among statements that still fail, the one to report:
 // the first, in file order, that needs nothing another of them creates.
-func rootCause(ds []*deferred) *deferred {
+// When each of them needs another, they hold a cycle: the first statement
+// in file order that is on one is reported, with the cycle from it.
+func rootCause(ds []*deferred) (*deferred, []CycleStep) {
 	byFile := slices.Clone(ds)
 	slices.SortFunc(byFile, func(x, y *deferred) int { return x.index - y.index })
 	needs := needsOf(byFile)
 	for i, d := range byFile {
 		if len(needs[i]) == 0 {
-			return d
+			return d, nil
 		}
 	}
-	return byFile[0]
+	// Every statement needs another: following first needs from any
+	// statement must come back to one already seen. The cycle is the part
+	// of the walk from that statement on.
+	seen := map[int]int{} // statement → its place in walk
+	var walk []int
+	i := 0
+	for {
+		if at, ok := seen[i]; ok {
+			walk = walk[at:]
+			break
+		}
+		seen[i] = len(walk)
+		walk = append(walk, i)
+		i = needs[i][0]
+	}
+	// Start the cycle at its first statement in file order.
+	first := slices.Index(walk, slices.Min(walk))
+	walk = slices.Concat(walk[first:], walk[:first])
+	cycle := make([]CycleStep, len(walk))
+	for k, n := range walk {
+		next := byFile[walk[(k+1)%len(walk)]]
+		use := byFile[n].refs.Uses[slices.IndexFunc(byFile[n].refs.Uses, func(u sqlddl.Ref) bool { return creates(next, u) })]
+		cycle[k] = CycleStep{Statement: byFile[n].stmt, Uses: use}
+	}
+	return byFile[walk[0]], cycle
 }
 
 // indexHeap is a min-heap of statement indexes: among statements ready to

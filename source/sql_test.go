@@ -291,6 +291,16 @@ func TestSQLErrors(t *testing.T) {
 			want: `root_cause_among_deferred_statements.sql:2:26: type "missing_type" does not exist (SQLSTATE 42704); statement at line 2: CREATE TABLE t (a int, b missing_type) (and 2 more statements failed, likely because of this one)`,
 		},
 		{
+			name: "views that read each other",
+			text: "CREATE TABLE t (id int);\nCREATE VIEW a AS SELECT * FROM b;\nCREATE VIEW c AS SELECT * FROM a;\nCREATE VIEW b AS SELECT * FROM a;\n",
+			want: `views_that_read_each_other.sql:2:32: relation "b" does not exist (SQLSTATE 42P01); statement at line 2: CREATE VIEW a AS SELECT * FROM b; it is part of a cycle that PostgreSQL cannot create in any order: views_that_read_each_other.sql:2 uses relation b, created at views_that_read_each_other.sql:4; views_that_read_each_other.sql:4 uses relation a, created at views_that_read_each_other.sql:2 (and 1 more statements failed, likely because of this cycle)`,
+		},
+		{
+			name: "functions that call each other",
+			text: "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT h(); END;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT g(); END;\nCREATE FUNCTION h() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT f(); END;\n",
+			want: `functions_that_call_each_other.sql:1:66: function h() does not exist (SQLSTATE 42883); hint: No function matches the given name and argument types. You might need to add explicit type casts.; statement at line 1: CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT h(); END; it is part of a cycle that PostgreSQL cannot create in any order: functions_that_call_each_other.sql:1 uses function h, created at functions_that_call_each_other.sql:3; functions_that_call_each_other.sql:3 uses function f, created at functions_that_call_each_other.sql:2; functions_that_call_each_other.sql:2 uses function g, created at functions_that_call_each_other.sql:1`,
+		},
+		{
 			name: "create database",
 			text: "CREATE TABLE a ();\n  CREATE DATABASE x;\n",
 			want: `create_database.sql:2:3: CREATE DATABASE in a schema file: retort applies the file to a scratch database of its own, and a schema file declares what is in one database`,
