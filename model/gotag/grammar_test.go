@@ -166,7 +166,7 @@ func TestErrors(t *testing.T) {
 		{"syntax error", "\tA int64 `retort:\"a\"`\n",
 			"m.go:6:23: expected '}', found 'EOF'"},
 		{"unknown table option", "}\n\ntype X struct {\n\t_ struct{} `retort:\"table:x,owner:me\"`\n}\n",
-			"m.go:9:30: unknown table option \"owner\" (want table, schema, comment, check, constraint, index, renamed_from or unlogged) (in tag `retort:\"table:x,owner:me\"`)"},
+			"m.go:9:30: unknown table option \"owner\" (want table, schema, comment, check, constraint, index, renamed_from, unlogged or grant) (in tag `retort:\"table:x,owner:me\"`)"},
 		{"enum without constants", "\tS S\n}\n\n//retort:enum\ntype S string\n",
 			"m.go:10:6: type S declares enum public.s but has no constants of its type"},
 	} {

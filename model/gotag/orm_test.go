@@ -107,7 +107,7 @@ func TestORMsAgree(t *testing.T) {
 }
 
 // applyGo loads Go source, applies the schema it declares to a new
-// database and reads it back.
+// database, grants included, and reads it back.
 func applyGo(t *testing.T, src []byte) *model.Schema {
 	t.Helper()
 	dir := t.TempDir()
@@ -118,7 +118,7 @@ func applyGo(t *testing.T, src []byte) *model.Schema {
 	if err != nil {
 		t.Fatalf("Load of written source: %v\n%s", err, src)
 	}
-	ddl, err := render.SchemaSQL(s, render.Options{Comments: true})
+	ddl, err := render.SchemaSQL(s, render.Options{Comments: true, Privileges: true})
 	if err != nil {
 		t.Fatalf("render: %v", err)
 	}

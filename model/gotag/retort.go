@@ -38,7 +38,7 @@ func (l *loader) markerOf(st *ast.StructType) (tagValue, []item, bool) {
 }
 
 // readMarker reads the table options of a marker: table[:[schema.]name],
-// schema, comment, check, constraint, index, renamed_from, unlogged.
+// schema, comment, check, constraint, index, renamed_from, unlogged, grant.
 func (l *loader) readMarker(t *tableSpec, tv tagValue) {
 	items, err := splitItems(tv.val)
 	if err != nil {
@@ -84,10 +84,12 @@ func (l *loader) readMarker(t *tableSpec, tv tagValue) {
 				l.e.add(at, tv.tag.raw, "unlogged takes no value")
 			}
 			t.unlogged = true
+		case "grant":
+			t.grants = append(t.grants, l.readGrant(tv, it, false)...)
 		case "check", "constraint", "index":
 			// After the name is final: see tableLevel.
 		default:
-			l.e.add(at, tv.tag.raw, "unknown table option %q (want table, schema, comment, check, constraint, index, renamed_from or unlogged)", it.key)
+			l.e.add(at, tv.tag.raw, "unknown table option %q (want table, schema, comment, check, constraint, index, renamed_from, unlogged or grant)", it.key)
 		}
 	}
 	if t.q.Name == "" {
@@ -444,6 +446,8 @@ func (l *loader) columnOptions(t *tableSpec, c *colSpec, items []item, tv tagVal
 					l.e.add(at, tv.tag.raw, "fk needs a constraint name")
 				}
 			}
+		case "grant":
+			c.col.Grants = append(c.col.Grants, l.readGrant(tv, it, true)...)
 		case "on_delete", "on_update", "deferrable", "deferred":
 			fkItems = append(fkItems, it)
 		case "embed", "prefix":

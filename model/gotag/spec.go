@@ -37,6 +37,8 @@ type tableSpec struct {
 	comment     string
 	renamedFrom string
 	unlogged    bool
+	// grants are the table's privileges (grant options on the marker).
+	grants []model.Grant
 
 	cols    []*colSpec
 	uniques []*uniqueSpec

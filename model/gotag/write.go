@@ -18,8 +18,9 @@ import (
 // same tables and enums.
 //
 // What struct tags cannot declare (views, functions, sequences that no
-// serial column owns, partitioning, storage parameters, grants, …) is left
-// out and listed in the file's package comment; it is not an error.
+// serial column owns, partitioning, storage parameters, grants on schemas,
+// …) is left out and listed in the file's package comment; it is not an
+// error. Grants on tables and columns are written as grant options.
 func Write(s *model.Schema, pkg string) ([]byte, error) {
 	if !token.IsIdentifier(pkg) || pkg == "_" {
 		return nil, fmt.Errorf("gotag: %q is not a Go package name", pkg)
@@ -183,6 +184,9 @@ func (w *writer) leftOut() []string {
 	count(len(s.Policies), "row security policies")
 	count(len(s.ForeignDataWrappers)+len(s.Servers)+len(s.UserMappings), "foreign data wrapper object(s)")
 	count(len(s.Casts), "cast(s)")
+	// Tables and columns carry their grants as tags. Schemas, enums and the
+	// sequences of serial columns, which Go declares without options of
+	// their own, cannot.
 	grants := 0
 	for _, n := range s.Namespaces {
 		if n.Name == "public" {
@@ -193,13 +197,15 @@ func (w *writer) leftOut() []string {
 		}
 		grants += len(n.Grants)
 	}
-	for _, t := range s.Tables {
-		grants += len(t.Grants)
-		for _, c := range t.Columns {
-			grants += len(c.Grants)
+	for _, e := range s.Enums {
+		grants += len(e.Grants)
+	}
+	for _, q := range s.Sequences {
+		if w.serials[q.QName] {
+			grants += len(q.Grants) // the others are left out whole
 		}
 	}
-	count(grants, "grant(s) on schemas, tables and columns")
+	count(grants, "grant(s) on schemas, enums and the sequences of serial columns")
 	return notes
 }
 

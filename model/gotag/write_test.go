@@ -66,10 +66,11 @@ func TestWriteThroughDatabase(t *testing.T) {
 }
 
 // applySchema renders a schema, applies it to a new database and reads it
-// back.
+// back. Grants are applied too, so that they are compared: the roles they
+// name must exist.
 func applySchema(t *testing.T, s *model.Schema) *model.Schema {
 	t.Helper()
-	ddl, err := render.SchemaSQL(s, render.Options{Comments: true})
+	ddl, err := render.SchemaSQL(s, render.Options{Comments: true, Privileges: true})
 	if err != nil {
 		t.Fatalf("render: %v", err)
 	}

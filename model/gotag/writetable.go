@@ -108,6 +108,12 @@ func (w *writer) writeTable(b *strings.Builder, t *model.Table) {
 			lost = append(lost, l...)
 		}
 	}
+	// Grants go last, on the marker and on each field: they are about who
+	// may use the table, not what it is.
+	marker = append(marker, grantOpts(t.Grants)...)
+	for i := range t.Columns {
+		fields[i].opts = append(fields[i].opts, grantOpts(t.Columns[i].Grants)...)
+	}
 	for _, l := range lost {
 		w.notes = append(w.notes, "table "+t.QName.String()+": "+l)
 	}

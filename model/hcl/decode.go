@@ -3,7 +3,6 @@ package hcl
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -33,25 +32,7 @@ func Decode(filename string, src []byte) (*model.Schema, error) {
 // DecodeFiles reads several HCL files as one schema, as a directory of
 // them is read: a reference in one file may name an object of another.
 func DecodeFiles(paths []string) (*model.Schema, error) {
-	var bodies []*codec.Body
-	var errs []error
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("read schema file: %w", err))
-			continue
-		}
-		body, err := parse(p, src)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		bodies = append(bodies, body)
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return codec.Decode(bodies)
+	return codec.DecodeFiles(paths, parse)
 }
 
 // parse reads HCL source into the codec's tree.

@@ -1,7 +1,9 @@
 package codec
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 
 	"github.com/retortdb/retort/model"
@@ -13,6 +15,7 @@ var topKinds = []string{
 	"schema", "extension", "collation", "enum", "domain", "composite", "range", "sequence",
 	"table", "view", "materialized", "function", "procedure", "aggregate", "trigger", "rule",
 	"policy", "event_trigger", "cast", "foreign_data_wrapper", "server", "user_mapping",
+	"default_privileges",
 }
 
 // qualifiedKinds live in a schema: a second label or a schema attribute
@@ -23,7 +26,7 @@ var qualifiedKinds = map[string]bool{
 }
 
 // unlabeledKinds take no name.
-var unlabeledKinds = map[string]bool{"cast": true, "user_mapping": true}
+var unlabeledKinds = map[string]bool{"cast": true, "user_mapping": true, "default_privileges": true}
 
 // relationKinds share PostgreSQL's name space of relations and types
 // (pg_class and pg_type) in a schema.
@@ -102,11 +105,41 @@ func Decode(files []*Body) (*model.Schema, error) {
 	return d.s, nil
 }
 
+// DecodeFiles reads several files as one schema, as a directory of them is
+// read: a reference in one file may name an object of another. parse is
+// the format's reader. Every file is read and parsed before any is
+// decoded, so that the syntax errors of all of them are reported at once.
+func DecodeFiles(paths []string, parse func(filename string, src []byte) (*Body, error)) (*model.Schema, error) {
+	var bodies []*Body
+	var errs []error
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read schema file: %w", err))
+			continue
+		}
+		body, err := parse(p, src)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		bodies = append(bodies, body)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return Decode(bodies)
+}
+
 // declare registers a top-level block under its name and reports a second
 // object of the same name.
 func (d *decoder) declare(b *Block) {
 	if unlabeledKinds[b.Type] {
-		if len(b.Labels) > 0 {
+		switch {
+		case len(b.Labels) > 0 && b.Type == "default_privileges":
+			// A label would read as the role; say where the role goes.
+			d.errs.add(b.Pos, b.Text, "default_privileges takes no name: give the role as role = %q", b.Labels[0])
+		case len(b.Labels) > 0:
 			d.errs.add(b.Pos, b.Text, "%s takes no name", b.Type)
 		}
 		return
@@ -265,6 +298,9 @@ func (d *decoder) decodeTop(dc *decl) {
 	case "user_mapping":
 		what = "user_mapping"
 		d.userMapping(r, dc)
+	case "default_privileges":
+		what = "default_privileges"
+		d.defaultPrivileges(r, dc)
 	}
 	r.done(what)
 }

@@ -107,6 +107,13 @@ func Encode(s *model.Schema, dialect Dialect) (*Body, error) {
 	for i := range s.UserMappings {
 		body.Blocks = append(body.Blocks, e.userMapping(&s.UserMappings[i]))
 	}
+	for i := range s.DefaultPrivileges {
+		b, err := e.defaultPrivileges(&s.DefaultPrivileges[i])
+		if err != nil {
+			return nil, err
+		}
+		body.Blocks = append(body.Blocks, b)
+	}
 	return body, nil
 }
 
@@ -351,6 +358,23 @@ func (e *encoder) grants(b *Body, gs []model.Grant) {
 		b.add("grant", nil, g)
 		i = j
 	}
+}
+
+// defaultPrivileges writes a default_privileges block; no schema means
+// every schema, so none is written for those.
+func (e *encoder) defaultPrivileges(p *model.DefaultPrivileges) (*Block, error) {
+	on, ok := defaultPrivilegesWord[p.ObjectType]
+	if !ok {
+		return nil, fmt.Errorf("encode: default privileges of role %s: unknown object type %q", p.Role, p.ObjectType)
+	}
+	b := &Body{}
+	b.set("role", Str(p.Role))
+	if p.Schema != "" {
+		b.set("schema", e.ref("schema", model.QName{Name: p.Schema}))
+	}
+	b.set("on", e.kw(on))
+	e.grants(b, p.Grants)
+	return block("default_privileges", nil, b), nil
 }
 
 func underscored(s string) string {

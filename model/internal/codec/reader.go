@@ -31,7 +31,7 @@ func Plural(typ string) string {
 
 // repeated are the unlabeled block types that may appear more than once;
 // YAML writes them as a list.
-var repeated = map[string]bool{"grant": true, "on": true, "by": true, "cast": true, "user_mapping": true}
+var repeated = map[string]bool{"grant": true, "on": true, "by": true, "cast": true, "user_mapping": true, "default_privileges": true}
 
 // Repeated reports whether unlabeled blocks of type typ may appear more than
 // once in a body.

@@ -142,3 +142,12 @@ CREATE SERVER test_server FOREIGN DATA WRAPPER test_fdw OPTIONS (host 'localhost
 CREATE USER MAPPING FOR PUBLIC SERVER test_server OPTIONS (user 'bob');
 CREATE USER MAPPING FOR postgres SERVER test_server;
 CREATE FOREIGN TABLE app.remote (id integer OPTIONS (column_name 'ID') NOT NULL, v text) SERVER test_server OPTIONS (table_name 'r');
+
+-- Default privileges: for every schema, the whole ACL (the owner's own
+-- and pg_monitor's on tables; PUBLIC's EXECUTE taken from functions;
+-- nothing at all on types); per schema, what is added.
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO pg_monitor;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES REVOKE ALL ON TYPES FROM postgres, PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE ON SEQUENCES TO pg_monitor WITH GRANT OPTION;
+ALTER DEFAULT PRIVILEGES FOR ROLE pg_monitor IN SCHEMA app GRANT SELECT, UPDATE ON TABLES TO PUBLIC;
