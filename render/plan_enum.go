@@ -86,7 +86,8 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 	}
 }
 
-// tempName is the name a rebuilt type has until it is dropped.
+// tempName is the name a rebuilt type or collation has until it is
+// dropped.
 func tempName(name string) string {
 	const suffix = "__retort_old"
 	for len(name)+len(suffix) > 63 {
@@ -97,17 +98,33 @@ func tempName(name string) string {
 }
 
 // rebuildType replaces a type that cannot change in place (an enum that
-// loses or reorders labels, a domain over such an enum): the old type is
-// renamed to a temporary name, the new one created under the name, every
-// column of the old type moved to the new one through text, and the old
-// type dropped. Views, functions and the like that use the type are rebuilt
-// around it by the plan's closure. lost are the enum labels that go away.
+// loses or reorders labels; a domain or composite type over a rebuilt type
+// or a redefined collation) by [planner.rebuildRenamed], moving every
+// column of the old type to the new one through text. lost are the enum
+// labels that go away.
 func (p *planner) rebuildType(q model.QName, kind string, lost []string, create func()) {
-	ref := typeRefOf(q)
+	p.rebuildRenamed(typeRefOf(q), kind, prioType, create, func() {
+		for _, col := range p.rebuiltColumns(q) {
+			p.moveColumn(col, lost)
+		}
+	})
+}
+
+// rebuildRenamed replaces an object that cannot change in place while
+// columns use it: the old object is renamed to a temporary name, the new
+// one created under the name (create), the columns moved to it (move), and
+// the old one dropped. Renaming first keeps every name that the new
+// definitions, and the views, functions and the like that the plan's
+// closure rebuilds around it, are written with. kind is the SQL word
+// (TYPE, DOMAIN, COLLATION) and kindPrio its create priority.
+func (p *planner) rebuildRenamed(ref model.ObjectRef, kind string, kindPrio int, create, move func()) {
+	q := model.QName{Schema: ref.Schema, Name: ref.Name}
+	id := string(ref.Kind) + " " + qnameSQL(q)
 	tmp := tempName(q.Name)
-	renamed := token("renamed type ", ref)
+	renamed := token("renamed "+string(ref.Kind)+" ", ref)
 	// What is dropped by its signature (functions, casts) is dropped before
-	// the rename changes the signature's meaning.
+	// the rename changes the signature's meaning; views and indexes that
+	// name the object, before it takes the name of the old one.
 	var before, after []model.ObjectRef
 	for _, d := range p.dependents[keyOf(ref)] {
 		after = append(after, released(d))
@@ -116,26 +133,25 @@ func (p *planner) rebuildType(q model.QName, kind string, lost []string, create 
 		}
 	}
 	p.add(Statement{
-		ID:       stmtID(dropPrio, "rename", "type "+qnameSQL(q)),
+		ID:       stmtID(dropPrio, "rename", id),
 		SQL:      "ALTER " + kind + " " + qnameSQL(q) + " RENAME TO " + sqlq.QuoteIdent(tmp),
 		Provides: []model.ObjectRef{freed(ref), renamed},
 		Requires: before,
 	})
 	create()
-	for _, col := range p.rebuiltColumns(q) {
-		p.moveColumn(col, lost)
-	}
+	move()
 	p.add(Statement{
-		ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-prioType), "type "+qnameSQL(q)+" old"),
+		ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-kindPrio), id+" old"),
 		SQL:      "DROP " + kind + " " + sqlq.Qualified(q.Schema, tmp),
 		Provides: []model.ObjectRef{released(ref)},
-		// After the new type, which the old one's users have moved to.
+		// After the new object, which the old one's users have moved to.
 		Requires: append(after, renamed, ref),
 	})
 }
 
 // moveColumn moves a column to the new type of a rebuilt type, through
-// text; its default is dropped before and set again after.
+// text; its default, typed by the old type, is dropped before and set
+// again after.
 func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 	t, c, oc := p.ni.tables[cr.Table], p.ni.column(cr.Table, cr.Column), p.oi.column(cr.Table, cr.Column)
 	if t == nil || c == nil || oc == nil {
@@ -147,11 +163,7 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 	if oc.Default != "" {
 		subs = append(subs, col+" DROP DEFAULT")
 	}
-	typ := c.Type
-	if c.Collation != "" {
-		typ += " COLLATE " + nameText(c.Collation)
-	}
-	subs = append(subs, col+" TYPE "+typ+" USING "+name+"::text::"+c.Type)
+	subs = append(subs, col+" TYPE "+collatedType(c)+" USING "+name+"::text::"+c.Type)
 	if c.Default != "" {
 		subs = append(subs, col+" SET DEFAULT "+c.Default)
 	}
@@ -167,10 +179,31 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: what + " the type of " +
 			cr.Table.String() + "." + c.Name + ": rows that hold them make the statement fail"})
 	}
-	st := p.alterStmt(t, "column "+name+" move", alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
-	st.Provides = append(st.Provides, released(colRef(cr.Table, c.Name)), colRef(cr.Table, c.Name))
-	st.Requires = append(st.Requires, columnRequires(c, false)...)
-	for _, r := range p.retypeBlockers(cr.Table, map[string]bool{c.Name: true}) {
+	p.addMove(t, "column "+name+" move", []*model.Column{c}, subs, hz)
+}
+
+// collatedType is a column's type with its collation, as ALTER COLUMN …
+// TYPE takes them.
+func collatedType(c *model.Column) string {
+	if c.Collation != "" {
+		return c.Type + " COLLATE " + nameText(c.Collation)
+	}
+	return c.Type
+}
+
+// addMove adds the ALTER TABLE that moves columns of table t to a rebuilt
+// object: it releases the columns' hold on the old one, and comes after
+// the new one and after the views, rules and keys that stop the columns'
+// type from changing are dropped.
+func (p *planner) addMove(t *model.Table, id string, cols []*model.Column, subs []string, hz []Hazard) {
+	st := p.alterStmt(t, id, alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
+	names := map[string]bool{}
+	for _, c := range cols {
+		names[c.Name] = true
+		st.Provides = append(st.Provides, released(colRef(t.QName, c.Name)), colRef(t.QName, c.Name))
+		st.Requires = append(st.Requires, columnRequires(c, false)...)
+	}
+	for _, r := range p.retypeBlockers(t.QName, names) {
 		st.Requires = append(st.Requires, released(r))
 	}
 	p.add(st)

@@ -87,9 +87,9 @@ are counted on stderr; they do not change the exit code.`,
 					return fmt.Errorf("encode %s: %w", format, err)
 				}
 				out = string(b)
-				if n := len(schema.DefaultPrivileges); n > 0 {
-					// Read and compared (with --privileges), but this
-					// format has no way to write them yet.
+				if n := len(schema.DefaultPrivileges); n > 0 && format == "go" {
+					// Read and compared (with --privileges), but Go
+					// struct tags have no way to write them yet.
 					fmt.Fprintf(g.stderr, "retort: not written in %s yet, so left out: %d default privileges\n", format, n)
 				}
 			}

@@ -78,6 +78,16 @@ func connect(ctx context.Context, url string) (*pgx.Conn, error) {
 	return conn, nil
 }
 
+// liveConn connects to the live database: --url, or url in retort.yaml.
+// The caller closes the connection.
+func (st *setup) liveConn(cmd *cobra.Command, flag string) (*pgx.Conn, error) {
+	u, err := liveURL(cmd, st.s, flag)
+	if err != nil {
+		return nil, err
+	}
+	return connect(cmd.Context(), u)
+}
+
 // setup gathers what every migrations command needs.
 type setup struct {
 	s      config.Settings
@@ -210,11 +220,7 @@ func newCurrent(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			u, err := liveURL(cmd, st.s, url)
-			if err != nil {
-				return err
-			}
-			conn, err := connect(cmd.Context(), u)
+			conn, err := st.liveConn(cmd, url)
 			if err != nil {
 				return err
 			}
@@ -286,11 +292,7 @@ func newHistory(g *globals) *cobra.Command {
 				needsCurrent = needsCurrent || side == "current" || strings.HasPrefix(side, "+") || strings.HasPrefix(side, "-")
 			}
 			if indicate || needsCurrent {
-				u, err := liveURL(cmd, st.s, url)
-				if err != nil {
-					return err
-				}
-				conn, err := connect(cmd.Context(), u)
+				conn, err := st.liveConn(cmd, url)
 				if err != nil {
 					return err
 				}
@@ -423,11 +425,7 @@ without connecting; FROM:TO gives its range.`,
 				fmt.Fprint(g.stdout, script)
 				return nil
 			}
-			u, err := liveURL(cmd, st.s, url)
-			if err != nil {
-				return err
-			}
-			conn, err := connect(cmd.Context(), u)
+			conn, err := st.liveConn(cmd, url)
 			if err != nil {
 				return err
 			}
@@ -468,11 +466,7 @@ func newStamp(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			u, err := liveURL(cmd, st.s, url)
-			if err != nil {
-				return err
-			}
-			conn, err := connect(cmd.Context(), u)
+			conn, err := st.liveConn(cmd, url)
 			if err != nil {
 				return err
 			}
