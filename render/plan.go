@@ -152,8 +152,12 @@ type planner struct {
 	// plan drops: they are dropped first and added again afterwards.
 	resetDomains map[model.QName]bool
 	// rebuilt are types rebuilt under a temporary name (enums whose labels
-	// cannot be added in place, and the domains over them).
+	// cannot be added in place, and the domains and composite types over
+	// a rebuilt type or a redefined collation).
 	rebuilt map[model.QName]bool
+	// redefined are collations rebuilt under a temporary name: their
+	// definition changes while columns, domains or types use them.
+	redefined map[model.QName]bool
 	// created holds the key of every object a change of the plan creates.
 	created map[refKey]bool
 	// tableOps holds the operation of every table change, by table name.
@@ -179,6 +183,7 @@ func newPlanner(old, new *model.Schema, opts Options) *planner {
 		retyped:       map[model.QName]map[string]bool{},
 		resetDefaults: map[model.QName]map[string]bool{},
 		rebuilt:       map[model.QName]bool{},
+		redefined:     map[model.QName]bool{},
 		resetDomains:  map[model.QName]bool{},
 		created:       map[refKey]bool{},
 		tableOps:      map[model.QName]diff.Op{},

@@ -63,23 +63,3 @@ func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 		p.commentChange(t, f.Comment, e.Comment)
 	}
 }
-
-func collationTarget(q model.QName) target {
-	name := qnameSQL(q)
-	return target{ref: model.ObjectRef{Kind: model.KindCollation, Schema: q.Schema, Name: q.Name},
-		id: "collation " + name, comment: "COLLATION " + name, alter: "COLLATION " + name}
-}
-
-func (p *planner) collationChange(c *diff.ObjectChange[model.Collation]) {
-	switch c.Operation {
-	case diff.Create:
-		p.b.collation(*c.To)
-	case diff.Drop:
-		t := collationTarget(c.From.QName)
-		p.drop(dropStmt{ref: t.ref, kindPrio: prioCollation, sql: "DROP COLLATION " + qnameSQL(c.From.QName)})
-	case diff.Alter:
-		t := collationTarget(c.To.QName)
-		p.commentChange(t, c.From.Comment, c.To.Comment)
-		p.ownerChange(t, c.From.Owner, c.To.Owner)
-	}
-}

@@ -49,18 +49,10 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	}
 	// Wait until the server is up and the file is being applied: its data
 	// directory exists in tmp.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	waitFor(t, cmd, &stderr, "dev server never started", func() bool {
 		m, _ := filepath.Glob(filepath.Join(tmp, "retort-dev-*"))
-		if len(m) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("dev server never started; stderr: %s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return len(m) > 0
+	})
 	time.Sleep(1500 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -76,6 +68,18 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(tmp, "*"))
 	if len(left) > 0 {
 		t.Errorf("left behind after Ctrl-C: %v", left)
+	}
+}
+
+// waitFor polls ready until it holds, for at most 30 s; if it never does,
+// it kills cmd and fails with what, and cmd's stderr.
+func waitFor(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, what string, ready func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !ready(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("%s; stderr: %s", what, stderr.String())
+		}
 	}
 }
 
@@ -135,22 +139,15 @@ func TestKilledUpgradeLeavesLastGoodRevision(t *testing.T) {
 	}
 	// Kill it while the second revision sleeps, its table created but not
 	// committed.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	waitFor(t, cmd, &stderr, "the second revision never ran", func() bool {
 		var n int
 		if err := admin.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
 			WHERE datname = $1 AND query LIKE 'SELECT pg_sleep(60)%'`, name).Scan(&n); err != nil {
+			cmd.Process.Kill()
 			t.Fatal(err)
 		}
-		if n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the second revision never ran; stderr: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return n > 0
+	})
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

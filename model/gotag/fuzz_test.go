@@ -24,6 +24,8 @@ func FuzzParseTag(f *testing.F) {
 		"table:app.\"Mixed, Name\",comment:'it''s',check:(a <> b),index:i(keys:(lower(a), b DESC))",
 		"\"quoted\"\"name\",default:ARRAY[1, 2]", "(((", ")", "'", "\"", "[)", ",generated:(a || ',')",
 		"size:255;not null;index:idx_a,priority:2,where:a IS NULL;check:c,a > 0", "users,alias:u", ",join:a=b,c=d",
+		"table:t,grant:PUBLIC(select),grant:app(SELECT,INSERT,with_grant_option),grant:\"Odd, Role\"(TRUNCATE)",
+		",grant:auditor(SELECT,UPDATE),grant:\"PUBLIC\"(REFERENCES,WITH GRANT OPTION)", ",grant:app(),grant:(SELECT),grant:x(ALL)",
 	} {
 		f.Add(s)
 	}
@@ -86,6 +88,7 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add(grammarSrc)
+	f.Add(grantsSrc)
 	f.Add("package m\n\ntype T struct {\n\t_ struct{} `retort:\"table:t\"`\n\tA int `retort:\",pk,references:t(a)\"`\n}\n")
 	f.Add("package m\n\nimport \"gorm.io/gorm\"\n\ntype U struct {\n\tgorm.Model\n\tP []P `gorm:\"many2many:u_p\"`\n}\n\ntype P struct{ ID uint `gorm:\"primaryKey\"` }\n")
 	f.Add("package m\n\nimport \"github.com/uptrace/bun\"\n\ntype U struct {\n\tbun.BaseModel `bun:\"table:u\"`\n\tID int64 `bun:\",pk\"`\n\tV *U `bun:\"rel:belongs-to,join:id=id\"`\n}\n")
