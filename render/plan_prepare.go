@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
 )
 
@@ -73,7 +74,9 @@ func (p *planner) expand(c diff.Change) []diff.Change {
 	case *diff.ObjectChange[model.EventTrigger]:
 		split = !sameExcept(c.From, c.To, func(e *model.EventTrigger) { e.Enabled, e.Comment, e.Owner = "", "", "" })
 	case *diff.ObjectChange[model.Collation]:
-		split = !sameExcept(c.From, c.To, func(o *model.Collation) { o.Comment, o.Owner = "", "" })
+		// One that something uses is rebuilt under its name instead, by
+		// the closure: DROP COLLATION fails while columns use it.
+		split = collationRedefined(c.From, c.To) && len(p.dependents[keyOf(collationTarget(c.From.QName).ref)]) == 0
 	case *diff.ObjectChange[model.RangeType]:
 		split = !sameExcept(c.From, c.To, func(o *model.RangeType) { o.Comment, o.Owner, o.Grants, o.Deps = "", "", nil, nil })
 	case *diff.ObjectChange[model.Cast]:
@@ -302,6 +305,9 @@ type brokenItem struct {
 	ref  model.ObjectRef
 	mode breakMode
 	cols map[string]bool // modeRowtype: the columns
+	// root is, in modeType, the enum or collation whose rebuild makes the
+	// object's, for errors to name.
+	root model.ObjectRef
 }
 
 // closure adds the drop and create of every object of the source that
@@ -350,7 +356,14 @@ func (p *planner) closure(changes []diff.Change) []diff.Change {
 			case *diff.ObjectChange[model.Enum]:
 				if !labelsExtend(c.From.Labels, c.To.Labels) {
 					p.rebuilt[c.To.QName] = true
-					queue = append(queue, brokenItem{ref: typeRefOf(c.To.QName), mode: modeType})
+					r := typeRefOf(c.To.QName)
+					queue = append(queue, brokenItem{ref: r, mode: modeType, root: r})
+				}
+			case *diff.ObjectChange[model.Collation]:
+				if collationRedefined(c.From, c.To) {
+					p.redefined[c.To.QName] = true
+					r := collationTarget(c.To.QName).ref
+					queue = append(queue, brokenItem{ref: r, mode: modeType, root: r})
 				}
 			}
 		}
@@ -364,7 +377,11 @@ func (p *planner) closure(changes []diff.Change) []diff.Change {
 			targets = p.retypeBlockers(model.QName{Schema: it.ref.Schema, Name: it.ref.Name}, it.cols)
 		case modeType:
 			q := model.QName{Schema: it.ref.Schema, Name: it.ref.Name}
-			for _, col := range p.rebuiltColumns(q) {
+			cols := p.rebuiltColumns(q)
+			if it.ref.Kind == model.KindCollation {
+				cols = p.collatedColumns(q)
+			}
+			for _, col := range cols {
 				retype(col.Table, col.Column)
 			}
 			for _, d := range p.dependents[keyOf(it.ref)] {
@@ -373,16 +390,54 @@ func (p *planner) closure(changes []diff.Change) []diff.Change {
 					continue
 				case model.KindType:
 					dq := model.QName{Schema: d.Schema, Name: d.Name}
-					od, nd := p.oi.domains[dq], p.ni.domains[dq]
-					if od != nil && nd != nil && od.Type == nd.Type && !p.rebuilt[dq] && !handled[keyOf(d)] {
-						p.rebuilt[dq] = true
-						queue = append(queue, brokenItem{ref: d, mode: modeType})
-						if _, ok := alterAt[keyOf(d)]; !ok {
-							alterAt[keyOf(d)] = len(changes)
-							changes = append(changes, &diff.ObjectChange[model.Domain]{Operation: diff.Alter, From: od, To: nd})
+					if handled[keyOf(d)] || p.rebuilt[dq] {
+						continue
+					}
+					// Domains and composite types over the object are
+					// rebuilt with it, as PostgreSQL cannot change a
+					// domain's type or collation, nor a composite type's
+					// attributes while columns use it.
+					var alter diff.Change
+					if od, nd := p.oi.domains[dq], p.ni.domains[dq]; od != nil && nd != nil && od.Type == nd.Type {
+						alter = &diff.ObjectChange[model.Domain]{Operation: diff.Alter, From: od, To: nd}
+					} else if oc, nc := p.oi.composites[dq], p.ni.composites[dq]; oc != nil && nc != nil {
+						alter = &diff.ObjectChange[model.CompositeType]{Operation: diff.Alter, From: oc, To: nc}
+					} else if p.oi.ranges[dq] != nil && p.ni.ranges[dq] != nil {
+						// A range type cannot be renamed out of the way:
+						// its multirange type and constructors keep their
+						// names. It is dropped and created, if nothing
+						// that holds data uses it.
+						if users := p.typeUsers(d, handled); len(users) > 0 {
+							p.b.errorf("type "+qnameSQL(dq), "the plan rebuilds %s, which range type %s is over; PostgreSQL cannot change a range type's subtype or collation, nor drop it while %s use it: move them off the range type first",
+								refText(it.root), qnameSQL(dq), strings.Join(users, ", "))
+							continue
 						}
+						targets = append(targets, d)
+						continue
+					}
+					if alter == nil {
+						continue
+					}
+					p.rebuilt[dq] = true
+					queue = append(queue, brokenItem{ref: d, mode: modeType, root: it.root})
+					if _, ok := alterAt[keyOf(d)]; !ok {
+						alterAt[keyOf(d)] = len(changes)
+						changes = append(changes, alter)
 					}
 					continue
+				case model.KindTable:
+					// A typed table (OF the type): dropping it would lose
+					// its rows, and it cannot move to another type.
+					if !handled[keyOf(d)] {
+						p.b.errorf("table "+qnameSQL(model.QName{Schema: d.Schema, Name: d.Name}),
+							"the plan rebuilds %s, and with it type %s, which this table is OF; PostgreSQL cannot move a typed table to another type: detach it (ALTER TABLE … NOT OF) first",
+							refText(it.root), qnameSQL(q))
+					}
+					continue
+				case model.KindIndex, model.KindConstraint:
+					if it.ref.Kind == model.KindCollation && p.rebuiltByAlter(q, d) {
+						continue
+					}
 				}
 				targets = append(targets, d)
 			}
@@ -530,8 +585,36 @@ func (p *planner) rebuild(d model.ObjectRef) []diff.Change {
 			return nil
 		}
 		return []diff.Change{&diff.TableChange{Operation: diff.Drop, From: o}, &diff.TableChange{Operation: diff.Create, To: n}}
+	case model.KindType:
+		// Only range types are rebuilt this way; the closure rebuilds
+		// domains and composite types under a temporary name.
+		return pair(p.oi.ranges[q], p.ni.ranges[q])
 	}
 	return nil
+}
+
+// typeUsers names the columns, types and tables of the source that use a
+// type and that the plan does not drop: what holds data, or another
+// type's definition, in that type.
+func (p *planner) typeUsers(r model.ObjectRef, handled map[refKey]bool) []string {
+	var out []string
+	for _, d := range p.dependents[keyOf(r)] {
+		if handled[keyOf(d)] {
+			continue
+		}
+		switch d.Kind {
+		case diff.KindColumn:
+			out = append(out, "column "+qnameSQL(model.QName{Schema: d.Schema, Name: d.Table})+"."+sqlq.QuoteIdent(d.Name))
+		case model.KindType, model.KindTable:
+			out = append(out, refText(d))
+		}
+	}
+	return out
+}
+
+// refText names an object for a message, as "collation public.c".
+func refText(r model.ObjectRef) string {
+	return string(r.Kind) + " " + qnameSQL(model.QName{Schema: r.Schema, Name: r.Name})
 }
 
 func pair[T diff.Object](o, n *T) []diff.Change {

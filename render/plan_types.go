@@ -150,6 +150,11 @@ func (p *planner) compositeChange(c *diff.ObjectChange[model.CompositeType]) {
 	case diff.Drop:
 		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP TYPE " + qnameSQL(c.From.QName)})
 	case diff.Alter:
+		if p.rebuilt[c.To.QName] {
+			ct := c.To
+			p.rebuildType(ct.QName, "TYPE", nil, func() { p.b.composite(ct) })
+			return
+		}
 		p.alterComposite(c.From, c.To)
 	}
 }
