@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/model"
 )
 
 const goModels = "package models\n\n" +
@@ -103,5 +107,51 @@ func TestGoSourceErrors(t *testing.T) {
 	}
 	if _, err := l.Load(t.Context(), "go://./nothing/..."); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing package: %v", err)
+	}
+}
+
+// TestGoSourceGrants: with --privileges, the grants Go declares survive
+// the dev server's normalization; the roles exist there, as they must.
+func TestGoSourceGrants(t *testing.T) {
+	srv := devdbtest.Server(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, srv.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"source_go_reader", "source_go_auditor"} {
+		// Roles belong to the server: another run may have made them.
+		if _, err := conn.Exec(ctx, `DO $$ BEGIN CREATE ROLE `+r+` NOLOGIN; `+
+			`EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close(ctx)
+	goProject(t, strings.Replace(strings.Replace(goModels,
+		"table:tasks,renamed_from:todos", "table:tasks,renamed_from:todos,grant:PUBLIC(select),grant:source_go_reader(SELECT,INSERT,with_grant_option)", 1),
+		",type:varchar(200),renamed_from:name", ",type:varchar(200),renamed_from:name,grant:source_go_auditor(UPDATE)", 1))
+	l := &Loader{DevURL: srv.ConnString("postgres"), Logf: t.Logf, Privileges: true}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	s, err := l.Load(ctx, "go://./models/...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := s.Tables[0]
+	want := []model.Grant{{Grantee: "", Privilege: "SELECT"},
+		{Grantee: "source_go_reader", Privilege: "INSERT", Grantable: true}, {Grantee: "source_go_reader", Privilege: "SELECT", Grantable: true}}
+	if !reflect.DeepEqual(tb.Grants, want) {
+		t.Errorf("table grants %+v, want %+v", tb.Grants, want)
+	}
+	for _, c := range tb.Columns {
+		if c.Name == "title" && !reflect.DeepEqual(c.Grants, []model.Grant{{Grantee: "source_go_auditor", Privilege: "UPDATE"}}) {
+			t.Errorf("column grants %+v", c.Grants)
+		}
+	}
+	if tb.RenamedFrom != "todos" {
+		t.Errorf("table rename hint lost: %q", tb.RenamedFrom)
 	}
 }
