@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/model"
 )
 
 // TestDeclaredRenameHints proves that renamed_from survives normalization
@@ -116,4 +120,108 @@ table "t" {
 	if len(logged) != 1 || !strings.Contains(logged[0], "not exact: 1 check constraints, 1 column defaults") {
 		t.Errorf("warning = %q", logged)
 	}
+}
+
+// TestDeclaredDefaultPrivileges proves that declared default privileges
+// survive normalization through the dev server: rendered as ALTER DEFAULT
+// PRIVILEGES on a scratch database and read back from pg_default_acl, they
+// are what the file says. The entry for every schema is the whole ACL,
+// here the owner's EXECUTE kept and PUBLIC's taken away; the one for a
+// schema only adds. A role the server does not know is reported at the
+// place the file names it.
+func TestDeclaredDefaultPrivileges(t *testing.T) {
+	srv := devdbtest.Server(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, srv.ConnString("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"source_dp_owner", "source_dp_reader"} {
+		// Roles belong to the server: another run may have made them.
+		if _, err := conn.Exec(ctx, `DO $$ BEGIN CREATE ROLE `+r+` NOLOGIN; `+
+			`EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close(ctx)
+	files := map[string]string{
+		"schema.hcl": `schema "app" {}
+default_privileges {
+  role = "source_dp_owner"
+  on   = FUNCTIONS
+  grant {
+    to         = "source_dp_owner"
+    privileges = [EXECUTE]
+  }
+  grant {
+    to         = "source_dp_reader"
+    privileges = [EXECUTE]
+  }
+}
+default_privileges {
+  role   = "source_dp_owner"
+  schema = schema.app
+  on     = TABLES
+  grant {
+    to         = "source_dp_reader"
+    privileges = [SELECT]
+    grantable  = true
+  }
+}
+`,
+		"schema.yaml": `schemas:
+  - name: app
+default_privileges:
+  - role: source_dp_owner
+    on: FUNCTIONS
+    grants:
+      - {to: source_dp_owner, privileges: [EXECUTE]}
+      - {to: source_dp_reader, privileges: [EXECUTE]}
+  - role: source_dp_owner
+    schema: app
+    on: TABLES
+    grants:
+      - {to: source_dp_reader, privileges: [SELECT], grantable: true}
+`,
+	}
+	want := []model.DefaultPrivileges{
+		{Role: "source_dp_owner", ObjectType: "f", Grants: []model.Grant{
+			{Grantee: "source_dp_owner", Privilege: "EXECUTE"}, {Grantee: "source_dp_reader", Privilege: "EXECUTE"},
+		}},
+		{Role: "source_dp_owner", Schema: "app", ObjectType: "r", Grants: []model.Grant{
+			{Grantee: "source_dp_reader", Privilege: "SELECT", Grantable: true},
+		}},
+	}
+	l := &Loader{DevURL: srv.ConnString("postgres"), Logf: t.Logf, Privileges: true}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	for name, text := range files {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name)
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := l.Load(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(s.DefaultPrivileges, want) {
+				t.Errorf("default privileges read back:\n got %+v\nwant %+v", s.DefaultPrivileges, want)
+			}
+		})
+	}
+	t.Run("unknown role", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "schema.hcl")
+		text := "default_privileges {\n  role = \"source_dp_nobody\"\n  on   = TABLES\n}\n"
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := l.Load(ctx, path)
+		if err == nil || !strings.HasPrefix(err.Error(), path+":2:11: ") || !strings.Contains(err.Error(), `role "source_dp_nobody" does not exist`) {
+			t.Errorf("error = %v, want it at %s:2:11", err, path)
+		}
+	})
 }

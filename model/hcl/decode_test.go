@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -375,6 +376,79 @@ policy "p" {
 	}
 }
 
+// TestDecodeDefaultPrivileges reads default_privileges blocks: without a
+// schema, for every schema; on in any case, ROUTINES for FUNCTIONS; a
+// schema named by reference or by name.
+func TestDecodeDefaultPrivileges(t *testing.T) {
+	src := `
+schema "app" {}
+default_privileges {
+  role = "owner"
+  on   = routines
+  grant {
+    to         = "owner"
+    privileges = [EXECUTE]
+  }
+}
+default_privileges {
+  role = "owner"
+  on   = TYPES
+}
+default_privileges {
+  role   = "owner"
+  schema = schema.app
+  on     = "tables"
+  grant {
+    to         = "reader"
+    privileges = [SELECT, INSERT]
+    grantable  = true
+  }
+  grant {
+    to         = PUBLIC
+    privileges = [SELECT]
+  }
+}
+default_privileges {
+  role   = "other"
+  schema = "app"
+  on     = SEQUENCES
+  grant {
+    to         = "reader"
+    privileges = [USAGE]
+  }
+}`
+	s, err := hcl.Decode("d.hcl", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.DefaultPrivileges{
+		{Role: "other", Schema: "app", ObjectType: "S", Grants: []model.Grant{{Grantee: "reader", Privilege: "USAGE"}}},
+		{Role: "owner", ObjectType: "T"},
+		{Role: "owner", ObjectType: "f", Grants: []model.Grant{{Grantee: "owner", Privilege: "EXECUTE"}}},
+		{Role: "owner", Schema: "app", ObjectType: "r", Grants: []model.Grant{
+			{Grantee: "", Privilege: "SELECT"},
+			{Grantee: "reader", Privilege: "INSERT", Grantable: true},
+			{Grantee: "reader", Privilege: "SELECT", Grantable: true},
+		}},
+	}
+	if !reflect.DeepEqual(s.DefaultPrivileges, want) {
+		t.Errorf("default privileges:\n got %+v\nwant %+v", s.DefaultPrivileges, want)
+	}
+	text, err := hcl.Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"default_privileges {\n  role = \"owner\"\n  on   = FUNCTIONS\n", "  schema = schema.app\n  on     = TABLES\n"} {
+		if !strings.Contains(string(text), line) {
+			t.Errorf("encoded text lacks %q:\n%s", line, text)
+		}
+	}
+	back, err := hcl.Decode("e.hcl", text)
+	if err != nil || !back.Equal(s) {
+		t.Errorf("encoded text does not read back: %v\n%s", err, text)
+	}
+}
+
 // TestPartitionGetsParentKeys checks that a partition that declares no
 // copy of its parent's keys and indexes gets them as PostgreSQL makes
 // them, attached to the parent's.
@@ -469,6 +543,28 @@ func TestDecodeErrors(t *testing.T) {
 			`e.hcl:2:8: unknown table nope: table.nope`},
 		{"overload without args", "function \"f\" {\n  definition = \"CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1'\"\n}\nfunction \"f\" {\n  definition = \"CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 2'\"\n}",
 			`e.hcl:4:1: function public.f() is declared twice (first at e.hcl:1:1); overloads need args: function "f"`},
+		{"default privileges on an unknown kind", "default_privileges {\n  role = \"r\"\n  on   = views\n}",
+			`e.hcl:3:10: on: want one of FUNCTIONS, ROUTINES, SCHEMAS, SEQUENCES, TABLES, TYPES: views`},
+		{"default privileges with a label", "default_privileges \"r\" {\n  on = TABLES\n}",
+			`e.hcl:1:1: default_privileges takes no name: give the role as role = "r": default_privileges "r"`},
+		{"default privileges without a role", "default_privileges {\n  on = TABLES\n}",
+			`e.hcl:1:1: default_privileges needs role (the role whose new objects get them): default_privileges`},
+		{"default privileges with a role that is not a string", "default_privileges {\n  role = PUBLIC\n  on   = TABLES\n}",
+			`e.hcl:2:10: role: want a role name (a non-empty string), got a reference: PUBLIC`},
+		{"default privileges without on", "default_privileges {\n  role = \"r\"\n}",
+			`e.hcl:1:1: default_privileges needs on (TABLES, SEQUENCES, FUNCTIONS, TYPES or SCHEMAS): default_privileges`},
+		{"default privileges with an unknown attribute", "default_privileges {\n  role = \"r\"\n  on   = TABLES\n  to   = \"x\"\n}",
+			`e.hcl:4:3: unknown attribute "to" in default_privileges: to   = "x"`},
+		{"default privileges in an unknown schema", "default_privileges {\n  role   = \"r\"\n  schema = schema.nope\n  on     = TABLES\n  grant {\n    to = \"x\"\n    privileges = [SELECT]\n  }\n}",
+			`e.hcl:3:12: unknown schema "nope": schema.nope`},
+		{"default privileges on schemas in a schema", "default_privileges {\n  role   = \"r\"\n  schema = schema.public\n  on     = SCHEMAS\n  grant {\n    to = \"x\"\n    privileges = [USAGE]\n  }\n}",
+			`e.hcl:3:3: default privileges on SCHEMAS are for every schema: leave schema out: schema = schema.public`},
+		{"default privileges in a schema granting nothing", "default_privileges {\n  role   = \"r\"\n  schema = schema.public\n  on     = TABLES\n}",
+			`e.hcl:1:1: default_privileges in schema public grants nothing: give grant blocks, or leave the block out: default_privileges`},
+		{"default privileges twice", "default_privileges {\n  role = \"r\"\n  on   = TABLES\n}\ndefault_privileges {\n  role = \"r\"\n  on   = tables\n}",
+			`e.hcl:5:1: default privileges of role r on TABLES in every schema are declared twice (first at e.hcl:1:1): default_privileges`},
+		{"default privileges grant without privileges", "default_privileges {\n  role = \"r\"\n  on   = TABLES\n  grant { to = \"x\" }\n}",
+			`e.hcl:4:3: grant needs privileges: grant`},
 	}
 	for _, tt := range tests {
 		_, err := hcl.Decode("e.hcl", []byte(tt.src))

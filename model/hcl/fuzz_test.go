@@ -21,6 +21,21 @@ func FuzzDecode(f *testing.F) {
   column "a" { type = varchar(10) }
   primary_key { columns = [column.a] }
 }`))
+	f.Add([]byte(`schema "app" {}
+default_privileges {
+  role = "r"
+  on   = types
+}
+default_privileges {
+  role   = "r"
+  schema = schema.app
+  on     = TABLES
+  grant {
+    to         = PUBLIC
+    privileges = [SELECT]
+    grantable  = true
+  }
+}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := hcl.Decode("f.hcl", src)
 		if err != nil {

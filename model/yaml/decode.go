@@ -216,6 +216,16 @@ func (p *reader) mapping(v *codec.Value, entries []*ast.MappingValueNode, depth 
 	if len(v.Fields) == 1 && v.Fields[0].Name == "sql" && v.Fields[0].Value.Kind == codec.String {
 		return &codec.Value{Kind: codec.Call, Str: "sql", Items: []*codec.Value{v.Fields[0].Value}, Pos: v.Pos, Text: v.Text}
 	}
+	if v.Text == ":" || v.Text == "{" {
+		// A map's own token is the ':' of its first entry, or its '{':
+		// no text worth quoting in a message about the whole map (an
+		// unlabeled block that lacks an attribute). A block map is
+		// pointed at its first key, where it visibly starts.
+		v.Text = ""
+		if len(v.Fields) > 0 && v.Pos.Line == v.Fields[0].Pos.Line && v.Pos.Col > v.Fields[0].Pos.Col {
+			v.Pos = v.Fields[0].Pos
+		}
+	}
 	return v
 }
 

@@ -1,6 +1,7 @@
 package yaml_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -67,6 +68,56 @@ tables:
 	}
 }
 
+// TestDecodeDefaultPrivileges reads default_privileges entries: the role
+// and the object type as attributes, grants as in any object.
+func TestDecodeDefaultPrivileges(t *testing.T) {
+	src := `
+schemas:
+  - name: app
+default_privileges:
+  - role: owner
+    on: functions
+    grants:
+      - {to: owner, privileges: [EXECUTE]}
+  - {role: owner, on: TYPES}
+  - role: owner
+    schema: app
+    on: TABLES
+    grants:
+      - to: reader
+        privileges: [SELECT, INSERT]
+        grantable: true
+      - {to: PUBLIC, privileges: [SELECT]}
+`
+	s, err := yaml.Decode("d.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.DefaultPrivileges{
+		{Role: "owner", ObjectType: "T"},
+		{Role: "owner", ObjectType: "f", Grants: []model.Grant{{Grantee: "owner", Privilege: "EXECUTE"}}},
+		{Role: "owner", Schema: "app", ObjectType: "r", Grants: []model.Grant{
+			{Grantee: "", Privilege: "SELECT"},
+			{Grantee: "reader", Privilege: "INSERT", Grantable: true},
+			{Grantee: "reader", Privilege: "SELECT", Grantable: true},
+		}},
+	}
+	if !reflect.DeepEqual(s.DefaultPrivileges, want) {
+		t.Errorf("default privileges:\n got %+v\nwant %+v", s.DefaultPrivileges, want)
+	}
+	text, err := yaml.Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(text), "default_privileges:\n  - role: owner\n    on: TYPES\n  - role: owner\n    on: FUNCTIONS\n    grants:\n") {
+		t.Errorf("encoded text:\n%s", text)
+	}
+	back, err := yaml.Decode("e.yaml", text)
+	if err != nil || !back.Equal(s) {
+		t.Errorf("encoded text does not read back: %v\n%s", err, text)
+	}
+}
+
 // TestDecodeErrors checks that bad input is reported at its place, with
 // the text it is about.
 func TestDecodeErrors(t *testing.T) {
@@ -93,6 +144,16 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown alias", "tables:\n  - *nope\n", `e.yaml:2:5`},
 		{"wrong kind", "tables:\n  - name: t\n    columns:\n      - {name: a, type: int, null: maybe}\n",
 			`e.yaml:4:36: null: want true or false, got a string: maybe`},
+		{"default privileges on an unknown kind", "default_privileges:\n  - role: r\n    on: views\n",
+			`e.yaml:3:9: on: want one of FUNCTIONS, ROUTINES, SCHEMAS, SEQUENCES, TABLES, TYPES: views`},
+		{"default privileges without a role", "default_privileges:\n  - on: TABLES\n",
+			`e.yaml:2:5: default_privileges needs role (the role whose new objects get them)`},
+		{"default privileges with an unknown attribute", "default_privileges:\n  - role: r\n    on: TABLES\n    name: x\n",
+			`e.yaml:4:5: unknown attribute "name" in default_privileges: name`},
+		{"default privileges in an unknown schema", "default_privileges:\n  - role: r\n    schema: nope\n    on: TABLES\n    grants: [{to: x, privileges: [SELECT]}]\n",
+			`e.yaml:3:13: unknown schema "nope": nope`},
+		{"default privileges twice", "default_privileges:\n  - {role: r, on: TABLES}\n  - {role: r, on: TABLES}\n",
+			`e.yaml:3:5: default privileges of role r on TABLES in every schema are declared twice (first at e.yaml:2:5)`},
 	}
 	for _, tt := range tests {
 		_, err := yaml.Decode("e.yaml", []byte(tt.src))

@@ -18,6 +18,7 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Add([]byte("tables:\n  - name: t\n    columns: [{name: a, type: varchar(10)}]\n    primary_key: {columns: [a]}\n"))
+	f.Add([]byte("schemas: [{name: app}]\ndefault_privileges:\n  - {role: r, on: TYPES}\n  - role: r\n    schema: app\n    on: tables\n    grants: [{to: PUBLIC, privileges: [SELECT]}]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := yaml.Decode("f.yaml", src)
 		if err != nil {

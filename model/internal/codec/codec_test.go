@@ -1,7 +1,10 @@
 package codec
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/retortdb/retort/model"
@@ -104,5 +107,31 @@ func TestTexts(t *testing.T) {
 	}
 	if got := makeObjectName("a_very_long_table_name_that_goes_on_and_on_and_on_and_on_forever", "col", "idx"); got != "a_very_long_table_name_that_goes_on_and_on_and_on_and_o_col_idx" || len(got) > 63 {
 		t.Errorf("makeObjectName = %q (%d)", got, len(got))
+	}
+}
+
+// TestDecodeFiles checks that every file is read and parsed before any is
+// decoded, so that the problems of all of them are reported together.
+func TestDecodeFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, p := range []string{good, bad} {
+		if err := os.WriteFile(p, []byte(filepath.Base(p)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parse := func(name string, src []byte) (*Body, error) {
+		if string(src) == "b" {
+			return nil, &Error{Pos: Pos{File: name, Line: 1, Col: 1}, Msg: "bad"}
+		}
+		return &Body{Pos: Pos{File: name, Line: 1, Col: 1}}, nil
+	}
+	_, err := DecodeFiles([]string{good, bad, filepath.Join(dir, "missing")}, parse)
+	if err == nil || !strings.Contains(err.Error(), bad+":1:1: bad") || !strings.Contains(err.Error(), "read schema file") {
+		t.Errorf("error = %v", err)
+	}
+	s, err := DecodeFiles([]string{good}, parse)
+	if err != nil || s == nil {
+		t.Errorf("one good file: %v, %v", s, err)
 	}
 }
