@@ -1,6 +1,7 @@
 package devdb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,12 @@ type Options struct {
 
 	// Logf receives warnings and progress messages; nil discards them.
 	Logf func(format string, args ...any)
+
+	// Dir is the directory the server's own directory is made in (and
+	// where leftovers of killed runs are looked for). Empty means
+	// [os.TempDir]. Tests put it on a memory file system, where each
+	// CREATE DATABASE and DROP DATABASE costs about half as much.
+	Dir string
 }
 
 const (
@@ -64,6 +71,7 @@ type Server struct {
 	acct *account
 	logf func(string, ...any)
 
+	base    string // where root is made: Options.Dir or the temp dir
 	root    string // the retort-dev-* dir: owner file, logs, data dir
 	dataDir string
 	sockDir string
@@ -95,7 +103,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	begin := time.Now()
 
-	cleanLeftovers(ctx, os.TempDir(), logf)
+	base := cmp.Or(opts.Dir, os.TempDir())
+	cleanLeftovers(ctx, base, logf)
 
 	in, err := findInstall(ctx, opts.BinDir, opts.Major, logf)
 	if err != nil {
@@ -109,7 +118,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("devdb: server binaries: %w; put them where user %s can run them", err, acct.name)
 	}
 
-	s := &Server{in: in, acct: acct, logf: logf}
+	s := &Server{in: in, acct: acct, logf: logf, base: base}
 	if err := s.start(ctx); err != nil {
 		// Close after a failed start is what guarantees nothing is left
 		// behind; its own error matters less than why the start failed.
@@ -194,11 +203,10 @@ func (s *Server) start(ctx context.Context) error {
 // makeDirs creates the server dir with its owner file, the data dir and the
 // socket dir, all private to the account the server runs as.
 func (s *Server) makeDirs() error {
-	base := os.TempDir()
-	if err := accessible(base, s.acct, false); err != nil {
+	if err := accessible(s.base, s.acct, false); err != nil {
 		return fmt.Errorf("temp dir: %w; set TMPDIR to a directory every user can traverse, such as /tmp", err)
 	}
-	root, err := os.MkdirTemp(base, dirPrefix)
+	root, err := os.MkdirTemp(s.base, dirPrefix)
 	if err != nil {
 		return fmt.Errorf("create server dir: %w", err)
 	}
