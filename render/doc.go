@@ -27,7 +27,9 @@
 // such an object (or on a column whose type changes) are dropped before and
 // created after. Enums gain labels with ALTER TYPE … ADD VALUE, outside the
 // transaction, and are rebuilt under a temporary name when they lose or
-// reorder labels. Every statement that may lose data, rewrite or lock a
+// reorder labels; so is a collation whose definition changes while columns
+// use it, the columns moved onto the new one, and so are the domains and
+// composite types over a rebuilt enum or collation. Every statement that may lose data, rewrite or lock a
 // table, build an index or not run in a transaction says so in its
 // [Hazard] list; [Plan.UpSQL] and [Plan.DownSQL] write the scripts.
 //

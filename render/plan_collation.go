@@ -148,10 +148,13 @@ func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (Haza
 		return Hazard{}, false
 	}
 	slices.Sort(names)
-	msg := "ALTER COLUMN TYPE rebuilds " + strings.Join(names, ", ") + " of " + t.String() + " on the redefined collation " +
-		to.QName.String() + ", blocking its writes while they build"
+	what := "index " + names[0]
+	if len(names) > 1 {
+		what = "indexes " + strings.Join(names, ", ")
+	}
+	msg := "ALTER COLUMN TYPE rebuilds " + what + " of " + t.String() + " on the redefined collation " + to.QName.String() + " while it holds its lock"
 	if unique && !to.Deterministic {
-		msg += "; under a nondeterministic collation, values a unique index held distinct may now be equal, which makes the statement fail"
+		msg += "; the collation is nondeterministic, so values that a unique index held distinct may now be equal, which fails the statement"
 	}
 	return Hazard{Kind: HazardIndexBuild, Message: msg}, true
 }

@@ -408,8 +408,12 @@ func (p *planner) closure(changes []diff.Change) []diff.Change {
 						// names. It is dropped and created, if nothing
 						// that holds data uses it.
 						if users := p.typeUsers(d, handled); len(users) > 0 {
-							p.b.errorf("type "+qnameSQL(dq), "the plan rebuilds %s, which range type %s is over; PostgreSQL cannot change a range type's subtype or collation, nor drop it while %s use it: move them off the range type first",
-								refText(it.root), qnameSQL(dq), strings.Join(users, ", "))
+							verb := "uses"
+							if len(users) > 1 {
+								verb = "use"
+							}
+							p.b.errorf("type "+qnameSQL(dq), "is a range type over %s, which the plan rebuilds: PostgreSQL cannot change a range type's subtype or collation, nor drop it while %s %s it (move what uses it off the range type first)",
+								refText(it.root), strings.Join(users, ", "), verb)
 							continue
 						}
 						targets = append(targets, d)
@@ -430,8 +434,8 @@ func (p *planner) closure(changes []diff.Change) []diff.Change {
 					// its rows, and it cannot move to another type.
 					if !handled[keyOf(d)] {
 						p.b.errorf("table "+qnameSQL(model.QName{Schema: d.Schema, Name: d.Name}),
-							"the plan rebuilds %s, and with it type %s, which this table is OF; PostgreSQL cannot move a typed table to another type: detach it (ALTER TABLE … NOT OF) first",
-							refText(it.root), qnameSQL(q))
+							"is OF type %s, which the plan rebuilds with %s: PostgreSQL cannot move a typed table to another type (detach it with ALTER TABLE … NOT OF first)",
+							qnameSQL(q), refText(it.root))
 					}
 					continue
 				case model.KindIndex, model.KindConstraint:
