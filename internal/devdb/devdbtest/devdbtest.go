@@ -107,7 +107,7 @@ func start() error {
 		shared.dev = dev
 		return nil
 	}
-	opts := devdb.Options{Dir: memDir()}
+	opts := devdb.Options{Dir: MemDir()}
 	if testing.Verbose() {
 		opts.Logf = func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "devdbtest: "+format+"\n", args...)
@@ -122,12 +122,14 @@ func start() error {
 	return nil
 }
 
-// memDir returns /dev/shm when it is a directory that every user can write
-// to (a memory file system on Linux), else "" (the temp dir). The tests
+// MemDir returns /dev/shm when it is a directory that every user can write
+// to (a memory file system on Linux), else "" (the temp dir): where tests
+// should put dev servers, as [devdb.Options.Dir] or as TMPDIR of a retort
+// process. The tests
 // create and drop thousands of databases; on a memory file system each
 // costs about half the CPU time (measured: 40 creates and drops took 5.7 s
 // of CPU on /dev/shm, 8.4 s on the disk's /tmp).
-func memDir() string {
+func MemDir() string {
 	const shm = "/dev/shm"
 	fi, err := os.Stat(shm)
 	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o002 == 0 {
