@@ -114,12 +114,21 @@ func inspectRebuilds(t *testing.T, want *model.Schema, name string) {
 	}
 }
 
-// fromEmpty plans want from a freshly created database, applies up and
-// expects want, diffs again and expects nothing, applies down and expects
+// fromEmpty plans want from a freshly created database (which the source
+// "empty" also is), applies up and expects want, diffs again and expects nothing, applies down and expects
 // the fresh database again.
 func fromEmpty(t *testing.T, want *model.Schema) {
 	url := devdbtest.NewDatabase(t)
 	empty := inspect(t, url)
+	// retort diff --from empty plans from the same model as this freshly
+	// created database, so the plan below is that command's plan too.
+	l := &source.Loader{DevURL: devdbtest.Server(t).ConnString("postgres")}
+	defer l.Close()
+	if fromSource, err := l.Load(t.Context(), "empty"); err != nil {
+		t.Fatalf("load empty: %v", err)
+	} else if !fromSource.Equal(empty) {
+		t.Fatalf("the empty source differs from a freshly created database (- empty source, + fresh):\n%s", schemaDiff(fromSource, empty))
+	}
 	plan, err := render.NewPlan(empty, want, everything)
 	if err != nil {
 		t.Fatal(err)
