@@ -55,33 +55,16 @@ func usesCollation(text string, q model.QName) bool {
 // child inherits with its parent's, and a column of a rebuilt type with
 // that type.
 func (p *planner) collatedColumns(q model.QName) []model.ColumnRef {
-	var out []model.ColumnRef
-	for i := range p.old.Tables {
-		t := &p.old.Tables[i]
-		if op, ok := p.tableOps[t.QName]; ok && op != diff.Alter && op != diff.Rename {
-			continue
+	return p.keptColumns(func(t model.QName, c, n *model.Column) bool {
+		if !usesCollation(c.Collation, q) || n.Type != c.Type || n.Collation != c.Collation {
+			return false
 		}
-		for _, c := range t.Columns {
-			if !usesCollation(c.Collation, q) {
-				continue
-			}
-			n := p.ni.column(t.QName, c.Name)
-			if n == nil || n.Type != c.Type || n.Collation != c.Collation {
-				continue
-			}
-			if cc := p.columnOps[t.QName][c.Name]; cc != nil && cc.Operation == diff.Drop {
-				continue
-			}
-			if tq, ok := typeOf(c.Type); ok && p.rebuilt[tq] {
-				continue
-			}
-			if pq, _ := p.oi.parentColumn(t, c.Name); pq.Name != "" {
-				continue
-			}
-			out = append(out, model.ColumnRef{Table: t.QName, Column: c.Name})
+		if cc := p.columnOps[t][c.Name]; cc != nil && cc.Operation == diff.Drop {
+			return false
 		}
-	}
-	return out
+		tq, ok := typeOf(c.Type)
+		return !ok || !p.rebuilt[tq]
+	})
 }
 
 // moveCollated moves the columns of collation to, which has just been

@@ -633,18 +633,28 @@ func pair[T diff.Object](o, n *T) []diff.Change {
 // moves to the new type. Columns a partition or child inherits are moved
 // with their parent's.
 func (p *planner) rebuiltColumns(q model.QName) []model.ColumnRef {
+	return p.keptColumns(func(_ model.QName, c, n *model.Column) bool {
+		tq, ok := typeOf(c.Type)
+		return ok && tq == q && n.Type == c.Type
+	})
+}
+
+// keptColumns lists the columns of the source's kept tables (altered or
+// renamed, not created or dropped) that the target still has and that
+// moves picks, given the column in the source and in the target. Columns
+// a partition or child inherits are left out: they move with their
+// parent's.
+func (p *planner) keptColumns(moves func(table model.QName, old, new *model.Column) bool) []model.ColumnRef {
 	var out []model.ColumnRef
 	for i := range p.old.Tables {
 		t := &p.old.Tables[i]
 		if op, ok := p.tableOps[t.QName]; ok && op != diff.Alter && op != diff.Rename {
 			continue
 		}
-		for _, c := range t.Columns {
-			if tq, ok := typeOf(c.Type); !ok || tq != q {
-				continue
-			}
+		for j := range t.Columns {
+			c := &t.Columns[j]
 			n := p.ni.column(t.QName, c.Name)
-			if n == nil || n.Type != c.Type {
+			if n == nil || !moves(t.QName, c, n) {
 				continue
 			}
 			if pq, _ := p.oi.parentColumn(t, c.Name); pq.Name != "" {
