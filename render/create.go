@@ -24,6 +24,13 @@ type Options struct {
 	// a schema filter), so the absence of public means nothing and public is
 	// left alone.
 	Partial bool
+	// SearchPath is the search_path that SchemaSQL's header sets, as
+	// schema names. Empty means pg_catalog alone: every name retort
+	// writes is qualified. The SQL texts of a declared schema (a view's
+	// query, a default, a function's body) are the user's and may name
+	// objects without their schema, as a session with the usual
+	// search_path (public) would read them; the declared sources set it.
+	SearchPath []string
 }
 
 // CreateStatements returns the statements that create every object of s on

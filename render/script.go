@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
 )
 
@@ -26,6 +27,19 @@ SET xmloption = content;
 SET client_min_messages = warning;
 SET row_security = off;
 `
+
+// header is scriptHeader with search_path set to path (pg_catalog when
+// path is empty; PostgreSQL searches pg_catalog first in any case).
+func header(path []string) string {
+	if len(path) == 0 {
+		return scriptHeader
+	}
+	names := make([]string, len(path))
+	for i, n := range path {
+		names[i] = sqlq.Ident(n)
+	}
+	return strings.Replace(scriptHeader, "SET search_path = pg_catalog;", "SET search_path = "+strings.Join(names, ", ")+";", 1)
+}
 
 // SchemaSQL returns a script that creates every object of s: the
 // statements of [CreateStatements] in [Order], one blank line between
@@ -50,7 +64,7 @@ func SchemaSQL(s *model.Schema, opts Options) (string, error) {
 	var b strings.Builder
 	b.WriteString("-- Schema written by retort. Apply to a freshly created database:\n")
 	b.WriteString("--   psql -v ON_ERROR_STOP=1 -f FILE\n\n")
-	b.WriteString(scriptHeader)
+	b.WriteString(header(opts.SearchPath))
 	if len(ordered) > 0 {
 		b.WriteString("\n")
 		b.WriteString(writeScript(ordered, false))

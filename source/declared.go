@@ -16,7 +16,10 @@ func (l *Loader) normalize(ctx context.Context, spec Spec, decoded *model.Schema
 	if err := decoded.Validate(); err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}
-	ddl, err := render.SchemaSQL(decoded, render.Options{Comments: true, Owners: l.Privileges, Privileges: l.Privileges})
+	// Names in the declared SQL texts that are not qualified are read
+	// as a session with the usual search_path reads them: in public.
+	ddl, err := render.SchemaSQL(decoded, render.Options{Comments: true, Owners: l.Privileges, Privileges: l.Privileges,
+		SearchPath: []string{"public"}})
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}

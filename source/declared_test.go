@@ -225,3 +225,77 @@ default_privileges:
 		}
 	})
 }
+
+// TestDeclaredSQLTexts: the SQL texts of a declared schema are the user's.
+// Names in them need no schema where a session with the usual search_path
+// would find them, and declarations need no order (nor depends_on) unless
+// PostgreSQL itself cannot create them in any; then the error says which.
+func TestDeclaredSQLTexts(t *testing.T) {
+	l := &Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Logf: t.Logf}
+	t.Cleanup(func() { l.Close() })
+	load := func(t *testing.T, name, text string) (*model.Schema, string, error) {
+		t.Helper()
+		dir := t.TempDir()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := l.Load(t.Context(), path)
+		return s, dir + string(filepath.Separator), err
+	}
+	t.Run("unqualified and out of order", func(t *testing.T) {
+		s, _, err := load(t, "s.hcl", `schema "public" {}
+view "top" {
+  schema = schema.public
+  as     = "SELECT n FROM bottom"
+}
+view "bottom" {
+  schema = schema.public
+  as     = "SELECT x AS n FROM t"
+}
+sequence "s" {
+  schema = schema.public
+}
+table "t" {
+  schema = schema.public
+  column "x" {
+    type    = integer
+    default = sql("nextval('s')")
+  }
+}
+`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Views) != 2 || len(s.Tables) != 1 {
+			t.Fatalf("got %d views and %d tables, want 2 and 1", len(s.Views), len(s.Tables))
+		}
+		if got, want := s.Tables[0].Columns[0].Default, "nextval('public.s'::regclass)"; got != want {
+			t.Errorf("default = %q, want %q", got, want)
+		}
+		for _, v := range s.Views {
+			if !strings.Contains(v.Definition, "FROM public.") {
+				t.Errorf("view %s = %q, want its names resolved in public", v.QName, v.Definition)
+			}
+		}
+	})
+	t.Run("views that read each other", func(t *testing.T) {
+		_, dir, err := load(t, "c.yaml", `schemas:
+  - name: public
+views:
+  - name: a
+    schema: public
+    as: SELECT * FROM b
+  - name: b
+    schema: public
+    as: SELECT * FROM a
+`)
+		want := `c.yaml:6:23: source c.yaml: the dev server rejected "SELECT * FROM b;": relation "b" does not exist (SQLSTATE 42P01); ` +
+			`these declarations need each other, and PostgreSQL cannot create any of them first: ` +
+			`"CREATE VIEW public.a AS …" uses relation b, which "CREATE VIEW public.b AS …" creates; ` +
+			`"CREATE VIEW public.b AS …" uses relation a, which "CREATE VIEW public.a AS …" creates`
+		if err == nil || strings.ReplaceAll(err.Error(), dir, "") != want {
+			t.Errorf("error\n %v\nwant\n %s", err, want)
+		}
+	})
+}

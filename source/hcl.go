@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,27 +132,21 @@ func keepRenameHints(from, to *model.Schema) {
 // exist`.
 var quotedName = regexp.MustCompile(`"([^"]+)"`)
 
-// locateRejection points a dev server's rejection of a declared schema
-// (a type or relation PostgreSQL does not know) at the first place the
-// files name what it complains about, as file:line:col. Other errors are
+// locateRejection points a dev server's [*Rejection] of a declared schema
+// (a type or relation PostgreSQL does not know, a cycle) at the first place
+// the files name what it is about, as file:line:col. Other errors are
 // returned as they are.
 func locateRejection(files []string, err error) error {
-	msg := err.Error()
-	i := strings.Index(msg, "the dev server rejected ")
-	if i < 0 {
+	var r *Rejection
+	if !errors.As(err, &r) {
 		return err
 	}
-	tail := msg[i:]
-	if j := strings.Index(tail, `": `); j >= 0 {
-		tail = tail[j+3:]
-	}
-	m := quotedName.FindStringSubmatch(tail)
-	if m == nil {
-		return err
-	}
-	name := m[1]
+	name := r.name()
 	if k := strings.LastIndexByte(name, '.'); k >= 0 {
 		name = name[k+1:]
+	}
+	if name == "" {
+		return err
 	}
 	for _, f := range files {
 		text, rerr := os.ReadFile(f)

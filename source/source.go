@@ -19,6 +19,7 @@ import (
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/migrate/layout"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/sqlddl"
 )
 
 // Kind classifies a SRC string.
@@ -266,24 +267,103 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 	return s, nil
 }
 
-// applyText runs DDL text as one simple-protocol batch; an error names the
-// statement PostgreSQL rejected.
+// applyText runs DDL that retort rendered from a declared schema. It
+// goes as one simple-protocol batch, which is fast and, holding no
+// transaction control, all or nothing. When the batch fails because
+// something a statement needs does not exist yet (a view reading a view
+// declared after it, with no depends_on between them), it is applied again
+// statement by statement, each one that fails that way retried after the
+// others, as a SQL source is: declarations need no order. What still
+// fails is a [*Rejection].
 func applyText(ctx context.Context, connString, name, text string) error {
 	conn, err := pgx.Connect(ctx, connString)
 	if err != nil {
 		return fmt.Errorf("connect to scratch database: %w", err)
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.PgConn().Exec(ctx, text).ReadAll(); err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Position > 0 {
-			line, _ := lineCol(text, int(pgErr.Position))
-			lines := strings.Split(text, "\n")
-			return fmt.Errorf("source %s: the dev server rejected %q: %s (SQLSTATE %s)", name, strings.TrimSpace(lines[line-1]), pgErr.Message, pgErr.Code)
-		}
+	_, err = conn.PgConn().Exec(ctx, text).ReadAll()
+	conn.Close(context.WithoutCancel(ctx))
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
 		return fmt.Errorf("source %s: the dev server rejected its DDL: %w", name, err)
 	}
-	return nil
+	stmts, serr := sqlddl.Split(name, []byte(text))
+	if !deferrableCode(pgErr.Code) || serr != nil {
+		return &Rejection{Source: name, Statement: rejectedLine(text, int(pgErr.Position)), Err: pgErr}
+	}
+	_, err = applyStatements(ctx, connString, stmts)
+	var se *StatementError
+	if !errors.As(err, &se) {
+		return err
+	}
+	r := &Rejection{Source: name, Statement: strings.TrimSpace(strings.Split(text, "\n")[se.Line-1]), Err: se.Err}
+	for _, c := range se.Cycle {
+		r.Cycle = append(r.Cycle, CycleStep{Statement: c.Statement, Uses: c.Uses})
+	}
+	return r
+}
+
+// rejectedLine is the line of text at a server error's position (1-based,
+// in characters), or "" without one.
+func rejectedLine(text string, pos int) string {
+	if pos <= 0 {
+		return ""
+	}
+	line, _ := lineCol(text, pos)
+	return strings.TrimSpace(strings.Split(text, "\n")[line-1])
+}
+
+// Rejection is the dev server's refusal of the DDL rendered from a
+// declared (HCL, YAML or Go) schema. The DDL is retort's, so it names the
+// rejected line of it; the loaders then point the error at the place of
+// the user's files that names what the server complains about.
+type Rejection struct {
+	Source    string // the source, as given
+	Statement string // the rejected line of the DDL, or ""
+	Err       *pgconn.PgError
+	// Cycle, when not empty, is why: declarations that need each other,
+	// each using what the next one creates.
+	Cycle []CycleStep
+}
+
+// Error returns "source S: the dev server rejected "LINE": message
+// (SQLSTATE code)", then the cycle, each step by its statement's first line.
+func (r *Rejection) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "source %s: the dev server rejected ", r.Source)
+	if r.Statement != "" {
+		fmt.Fprintf(&b, "%q: ", r.Statement)
+	} else {
+		b.WriteString("its DDL: ")
+	}
+	fmt.Fprintf(&b, "%s (SQLSTATE %s)", r.Err.Message, r.Err.Code)
+	if len(r.Cycle) > 0 {
+		b.WriteString("; these declarations need each other, and PostgreSQL cannot create any of them first:")
+		for i, c := range r.Cycle {
+			next := r.Cycle[(i+1)%len(r.Cycle)].Statement
+			fmt.Fprintf(&b, " %q uses %s, which %q creates;", c.Statement.FirstLine(), c.Uses, next.FirstLine())
+		}
+		return strings.TrimSuffix(b.String(), ";")
+	}
+	return b.String()
+}
+
+// Unwrap returns the server's error.
+func (r *Rejection) Unwrap() error { return r.Err }
+
+// name is the name a rejection is about, to be found in the user's files:
+// the object the first statement of a cycle uses, or the first quoted
+// name of the server's message (`relation "b" does not exist`).
+func (r *Rejection) name() string {
+	if len(r.Cycle) > 0 {
+		return r.Cycle[0].Uses.Name
+	}
+	if m := quotedName.FindStringSubmatch(r.Err.Message); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // sqlFiles lists the .sql files of path: the file itself, or a directory's

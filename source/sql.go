@@ -237,7 +237,13 @@ func deferrable(s sqlddl.Statement, pgErr *pgconn.PgError) bool {
 	case "VariableSetStmt", "VariableShowStmt", "TransactionStmt", "DiscardStmt":
 		return false
 	}
-	switch pgErr.Code {
+	return deferrableCode(pgErr.Code)
+}
+
+// deferrableCode reports whether an error code says that something a
+// statement needs does not exist yet; see [deferrable].
+func deferrableCode(code string) bool {
+	switch code {
 	case "42P01", // undefined_table
 		"42704", // undefined_object (types among others)
 		"42883", // undefined_function
