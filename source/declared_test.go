@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -298,4 +300,68 @@ views:
 			t.Errorf("error\n %v\nwant\n %s", err, want)
 		}
 	})
+}
+
+// TestEmbeddedDevServerCreatesRoles: roles belong to the whole server, and
+// schema files name them without creating them. On its own dev server
+// retort creates those a SQL file or a declared schema names; on a server
+// given by URL, which others share, it does not.
+func TestEmbeddedDevServerCreatesRoles(t *testing.T) {
+	files := map[string]string{
+		"s.sql": "CREATE TABLE t (id int);\nALTER TABLE t OWNER TO \"source auto \"\"owner\"\"\";\nGRANT SELECT ON t TO source_auto_reader, source_auto_writer;\n",
+		"s.hcl": `schema "public" {}
+table "t" {
+  schema = schema.public
+  owner  = "source auto \"owner\""
+  column "id" {
+    type = integer
+    null = true
+  }
+  grant {
+    to         = "source auto \"owner\""
+    privileges = [SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER]
+  }
+  grant {
+    to         = "source_auto_reader"
+    privileges = [SELECT]
+  }
+  grant {
+    to         = "source_auto_writer"
+    privileges = [SELECT]
+  }
+}
+`,
+	}
+	// Roles outlive a test on the server: names of this run's own.
+	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	dir := t.TempDir()
+	for name, text := range files {
+		text = strings.ReplaceAll(text, "auto", "auto"+run)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A server given by URL: the roles are not created.
+	shared := &Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Privileges: true}
+	defer shared.Close()
+	if _, err := shared.Load(t.Context(), filepath.Join(dir, "s.sql")); err == nil || !strings.Contains(err.Error(), `role "source auto`+run+` "owner"" does not exist`) {
+		t.Fatalf("on a shared server: error %v, want the missing role", err)
+	}
+	var got []*model.Schema
+	// HCL first: each load must create the roles itself.
+	for _, name := range []string{"s.hcl", "s.sql"} {
+		own := &Loader{Privileges: true}
+		own.dev = devdbtest.Dev(t) // the tests' own server, as the embedded one
+		s, err := own.Load(t.Context(), filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(s.Tables) != 1 || s.Tables[0].Owner != `source auto`+run+` "owner"` || len(s.Tables[0].Grants) != 9 {
+			t.Fatalf("%s: table %+v, want owner %q and 9 grants", name, s.Tables, `source auto`+run+` "owner"`)
+		}
+		got = append(got, s)
+	}
+	if !reflect.DeepEqual(got[0].Tables, got[1].Tables) {
+		t.Errorf("SQL and HCL differ:\n%+v\n%+v", got[0].Tables, got[1].Tables)
+	}
 }

@@ -257,7 +257,7 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
-	if err := applyText(ctx, sc.ConnString(), spec.String(), ddl); err != nil {
+	if err := applyText(ctx, sc.ConnString(), spec.String(), ddl, dev.Embedded()); err != nil {
 		return nil, err
 	}
 	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
@@ -273,9 +273,10 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 // something a statement needs does not exist yet (a view reading a view
 // declared after it, with no depends_on between them), it is applied again
 // statement by statement, each one that fails that way retried after the
-// others, as a SQL source is: declarations need no order. What still
-// fails is a [*Rejection].
-func applyText(ctx context.Context, connString, name, text string) error {
+// others, as a SQL source is: declarations need no order. On the embedded
+// dev server, roles that grants and owners name are created as they are
+// for a SQL source. What still fails is a [*Rejection].
+func applyText(ctx context.Context, connString, name, text string, createRoles bool) error {
 	conn, err := pgx.Connect(ctx, connString)
 	if err != nil {
 		return fmt.Errorf("connect to scratch database: %w", err)
@@ -293,7 +294,7 @@ func applyText(ctx context.Context, connString, name, text string) error {
 	if !deferrableCode(pgErr.Code) || serr != nil {
 		return &Rejection{Source: name, Statement: rejectedLine(text, int(pgErr.Position)), Err: pgErr}
 	}
-	_, err = applyStatements(ctx, connString, stmts)
+	_, err = applyStatements(ctx, connString, stmts, createRoles)
 	var se *StatementError
 	if !errors.As(err, &se) {
 		return err

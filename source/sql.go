@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/sqlddl"
@@ -85,7 +87,7 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
-	late, err := applyStatements(ctx, sc.ConnString(), stmts)
+	late, err := applyStatements(ctx, sc.ConnString(), stmts, dev.Embedded())
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +117,7 @@ func ApplySQL(ctx context.Context, connString, name string, text []byte) error {
 			return err
 		}
 	}
-	_, err = applyStatements(ctx, connString, stmts)
+	_, err = applyStatements(ctx, connString, stmts, false)
 	return err
 }
 
@@ -286,18 +288,29 @@ type applier struct {
 	// now caches the session's current settings; nil when a statement
 	// may have changed them since they were read.
 	now settings
+	// createRoles creates the roles that statements name but the server
+	// lacks (as NOLOGIN roles), and runs the statement again: roles
+	// belong to the whole server, not to a schema, so a schema file
+	// rarely creates them. Only on the embedded dev server, which is
+	// retort's own.
+	createRoles bool
 }
+
+// missingRole matches the message of a statement naming a role the server
+// does not have (SQLSTATE 42704); the server quotes the name without
+// doubling quotes.
+var missingRole = regexp.MustCompile(`^role "(.+)" does not exist$`)
 
 // applyStatements applies stmts to the database at connString as loadSQL
 // describes. It returns how many statements ran after statements written
 // later than them.
-func applyStatements(ctx context.Context, connString string, stmts []sqlddl.Statement) (late int, _ error) {
+func applyStatements(ctx context.Context, connString string, stmts []sqlddl.Statement, createRoles bool) (late int, _ error) {
 	conn, err := pgx.Connect(ctx, connString)
 	if err != nil {
 		return 0, fmt.Errorf("connect to scratch database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	a := &applier{conn: conn}
+	a := &applier{conn: conn, createRoles: createRoles}
 
 	var later []*deferred
 	var block *sqlddl.Statement // the statement that opened the current transaction block
@@ -377,6 +390,26 @@ const savepoint = "retort_statement"
 // applied; err is for everything else (a lost connection, a cancelled
 // ctx).
 func (a *applier) exec(ctx context.Context, s sqlddl.Statement) (pgErr *pgconn.PgError, err error) {
+	// A statement may name several roles the server lacks, one per try.
+	for range 100 {
+		pgErr, err = a.execOnce(ctx, s)
+		if pgErr == nil || !a.createRoles || pgErr.Code != "42704" {
+			return pgErr, err
+		}
+		m := missingRole.FindStringSubmatch(pgErr.Message)
+		if m == nil {
+			return pgErr, nil
+		}
+		role := m[1]
+		if _, cerr := a.conn.PgConn().Exec(ctx, "CREATE ROLE "+sqlq.Ident(role)+" NOLOGIN").ReadAll(); cerr != nil {
+			return nil, fmt.Errorf("dev server: create role %s, which %s:%d names: %w", role, s.File, s.Line, cerr)
+		}
+	}
+	return pgErr, err
+}
+
+// execOnce runs one statement; see [applier.exec].
+func (a *applier) execOnce(ctx context.Context, s sqlddl.Statement) (pgErr *pgconn.PgError, err error) {
 	pc := a.conn.PgConn()
 	wrap := pc.TxStatus() == 'T' && s.Kind != "TransactionStmt"
 	if wrap {

@@ -129,6 +129,12 @@ func (d *Dev) scratchURL(name string) (string, error) {
 	return u.String(), nil
 }
 
+// Embedded reports whether the dev server is retort's own, started for
+// this process and thrown away after it, rather than a server given by URL
+// that others share. Only on its own server may retort create what
+// belongs to the whole server, such as roles.
+func (d *Dev) Embedded() bool { return d.external == "" }
+
 // Scratch creates an empty database on the dev server (from template0, so
 // without anything a site added to template1) and returns it. The caller
 // closes it; Dev.Close drops those still open.
