@@ -3,6 +3,7 @@ package render
 import (
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
@@ -24,10 +25,34 @@ func (p *planner) viewChange(c *diff.ObjectChange[model.View]) {
 		if v.Materialized {
 			kind = "MATERIALIZED VIEW "
 		}
-		p.drop(dropStmt{ref: t.ref, kindPrio: prioView, sql: "DROP " + kind + qnameSQL(v.QName), parts: parts})
+		i := p.drop(dropStmt{ref: t.ref, kindPrio: prioView, sql: "DROP " + kind + qnameSQL(v.QName), parts: parts})
 		p.markDropped(append(parts, t.ref)...)
+		if i >= 0 && !v.Materialized {
+			p.breakDropCycle(p.b.stmts[i].ID, v, t)
+		}
 	case diff.Alter:
 		p.alterView(c.From, c.To)
+	}
+}
+
+// breakDropCycle lets the drop of view v (statement id) leave a cycle of
+// drops: views that read each other, which PostgreSQL accepts (CREATE OR
+// REPLACE VIEW can close the loop) but will drop neither of first. Like
+// pg_dump's placeholder for creating them, v's query is first replaced
+// with one of the same columns that reads nothing; then v holds on to
+// nothing, and the others can go before it.
+func (p *planner) breakDropCycle(id string, v *model.View, t target) {
+	p.b.breakers[id] = func(func(model.ObjectRef) bool) []Statement {
+		drop := p.b.stmts[p.b.byID[id]]
+		rel := keyOf(released(t.ref))
+		drop.Provides = slices.DeleteFunc(slices.Clone(drop.Provides), func(r model.ObjectRef) bool { return keyOf(r) == rel })
+		ph := p.b.viewPlaceholder(v, t)[0]
+		ph.ID = stmtID(dropPrio, "drop", "placeholder", t.id)
+		ph.SQL = strings.Replace(ph.SQL, "CREATE VIEW", "CREATE OR REPLACE VIEW", 1)
+		ph.Provides = []model.ObjectRef{released(t.ref)}
+		ph.Requires = nil // v and the types of its columns are there
+		ph.Transactional = true
+		return []Statement{drop, ph}
 	}
 }
 
