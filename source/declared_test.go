@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
 	"github.com/retortdb/retort/model"
 )
@@ -134,18 +132,7 @@ table "t" {
 func TestDeclaredDefaultPrivileges(t *testing.T) {
 	srv := devdbtest.Server(t)
 	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, srv.ConnString("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []string{"source_dp_owner", "source_dp_reader"} {
-		// Roles belong to the server: another run may have made them.
-		if _, err := conn.Exec(ctx, `DO $$ BEGIN CREATE ROLE `+r+` NOLOGIN; `+
-			`EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conn.Close(ctx)
+	ensureRoles(t, srv.ConnString("postgres"), "source_dp_owner", "source_dp_reader")
 	files := map[string]string{
 		"schema.hcl": `schema "app" {}
 default_privileges {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
 )
 
@@ -115,18 +116,7 @@ func TestGoSourceErrors(t *testing.T) {
 func TestGoSourceGrants(t *testing.T) {
 	srv := devdbtest.Server(t)
 	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, srv.ConnString("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []string{"source_go_reader", "source_go_auditor"} {
-		// Roles belong to the server: another run may have made them.
-		if _, err := conn.Exec(ctx, `DO $$ BEGIN CREATE ROLE `+r+` NOLOGIN; `+
-			`EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conn.Close(ctx)
+	ensureRoles(t, srv.ConnString("postgres"), "source_go_reader", "source_go_auditor")
 	goProject(t, strings.Replace(strings.Replace(goModels,
 		"table:tasks,renamed_from:todos", "table:tasks,renamed_from:todos,grant:PUBLIC(select),grant:source_go_reader(SELECT,INSERT,with_grant_option)", 1),
 		",type:varchar(200),renamed_from:name", ",type:varchar(200),renamed_from:name,grant:source_go_auditor(UPDATE)", 1))
@@ -153,5 +143,22 @@ func TestGoSourceGrants(t *testing.T) {
 	}
 	if tb.RenamedFrom != "todos" {
 		t.Errorf("table rename hint lost: %q", tb.RenamedFrom)
+	}
+}
+
+// ensureRoles creates roles on the server at url unless they exist: roles
+// belong to the server, and another test or run may have made them.
+func ensureRoles(t *testing.T, url string, roles ...string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	for _, r := range roles {
+		if _, err := conn.Exec(t.Context(), `DO $$ BEGIN CREATE ROLE `+sqlq.Ident(r)+` NOLOGIN; `+
+			`EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
