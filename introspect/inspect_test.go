@@ -369,3 +369,26 @@ GRANT SELECT ON t TO PUBLIC;`)
 	}
 	eq(t, "tables", len(want.Tables), 1)
 }
+
+// TestTableSizes: the estimates that plans use to flag locks on large
+// tables are read for tables with rows, and do not make two databases of
+// one schema differ.
+func TestTableSizes(t *testing.T) {
+	t.Parallel()
+	const ddl = "CREATE TABLE big (id int, pad text);\nCREATE TABLE small (id int);\nCREATE TABLE empty (id int);\n"
+	s := inspectSQL(t, ddl+"INSERT INTO big SELECT g, 'padding padding' FROM generate_series(1, 150000) g;\n"+
+		"INSERT INTO small VALUES (1);\nANALYZE big, small;\n", Options{})
+	big, ok := s.TableSizes[model.QName{Schema: "public", Name: "big"}]
+	if !ok || big.Rows < 140000 || big.Rows > 160000 || big.Bytes < 4<<20 {
+		t.Errorf("big = %+v (found %v), want about 150000 rows and several MB", big, ok)
+	}
+	if small := s.TableSizes[model.QName{Schema: "public", Name: "small"}]; small.Rows != 1 || small.Bytes != 8192 {
+		t.Errorf("small = %+v, want 1 row in one 8 kB page", small)
+	}
+	if e, ok := s.TableSizes[model.QName{Schema: "public", Name: "empty"}]; ok {
+		t.Errorf("empty = %+v, want no estimate", e)
+	}
+	if !s.Equal(inspectSQL(t, ddl, Options{})) {
+		t.Error("the same schema without rows is not Equal")
+	}
+}

@@ -38,6 +38,8 @@ func (in *inspector) tables(ctx context.Context) error {
 		owner                      string
 		comment                    text
 		grants                     grantList
+		rows                       float64
+		bytes                      int64
 	}
 	ignore := map[model.QName]bool{}
 	for _, q := range in.opts.IgnoreTables {
@@ -50,7 +52,7 @@ func (in *inspector) tables(ctx context.Context) error {
 		[]any{&r.oid, &r.rowType, &r.schema, &r.name, &r.kind, &r.natts, &r.unlogged, &r.partition, &r.partKey, &r.partBound,
 			&r.parentSchemas, &r.parentNames, &r.ofType, &r.rowSecurity, &r.forceRowSec, &r.options,
 			&r.tablespace, &r.am, &r.replident, &r.replidentIndex, &r.server, &r.serverOptions,
-			&r.owner, &r.comment, &r.grants},
+			&r.owner, &r.comment, &r.grants, &r.rows, &r.bytes},
 		func() error {
 			q := model.QName{Schema: r.schema, Name: r.name}
 			if ignore[q] {
@@ -91,6 +93,14 @@ func (in *inspector) tables(ctx context.Context) error {
 			in.tableIdx[r.oid] = len(in.s.Tables)
 			in.rowTypes[r.rowType] = r.oid
 			in.s.Tables = append(in.s.Tables, t)
+			// Only tables with something in them: the estimate is for
+			// the hazards of large ones.
+			if r.rows > 0 || r.bytes > 0 {
+				if in.s.TableSizes == nil {
+					in.s.TableSizes = map[model.QName]model.TableSize{}
+				}
+				in.s.TableSizes[q] = model.TableSize{Rows: max(int64(r.rows), -1), Bytes: r.bytes}
+			}
 			return nil
 		})
 }

@@ -210,6 +210,7 @@ func (s *Schema) Equal(o *Schema) bool {
 	a, b := *s, *o
 	a.ServerMajor, b.ServerMajor = 0, 0
 	a.Unsupported, b.Unsupported = nil, nil
+	a.TableSizes, b.TableSizes = nil, nil
 	a.Tables, b.Tables = withoutRenameHints(a.Tables), withoutRenameHints(b.Tables)
 	return reflect.DeepEqual(a, b)
 }

@@ -138,6 +138,23 @@ type Schema struct {
 	// Unsupported counts, per kind, the objects that were seen but that the
 	// model cannot represent yet. They are reported, never silently dropped.
 	Unsupported map[string]int `json:"unsupported,omitempty"`
+
+	// TableSizes estimates how big the tables of a database are, so that
+	// a plan can say which locks fall on large tables. It is read from a
+	// server, not declared, and is not part of the schema: Equal ignores
+	// it and diff never compares it.
+	TableSizes map[QName]TableSize `json:"-"`
+}
+
+// TableSize is PostgreSQL's estimate of a table's size (pg_class's
+// reltuples and relpages), as of its last VACUUM, ANALYZE or CREATE INDEX.
+type TableSize struct {
+	// Rows is the estimated row count; -1 when the table has never been
+	// vacuumed or analyzed.
+	Rows int64
+	// Bytes is the size of its main data (relpages × block size), without
+	// indexes or TOAST.
+	Bytes int64
 }
 
 // Namespace is a PostgreSQL schema (pg_namespace). The word schema is taken

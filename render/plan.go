@@ -60,6 +60,10 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: plan down: %w", err)
 	}
+	// Down runs on the database up made, whose tables hold the rows they
+	// held before: the source's estimates serve both directions.
+	sizeLocks(up, from.TableSizes)
+	sizeLocks(down, from.TableSizes)
 	return &Plan{Changes: changes, Up: up, Down: down}, nil
 }
 

@@ -3,6 +3,7 @@ package render
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/retortdb/retort/diff"
@@ -12,7 +13,60 @@ import (
 
 func lockHazard(t model.QName, what string) Hazard {
 	return Hazard{Kind: HazardExclusiveLock, Message: what + " takes an ACCESS EXCLUSIVE lock on " + t.String() +
-		", blocking its reads and writes while it runs"}
+		", blocking its reads and writes while it runs", table: t}
+}
+
+// A table is large, for a lock's hazard, from this many estimated rows or
+// bytes of data on: there, a lock held through a rewrite or a scan lasts
+// long enough to be felt, and a reviewer should plan for it.
+const (
+	largeRows  = 100_000
+	largeBytes = 100 << 20
+)
+
+// sizeLocks adds to the lock hazards of stmts how big the locked table is,
+// when sizes (the source database's estimates) say it is large.
+func sizeLocks(stmts []Statement, sizes map[model.QName]model.TableSize) {
+	if len(sizes) == 0 {
+		return
+	}
+	for i := range stmts {
+		for j := range stmts[i].Hazards {
+			h := &stmts[i].Hazards[j]
+			size, ok := sizes[h.table]
+			if h.Kind != HazardExclusiveLock || !ok || size.Rows < largeRows && size.Bytes < largeBytes {
+				continue
+			}
+			h.Message += "; " + h.table.String() + " is a large table: " + describeSize(size)
+		}
+	}
+}
+
+// describeSize writes a table's estimated size for a person: "about 2.4
+// million rows, 310 MB as of its last ANALYZE".
+func describeSize(s model.TableSize) string {
+	var parts []string
+	if s.Rows >= 0 {
+		parts = append(parts, "about "+approx(float64(s.Rows), 1000, []string{"", " thousand", " million", " billion"})+" rows")
+	}
+	if s.Bytes > 0 {
+		parts = append(parts, approx(float64(s.Bytes), 1024, []string{" bytes", " kB", " MB", " GB", " TB"}))
+	}
+	return strings.Join(parts, ", ") + " as of its last VACUUM or ANALYZE"
+}
+
+// approx writes n in the largest unit of base that it reaches, to two
+// significant figures.
+func approx(n, base float64, units []string) string {
+	u := 0
+	for n >= base && u < len(units)-1 {
+		n /= base
+		u++
+	}
+	if n < 10 && u > 0 {
+		return strconv.FormatFloat(n, 'f', 1, 64) + units[u]
+	}
+	return strconv.FormatFloat(n, 'f', 0, 64) + units[u]
 }
 
 func (p *planner) tableChange(c *diff.TableChange) {

@@ -41,6 +41,10 @@ type Hazard struct {
 	Kind string `json:"kind"`
 	// Message explains the risk to a person.
 	Message string `json:"message"`
+
+	// table is the table an access-exclusive-lock hazard locks, so that
+	// the plan can add how big it is once it knows.
+	table model.QName
 }
 
 // The kinds of [Hazard] a plan's statements carry.

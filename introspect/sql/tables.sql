@@ -28,7 +28,9 @@ SELECT c.oid,
        ft.ftoptions,
        pg_get_userbyid(c.relowner) AS owner,
        d.description,
-       {{acl "c.relacl"}} AS grants
+       {{acl "c.relacl"}} AS grants,
+       c.reltuples::float8 AS reltuples,
+       c.relpages::int8 * current_setting('block_size')::int8 AS bytes
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN (
