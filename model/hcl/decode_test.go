@@ -561,6 +561,8 @@ func TestDecodeErrors(t *testing.T) {
 			`e.hcl:3:3: default privileges on SCHEMAS are for every schema: leave schema out: schema = schema.public`},
 		{"default privileges in a schema granting nothing", "default_privileges {\n  role   = \"r\"\n  schema = schema.public\n  on     = TABLES\n}",
 			`e.hcl:1:1: default_privileges in schema public grants nothing: give grant blocks, or leave the block out: default_privileges`},
+		{"default privileges that objects of the kind do not have", "default_privileges {\n  role = \"r\"\n  on   = FUNCTIONS\n  grant {\n    to = \"x\"\n    privileges = [EXECUTE, SELECT]\n  }\n}",
+			`e.hcl:6:28: privileges: SELECT cannot be granted on FUNCTIONS (only EXECUTE): SELECT`},
 		{"default privileges twice", "default_privileges {\n  role = \"r\"\n  on   = TABLES\n}\ndefault_privileges {\n  role = \"r\"\n  on   = tables\n}",
 			`e.hcl:5:1: default privileges of role r on TABLES in every schema are declared twice (first at e.hcl:1:1): default_privileges`},
 		{"default privileges grant without privileges", "default_privileges {\n  role = \"r\"\n  on   = TABLES\n  grant { to = \"x\" }\n}",

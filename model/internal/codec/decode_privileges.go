@@ -13,6 +13,17 @@ var defaultPrivilegesOn = map[string]string{
 	"TABLES": "r", "SEQUENCES": "S", "FUNCTIONS": "f", "ROUTINES": "f", "TYPES": "T", "SCHEMAS": "n",
 }
 
+// defaultPrivilegesAllowed lists, per object type, the privileges that
+// ALTER DEFAULT PRIVILEGES can grant on it (MAINTAIN on tables is
+// PostgreSQL 17's).
+var defaultPrivilegesAllowed = map[string][]string{
+	"r": {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"},
+	"S": {"USAGE", "SELECT", "UPDATE"},
+	"f": {"EXECUTE"},
+	"T": {"USAGE"},
+	"n": {"USAGE", "CREATE"},
+}
+
 // defaultPrivilegesWord is the word the encoder writes for each object
 // type: the one PostgreSQL's own documentation uses.
 var defaultPrivilegesWord = map[string]string{"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
@@ -58,7 +69,11 @@ func (d *decoder) defaultPrivileges(r *reader, dc *decl) {
 		// created inside another.
 		d.errs.add(schema.Pos, schema.Text, "default privileges on SCHEMAS are for every schema: leave schema out")
 	}
-	p.Grants = r.grants()
+	if allowed, ok := defaultPrivilegesAllowed[p.ObjectType]; ok {
+		p.Grants = r.grantsOf(allowed, defaultPrivilegesWord[p.ObjectType])
+	} else {
+		p.Grants = r.grants()
+	}
 	if p.Schema != "" && len(p.Grants) == 0 {
 		// Per schema, grants are added to the built-in default; with none,
 		// PostgreSQL keeps no entry, and the block would never match a

@@ -12,7 +12,12 @@ import (
 //	grant { to = "app", privileges = [SELECT, INSERT], grantable = false }
 //
 // to = PUBLIC (or "public") grants to everyone.
-func (r *reader) grants() []model.Grant {
+func (r *reader) grants() []model.Grant { return r.grantsOf(nil, "") }
+
+// grantsOf reads grant blocks whose privileges must be among allowed
+// (any when allowed is nil), which is what objects of the kind named by
+// what can be granted.
+func (r *reader) grantsOf(allowed []string, what string) []model.Grant {
 	var out []model.Grant
 	for _, b := range r.blocks("grant", false) {
 		gr := r.d.read(b.Body)
@@ -37,7 +42,12 @@ func (r *reader) grants() []model.Grant {
 				r.d.errs.add(it.Pos, it.Text, "privileges: want a privilege such as SELECT, got %s", it.Describe())
 				continue
 			}
-			out = append(out, model.Grant{Grantee: grantee, Privilege: strings.ReplaceAll(w, "_", " "), Grantable: grantable})
+			priv := strings.ReplaceAll(w, "_", " ")
+			if allowed != nil && !slices.Contains(allowed, priv) {
+				r.d.errs.add(it.Pos, it.Text, "privileges: %s cannot be granted on %s (only %s)", priv, what, strings.Join(allowed, ", "))
+				continue
+			}
+			out = append(out, model.Grant{Grantee: grantee, Privilege: priv, Grantable: grantable})
 		}
 		gr.done("grant")
 	}
