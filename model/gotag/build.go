@@ -101,7 +101,7 @@ func (l *loader) schema(pkgs []*pkgInfo) *model.Schema {
 
 // table assembles one table's model.
 func (l *loader) table(t *tableSpec, enums *enumSet, relations map[model.QName]token.Position) model.Table {
-	mt := model.Table{QName: t.q, Kind: model.TableOrdinary, Unlogged: t.unlogged, Comment: t.comment, Grants: t.grants}
+	mt := model.Table{QName: t.q, Kind: model.TableOrdinary, Unlogged: t.unlogged, Comment: t.comment, Owner: t.owner, Grants: t.grants}
 	cols := map[string]*colSpec{}
 	var pkParts []keyPart
 	for i, c := range t.cols {

@@ -165,8 +165,10 @@ func TestErrors(t *testing.T) {
 			"m.go:7:20: index ab: where is \"(b > 0)\" here but \"(a > 0)\" on another field (in tag `retort:\",index:ab(where:(b > 0))\"`)"},
 		{"syntax error", "\tA int64 `retort:\"a\"`\n",
 			"m.go:6:23: expected '}', found 'EOF'"},
-		{"unknown table option", "}\n\ntype X struct {\n\t_ struct{} `retort:\"table:x,owner:me\"`\n}\n",
-			"m.go:9:30: unknown table option \"owner\" (want table, schema, comment, check, constraint, index, renamed_from, unlogged or grant) (in tag `retort:\"table:x,owner:me\"`)"},
+		{"unknown table option", "}\n\ntype X struct {\n\t_ struct{} `retort:\"table:x,tablespace:me\"`\n}\n",
+			"m.go:9:30: unknown table option \"tablespace\" (want table, schema, comment, check, constraint, index, renamed_from, unlogged, owner or grant) (in tag `retort:\"table:x,tablespace:me\"`)"},
+		{"owner without a role", "}\n\ntype X struct {\n\t_ struct{} `retort:\"table:x,owner\"`\n}\n",
+			"m.go:9:30: owner needs a role: owner:ROLE (in tag `retort:\"table:x,owner\"`)"},
 		{"enum without constants", "\tS S\n}\n\n//retort:enum\ntype S string\n",
 			"m.go:10:6: type S declares enum public.s but has no constants of its type"},
 	} {
@@ -190,5 +192,26 @@ func TestErrorsAreAllReported(t *testing.T) {
 	_, err := loadSource(t, "package m\n\ntype T struct {\n\t_ struct{} `retort:\"table:t\"`\n\tA int `retort:\",nope\"`\n\tB int `retort:\",nada\"`\n}\n")
 	if err == nil || strings.Count(err.Error(), "unknown option") != 2 {
 		t.Errorf("want both unknown options, got %v", err)
+	}
+}
+
+// TestOwner: owner:ROLE on a marker is the table's owner, quoted as a tag
+// name when it is not a plain identifier.
+func TestOwner(t *testing.T) {
+	s := mustLoad(t, "package m\n\ntype X struct {\n\t_ struct{} `retort:\"table:x,owner:app_owner\"`\n\tID int64\n}\n\n"+
+		"type Y struct {\n\t_ struct{} `retort:\"table:y,owner:\\\"Odd, Owner\\\"\"`\n\tID int64\n}\n")
+	got := map[string]string{}
+	for _, tb := range s.Tables {
+		got[tb.Name] = tb.Owner
+	}
+	if got["x"] != "app_owner" || got["y"] != "Odd, Owner" {
+		t.Errorf("owners = %v, want x: app_owner, y: \"Odd, Owner\"", got)
+	}
+	src, err := Write(s, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := loadGo(t, src); !again.Equal(s) {
+		t.Errorf("round trip differs:\n%s\nsource:\n%s", schemaDiff(s, again), src)
 	}
 }

@@ -38,7 +38,8 @@ func (l *loader) markerOf(st *ast.StructType) (tagValue, []item, bool) {
 }
 
 // readMarker reads the table options of a marker: table[:[schema.]name],
-// schema, comment, check, constraint, index, renamed_from, unlogged, grant.
+// schema, comment, check, constraint, index, renamed_from, unlogged, owner,
+// grant.
 func (l *loader) readMarker(t *tableSpec, tv tagValue) {
 	items, err := splitItems(tv.val)
 	if err != nil {
@@ -84,12 +85,18 @@ func (l *loader) readMarker(t *tableSpec, tv tagValue) {
 				l.e.add(at, tv.tag.raw, "unlogged takes no value")
 			}
 			t.unlogged = true
+		case "owner":
+			if n, ok := ident(it.val); ok && it.hasVal && n != "" {
+				t.owner = n
+			} else {
+				l.e.add(at, tv.tag.raw, "owner needs a role: owner:ROLE")
+			}
 		case "grant":
 			t.grants = append(t.grants, l.readGrant(tv, it, false)...)
 		case "check", "constraint", "index":
 			// After the name is final: see tableLevel.
 		default:
-			l.e.add(at, tv.tag.raw, "unknown table option %q (want table, schema, comment, check, constraint, index, renamed_from, unlogged or grant)", it.key)
+			l.e.add(at, tv.tag.raw, "unknown table option %q (want table, schema, comment, check, constraint, index, renamed_from, unlogged, owner or grant)", it.key)
 		}
 	}
 	if t.q.Name == "" {

@@ -37,6 +37,9 @@ type tableSpec struct {
 	comment     string
 	renamedFrom string
 	unlogged    bool
+	// owner is the role that owns the table (owner:ROLE), "" when the
+	// marker gives none.
+	owner string
 	// grants are the table's privileges (grant options on the marker).
 	grants []model.Grant
 

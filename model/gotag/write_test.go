@@ -58,7 +58,8 @@ func TestWriteThroughDatabase(t *testing.T) {
 		t.Errorf("database rebuilt from Write's source differs:\n%s\nsource:\n%s", schemaDiff(a, b), src)
 	}
 	for _, want := range []string{"//retort:enum app.mood", "type AppMood string", "index:invoices_lower(keys:(lower(code), account_id DESC)",
-		"constraint:invoices_account_fk(FOREIGN KEY (account_id, org_id)", "unlogged", "collate:\"C\""} {
+		"constraint:invoices_account_fk(FOREIGN KEY (account_id, org_id)", "unlogged", "collate:\"C\"",
+		"owner:" + tagName(a.Tables[0].Owner)} {
 		if !strings.Contains(string(src), want) && !strings.Contains(string(src), strings.ReplaceAll(want, `"`, `\"`)) {
 			t.Errorf("written source lacks %q:\n%s", want, src)
 		}

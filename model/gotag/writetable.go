@@ -108,8 +108,11 @@ func (w *writer) writeTable(b *strings.Builder, t *model.Table) {
 			lost = append(lost, l...)
 		}
 	}
-	// Grants go last, on the marker and on each field: they are about who
-	// may use the table, not what it is.
+	// The owner and grants go last, on the marker and on each field: they
+	// are about who may use the table, not what it is.
+	if t.Owner != "" {
+		marker = append(marker, "owner:"+tagName(t.Owner))
+	}
 	marker = append(marker, grantOpts(t.Grants)...)
 	for i := range t.Columns {
 		fields[i].opts = append(fields[i].opts, grantOpts(t.Columns[i].Grants)...)
