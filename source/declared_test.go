@@ -287,6 +287,24 @@ views:
 			t.Errorf("error\n %v\nwant\n %s", err, want)
 		}
 	})
+	t.Run("depends_on in a loop", func(t *testing.T) {
+		_, dir, err := load(t, "d.hcl", `schema "public" {}
+function "f" {
+  schema     = schema.public
+  definition = "CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql BEGIN ATOMIC SELECT public.g(); END"
+  depends_on = [function.g]
+}
+function "g" {
+  schema     = schema.public
+  definition = "CREATE FUNCTION public.g() RETURNS integer LANGUAGE sql BEGIN ATOMIC SELECT public.f(); END"
+  depends_on = [function.f]
+}
+`)
+		want := `d.hcl:2:11: source d.hcl: render: dependency cycle: function public.f() needs function public.g() needs function public.f()`
+		if err == nil || strings.ReplaceAll(err.Error(), dir, "") != want {
+			t.Errorf("error\n %v\nwant\n %s", err, want)
+		}
+	})
 }
 
 // TestEmbeddedDevServerCreatesRoles: roles belong to the whole server, and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/hcl"
+	"github.com/retortdb/retort/render"
 )
 
 // loadHCL decodes HCL schema files (a file, or a directory's .hcl files)
@@ -133,15 +134,25 @@ func keepRenameHints(from, to *model.Schema) {
 var quotedName = regexp.MustCompile(`"([^"]+)"`)
 
 // locateRejection points a dev server's [*Rejection] of a declared schema
-// (a type or relation PostgreSQL does not know, a cycle) at the first place
-// the files name what it is about, as file:line:col. Other errors are
+// (a type or relation PostgreSQL does not know, a cycle), or a cycle of
+// declared dependencies that no order satisfies, at the first place the
+// files name what it is about, as file:line:col. Other errors are
 // returned as they are.
 func locateRejection(files []string, err error) error {
-	var r *Rejection
-	if !errors.As(err, &r) {
+	var (
+		r     *Rejection
+		cycle *render.CycleError
+		name  string
+	)
+	switch {
+	case errors.As(err, &r):
+		name = r.name()
+	case errors.As(err, &cycle) && len(cycle.Cycle) > 0:
+		// Declarations whose depends_on make a loop: the first of them.
+		name = cycle.Cycle[0].Name
+	default:
 		return err
 	}
-	name := r.name()
 	if k := strings.LastIndexByte(name, '.'); k >= 0 {
 		name = name[k+1:]
 	}
