@@ -3,7 +3,6 @@ package render
 import (
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
@@ -46,12 +45,13 @@ func (p *planner) breakDropCycle(id string, v *model.View, t target) {
 		drop := p.b.stmts[p.b.byID[id]]
 		rel := keyOf(released(t.ref))
 		drop.Provides = slices.DeleteFunc(slices.Clone(drop.Provides), func(r model.ObjectRef) bool { return keyOf(r) == rel })
-		ph := p.b.viewPlaceholder(v, t)[0]
-		ph.ID = stmtID(dropPrio, "drop", "placeholder", t.id)
-		ph.SQL = strings.Replace(ph.SQL, "CREATE VIEW", "CREATE OR REPLACE VIEW", 1)
-		ph.Provides = []model.ObjectRef{released(t.ref)}
-		ph.Requires = nil // v and the types of its columns are there
-		ph.Transactional = true
+		query, _ := placeholderQuery(v) // v and its column types are there
+		ph := Statement{
+			ID:            stmtID(dropPrio, "drop", "placeholder", t.id),
+			SQL:           "CREATE OR REPLACE VIEW " + qnameSQL(v.QName) + " AS\n" + query,
+			Provides:      []model.ObjectRef{released(t.ref)},
+			Transactional: true,
+		}
 		return []Statement{drop, ph}
 	}
 }

@@ -134,7 +134,22 @@ func (b *builder) viewCreate(v *model.View, t target, replace bool) Statement {
 // with the same columns and no dependencies but their types, then the real
 // query.
 func (b *builder) viewPlaceholder(v *model.View, t target) []Statement {
-	req := []model.ObjectRef{nsRef(v.Schema)}
+	sql, req := placeholderQuery(v)
+	return []Statement{
+		{
+			ID:       stmtID(prioView, t.id),
+			SQL:      "CREATE VIEW " + qnameSQL(v.QName) + " AS\n" + sql,
+			Provides: []model.ObjectRef{t.ref},
+			Requires: append([]model.ObjectRef{nsRef(v.Schema)}, req...),
+		},
+		b.viewCreate(v, t, true),
+	}
+}
+
+// placeholderQuery is a query with the columns of view v that reads
+// nothing, and the types and collations it needs.
+func placeholderQuery(v *model.View) (string, []model.ObjectRef) {
+	var req []model.ObjectRef
 	var cols []string
 	for _, c := range v.Columns {
 		col := "NULL::" + c.Type
@@ -144,15 +159,7 @@ func (b *builder) viewPlaceholder(v *model.View, t target) []Statement {
 		cols = append(cols, col+" AS "+sqlq.QuoteIdent(c.Name))
 		req = append(req, typeAndCollationRefs(c.Type, c.Collation)...)
 	}
-	return []Statement{
-		{
-			ID:       stmtID(prioView, t.id),
-			SQL:      "CREATE VIEW " + qnameSQL(v.QName) + " AS\n SELECT " + strings.Join(cols, ",\n    "),
-			Provides: []model.ObjectRef{t.ref},
-			Requires: req,
-		},
-		b.viewCreate(v, t, true),
-	}
+	return " SELECT " + strings.Join(cols, ",\n    "), req
 }
 
 // selfReferencing reports whether a view's query names the view itself,

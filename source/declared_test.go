@@ -52,11 +52,7 @@ tables:
 	})
 	for name, text := range files {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), name)
-			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			s, err := l.Load(t.Context(), path)
+			s, _, err := loadText(t, l, name, text)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,11 +185,7 @@ default_privileges:
 	})
 	for name, text := range files {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), name)
-			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			s, err := l.Load(ctx, path)
+			s, _, err := loadText(t, l, name, text)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -223,14 +215,7 @@ func TestDeclaredSQLTexts(t *testing.T) {
 	l := &Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Logf: t.Logf}
 	t.Cleanup(func() { l.Close() })
 	load := func(t *testing.T, name, text string) (*model.Schema, string, error) {
-		t.Helper()
-		dir := t.TempDir()
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s, err := l.Load(t.Context(), path)
-		return s, dir + string(filepath.Separator), err
+		return loadText(t, l, name, text)
 	}
 	t.Run("unqualified and out of order", func(t *testing.T) {
 		s, _, err := load(t, "s.hcl", `schema "public" {}
@@ -369,4 +354,18 @@ table "t" {
 	if !reflect.DeepEqual(got[0].Tables, got[1].Tables) {
 		t.Errorf("SQL and HCL differ:\n%+v\n%+v", got[0].Tables, got[1].Tables)
 	}
+}
+
+// loadText writes text to a file named name in a new directory and loads
+// it with l; it returns the directory (with a trailing separator) too, for
+// messages that name the file.
+func loadText(t *testing.T, l *Loader, name, text string) (*model.Schema, string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := l.Load(t.Context(), path)
+	return s, dir + string(filepath.Separator), err
 }

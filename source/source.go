@@ -299,7 +299,7 @@ func applyText(ctx context.Context, connString, name, text string, createRoles b
 	if !errors.As(err, &se) {
 		return err
 	}
-	r := &Rejection{Source: name, Statement: strings.TrimSpace(strings.Split(text, "\n")[se.Line-1]), Err: se.Err}
+	r := &Rejection{Source: name, Statement: textLine(text, se.Line), Err: se.Err}
 	for _, c := range se.Cycle {
 		r.Cycle = append(r.Cycle, CycleStep{Statement: c.Statement, Uses: c.Uses})
 	}
@@ -313,7 +313,16 @@ func rejectedLine(text string, pos int) string {
 		return ""
 	}
 	line, _ := lineCol(text, pos)
-	return strings.TrimSpace(strings.Split(text, "\n")[line-1])
+	return textLine(text, line)
+}
+
+// textLine is line n (1-based) of text, trimmed.
+func textLine(text string, n int) string {
+	lines := strings.Split(text, "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(lines[n-1])
 }
 
 // Rejection is the dev server's refusal of the DDL rendered from a
@@ -341,12 +350,12 @@ func (r *Rejection) Error() string {
 	}
 	fmt.Fprintf(&b, "%s (SQLSTATE %s)", r.Err.Message, r.Err.Code)
 	if len(r.Cycle) > 0 {
-		b.WriteString("; these declarations need each other, and PostgreSQL cannot create any of them first:")
+		steps := make([]string, len(r.Cycle))
 		for i, c := range r.Cycle {
 			next := r.Cycle[(i+1)%len(r.Cycle)].Statement
-			fmt.Fprintf(&b, " %q uses %s, which %q creates;", c.Statement.FirstLine(), c.Uses, next.FirstLine())
+			steps[i] = fmt.Sprintf("%q uses %s, which %q creates", c.Statement.FirstLine(), c.Uses, next.FirstLine())
 		}
-		return strings.TrimSuffix(b.String(), ";")
+		b.WriteString("; these declarations need each other, and PostgreSQL cannot create any of them first: " + strings.Join(steps, "; "))
 	}
 	return b.String()
 }

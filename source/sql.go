@@ -179,14 +179,12 @@ func (e *StatementError) Error() string {
 	}
 	fmt.Fprintf(&b, "; statement at line %d: %s", e.Statement.Line, e.Statement.FirstLine())
 	if len(e.Cycle) > 0 {
-		b.WriteString("; it is part of a cycle that PostgreSQL cannot create in any order:")
+		steps := make([]string, len(e.Cycle))
 		for i, c := range e.Cycle {
 			next := e.Cycle[(i+1)%len(e.Cycle)].Statement
-			fmt.Fprintf(&b, " %s:%d uses %s, created at %s:%d;", c.Statement.File, c.Statement.Line, c.Uses, next.File, next.Line)
+			steps[i] = fmt.Sprintf("%s:%d uses %s, created at %s:%d", c.Statement.File, c.Statement.Line, c.Uses, next.File, next.Line)
 		}
-		s := b.String()
-		b.Reset()
-		b.WriteString(strings.TrimSuffix(s, ";"))
+		b.WriteString("; it is part of a cycle that PostgreSQL cannot create in any order: " + strings.Join(steps, "; "))
 		if others := e.Others - (len(e.Cycle) - 1); others > 0 {
 			fmt.Fprintf(&b, " (and %d more statements failed, likely because of this cycle)", others)
 		}

@@ -35,7 +35,7 @@ type Options struct {
 	// Dir is the directory the server's own directory is made in (and
 	// where leftovers of killed runs are looked for). Empty means
 	// [os.TempDir]. Tests put it on a memory file system, where each
-	// CREATE DATABASE and DROP DATABASE costs about half as much.
+	// CREATE DATABASE and DROP DATABASE costs about a third less.
 	Dir string
 }
 

@@ -28,6 +28,10 @@ var qualifiedKinds = map[string]bool{
 // unlabeledKinds take no name.
 var unlabeledKinds = map[string]bool{"cast": true, "user_mapping": true, "default_privileges": true}
 
+// labelHints say, for an unlabeled kind given a label anyway, where what
+// the label meant goes (%q is the label).
+var labelHints = map[string]string{"default_privileges": "give the role as role = %q"}
+
 // relationKinds share PostgreSQL's name space of relations and types
 // (pg_class and pg_type) in a schema.
 var relationKinds = map[string]bool{
@@ -135,10 +139,9 @@ func DecodeFiles(paths []string, parse func(filename string, src []byte) (*Body,
 // object of the same name.
 func (d *decoder) declare(b *Block) {
 	if unlabeledKinds[b.Type] {
-		switch {
-		case len(b.Labels) > 0 && b.Type == "default_privileges":
-			// A label would read as the role; say where the role goes.
-			d.errs.add(b.Pos, b.Text, "default_privileges takes no name: give the role as role = %q", b.Labels[0])
+		switch hint := labelHints[b.Type]; {
+		case len(b.Labels) > 0 && hint != "":
+			d.errs.add(b.Pos, b.Text, "%s takes no name: "+hint, b.Type, b.Labels[0])
 		case len(b.Labels) > 0:
 			d.errs.add(b.Pos, b.Text, "%s takes no name", b.Type)
 		}
