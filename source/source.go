@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
@@ -49,7 +50,7 @@ type Spec struct {
 // String returns the source for messages, with any password redacted.
 func (s Spec) String() string {
 	if s.Kind == Database {
-		return Redact(s.Raw)
+		return connstr.Redact(s.Raw)
 	}
 	return s.Raw
 }
@@ -63,7 +64,7 @@ func Parse(src string) (Spec, error) {
 		return Spec{Kind: Empty, Raw: src}, nil
 	case strings.HasPrefix(src, "postgres://"), strings.HasPrefix(src, "postgresql://"):
 		if _, err := url.Parse(src); err != nil {
-			return Spec{}, fmt.Errorf("source %s: not a valid URL", Redact(src))
+			return Spec{}, fmt.Errorf("source %s: not a valid URL", connstr.Redact(src))
 		}
 		return Spec{Kind: Database, Raw: src}, nil
 	case strings.HasPrefix(src, "go://"):
@@ -120,28 +121,6 @@ func dirSpec(src, dir string) (Spec, error) {
 	return Spec{}, fmt.Errorf("source %s: directory mixes schema formats; point at one file or split them", src)
 }
 
-// Redact returns a connection URL with its password replaced by "xxxxx".
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		// An unparsable URL may still hold a password: cut everything
-		// between the scheme and the last '@'.
-		if i, j := strings.Index(raw, "://"), strings.LastIndex(raw, "@"); i >= 0 && j > i {
-			return raw[:i+3] + "xxxxx" + raw[j:]
-		}
-		return raw
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
-
 // Loader loads sources. Its zero value is not usable: set DevURL.
 type Loader struct {
 	// DevURL is "embedded", "none" or a postgres:// URL of a server on which
@@ -173,7 +152,7 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	case Database:
 		s, err := introspect.InspectURL(ctx, spec.Raw, l.inspectOptions())
 		if err != nil {
-			return nil, fmt.Errorf("inspect %s: %w", spec, redactErr(err, spec.Raw))
+			return nil, fmt.Errorf("inspect %s: %w", spec, connstr.RedactError(err, spec.Raw))
 		}
 		return s, nil
 	case Empty:
@@ -418,15 +397,3 @@ func lineCol(text string, pos int) (line, col int) {
 	return line, col
 }
 
-// redactErr keeps a password in a connection string from leaking through a
-// driver error message.
-func redactErr(err error, raw string) error {
-	u, perr := url.Parse(raw)
-	if perr != nil {
-		return err
-	}
-	if pw, ok := u.User.Password(); ok && pw != "" && strings.Contains(err.Error(), pw) {
-		return errors.New(strings.ReplaceAll(err.Error(), pw, "xxxxx"))
-	}
-	return err
-}

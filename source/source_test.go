@@ -53,19 +53,16 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"postgres://bob:s3cret@host/db", "postgres://bob:xxxxx@host/db"},
-		{"postgres://bob@host/db?password=s3cret&sslmode=disable", "postgres://bob@host/db?password=xxxxx&sslmode=disable"},
-		{"postgres://bob@host/db", "postgres://bob@host/db"},
-		{"postgres://bob:s3cret@%zz/db", "postgres://xxxxx@%zz/db"},
-	}
-	for _, tt := range tests {
-		if got := Redact(tt.in); got != tt.want {
-			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if strings.Contains(Spec{Kind: Database, Raw: tt.in}.String(), "s3cret") {
-			t.Errorf("Spec.String leaks the password of %q", tt.in)
+// TestSpecStringRedacts checks that a database source never prints its
+// password, in any form pgx accepts (connstr's tests cover the forms).
+func TestSpecStringRedacts(t *testing.T) {
+	for _, in := range []string{
+		"postgres://bob:s3cret@host/db",
+		"postgres://bob@host/db?password=s3cret&sslmode=disable",
+		"postgres://bob:s3cret@%zz/db",
+	} {
+		if strings.Contains(Spec{Kind: Database, Raw: in}.String(), "s3cret") {
+			t.Errorf("Spec.String leaks the password of %q", in)
 		}
 	}
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/migrate/layout"
-	"github.com/retortdb/retort/source"
 )
 
 // migrateOptions turns the settings into the runner's options.
@@ -73,7 +73,7 @@ func liveURL(cmd *cobra.Command, s config.Settings, flag string) (string, error)
 func connect(ctx context.Context, url string) (*pgx.Conn, error) {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", source.Redact(url), err)
+		return nil, fmt.Errorf("connect to %s: %w", connstr.Redact(url), connstr.RedactError(err, url))
 	}
 	return conn, nil
 }

@@ -17,9 +17,11 @@ import (
 // DefaultFile is the file read when --config is not given.
 const DefaultFile = "retort.yaml"
 
-// Settings are the keys of retort.yaml. Values keep ${VAR} references
-// unexpanded until [Expand] is called on the one that is used, so an unset
-// variable is an error only when its value is needed.
+// Settings are the keys of retort.yaml. [Load] expands ${VAR} references in
+// every string key in force (after the environment's overrides), except url
+// and dev_url, which keep them until [Expand] is called where they are
+// used, so that an unset DATABASE_URL is an error only for a command that
+// connects.
 type Settings struct {
 	URL                string              `yaml:"url"`
 	Desired            string              `yaml:"desired"`
@@ -73,7 +75,7 @@ func Load(path string, explicit bool, env string) (Settings, error) {
 	var file Settings
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
 	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
-		return s, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+		return s, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, false))
 	}
 	s = merge(s, file)
 	if env != "" {
@@ -84,7 +86,43 @@ func Load(path string, explicit bool, env string) (Settings, error) {
 		s = merge(s, e)
 	}
 	s.Envs = file.Envs
+	if err := expandKeys(&s); err != nil {
+		return s, fmt.Errorf("%s: %w", path, err)
+	}
 	return s, nil
+}
+
+// expandKeys expands ${VAR} in every string key in force. url and dev_url
+// are left to [Expand] at their use: the default url names DATABASE_URL,
+// which commands that never connect do not need.
+func expandKeys(s *Settings) error {
+	for _, k := range []struct {
+		name string
+		v    *string
+	}{
+		{"desired", &s.Desired}, {"migrations", &s.Migrations}, {"file_template", &s.FileTemplate},
+		{"timezone", &s.Timezone}, {"version_table", &s.VersionTable}, {"version_schema", &s.VersionSchema},
+		{"layout", &s.Layout}, {"lock_timeout", &s.LockTimeout}, {"statement_timeout", &s.StatementTimeout},
+	} {
+		v, err := Expand(k.name, *k.v)
+		if err != nil {
+			return err
+		}
+		*k.v = v
+	}
+	for _, l := range []struct {
+		name string
+		vs   []string
+	}{{"schemas", s.Schemas}, {"exclude", s.Exclude}} {
+		for i, v := range l.vs {
+			x, err := Expand(l.name, v)
+			if err != nil {
+				return err
+			}
+			l.vs[i] = x
+		}
+	}
+	return nil
 }
 
 // merge overlays the non-zero keys of over on base.
