@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // View is a view or a materialized view.
 type View struct {
 	QName
@@ -185,9 +187,40 @@ type ForeignServer struct {
 
 // UserMapping maps a role (or PUBLIC, as "public") to options on a server.
 // Option values are kept, passwords included, because the mapping cannot be
-// recreated without them; printing redacts them.
+// recreated without them and a changed password is a change; what prints a
+// schema leaves them out unless asked (see [SecretOption]).
 type UserMapping struct {
 	Server  string   `json:"server"`
 	User    string   `json:"user"`
 	Options []string `json:"options,omitempty"`
+}
+
+// SecretOption reports whether an option, written "key=value" as
+// PostgreSQL stores it, holds a secret: a password given to a foreign
+// server (postgres_fdw's password, libpq's sslpassword).
+func SecretOption(opt string) bool {
+	k, _, _ := strings.Cut(opt, "=")
+	return strings.EqualFold(k, "password") || strings.EqualFold(k, "sslpassword")
+}
+
+// HideSecrets removes the secret options of every user mapping of s (see
+// [SecretOption]) and returns how many it removed. Call it on a schema
+// that is about to be printed, never on one that is compared.
+func (s *Schema) HideSecrets() int {
+	n := 0
+	for i := range s.UserMappings {
+		m := &s.UserMappings[i]
+		kept := m.Options[:0:0]
+		for _, o := range m.Options {
+			if SecretOption(o) {
+				n++
+				continue
+			}
+			kept = append(kept, o)
+		}
+		if len(kept) != len(m.Options) {
+			m.Options = kept
+		}
+	}
+	return n
 }

@@ -31,6 +31,11 @@ type Options struct {
 	// objects without their schema, as a session with the usual
 	// search_path (public) would read them; the declared sources set it.
 	SearchPath []string
+	// Secrets writes the secret options of user mappings (passwords, see
+	// [model.SecretOption]). Without it a user mapping is created without
+	// them, under a [HazardSecretOmitted] hazard, so that printed schemas,
+	// plans and revision files hold no password.
+	Secrets bool
 }
 
 // CreateStatements returns the statements that create every object of s on

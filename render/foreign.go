@@ -67,10 +67,26 @@ func (b *builder) server(s *model.ForeignServer) {
 	b.grants(t, s.Owner, s.Grants)
 }
 
-// userMapping creates a user mapping, options (passwords included) and all.
+// userMapping creates a user mapping and its options; secret options only
+// when the options ask for them.
 func (b *builder) userMapping(m *model.UserMapping) {
 	id := "user mapping " + sqlq.QuoteIdent(m.Server) + " " + roleSQL(m.User)
-	opts, err := optionsClause(m.Options)
+	options := m.Options
+	var hazards []Hazard
+	if !b.opts.Secrets {
+		options = nil
+		for _, o := range m.Options {
+			if model.SecretOption(o) {
+				k, _, _ := strings.Cut(o, "=")
+				hazards = append(hazards, Hazard{Kind: HazardSecretOmitted, Message: "user mapping for " + roleSQL(m.User) +
+					" on server " + sqlq.QuoteIdent(m.Server) + " is created without its " + sqlq.QuoteIdent(strings.ToLower(k)) +
+					" option, which retort does not print: add it by hand, or print it with --privileges --show-secrets"})
+				continue
+			}
+			options = append(options, o)
+		}
+	}
+	opts, err := optionsClause(options)
 	if err != nil {
 		b.errorf(id, "%v", err)
 		return
@@ -80,6 +96,7 @@ func (b *builder) userMapping(m *model.UserMapping) {
 		SQL:      "CREATE USER MAPPING FOR " + roleSQL(m.User) + " SERVER " + sqlq.QuoteIdent(m.Server) + opts,
 		Provides: []model.ObjectRef{{Kind: model.KindUserMapping, Table: m.Server, Name: m.User}},
 		Requires: []model.ObjectRef{{Kind: model.KindServer, Name: m.Server}},
+		Hazards:  hazards,
 	})
 }
 

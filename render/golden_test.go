@@ -21,7 +21,7 @@ var goldenCases = []struct {
 	schema func() *model.Schema
 	opts   render.Options
 }{
-	{"full", fullSchema, render.Options{Owners: true, Privileges: true, Comments: true}},
+	{"full", fullSchema, render.Options{Owners: true, Privileges: true, Comments: true, Secrets: true}},
 	{"full-bare", fullSchema, render.Options{}},
 	{"no-public", noPublicSchema, render.Options{Comments: true}},
 }

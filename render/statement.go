@@ -67,6 +67,10 @@ const (
 	// HazardNonTransactional: the statement runs outside the plan's
 	// transaction blocks, so the plan does not apply all or nothing.
 	HazardNonTransactional = "non-transactional"
+	// HazardSecretOmitted: the statement creates a user mapping without
+	// its password, which retort does not print unless asked: the mapping
+	// needs it added by hand.
+	HazardSecretOmitted = "secret-omitted"
 )
 
 // The kind priorities that start statement IDs: the order pg_dump uses for

@@ -19,7 +19,7 @@ func (l *Loader) normalize(ctx context.Context, spec Spec, decoded *model.Schema
 	// Names in the declared SQL texts that are not qualified are read
 	// as a session with the usual search_path reads them: in public.
 	ddl, err := render.SchemaSQL(decoded, render.Options{Comments: true, Owners: l.Privileges, Privileges: l.Privileges,
-		SearchPath: []string{"public"}})
+		SearchPath: []string{"public"}, Secrets: true})
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}

@@ -17,14 +17,15 @@ import (
 
 func newDiff(g *globals) *cobra.Command {
 	var (
-		from, to   string
-		down       bool
-		format     string
-		exitCode   bool
-		renames    []string
-		schemas    []string
-		exclude    []string
-		privileges bool
+		from, to    string
+		down        bool
+		format      string
+		exitCode    bool
+		renames     []string
+		schemas     []string
+		exclude     []string
+		privileges  bool
+		showSecrets bool
 	)
 	cmd := &cobra.Command{
 		Use:   "diff --from SRC --to SRC",
@@ -75,6 +76,10 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if cmd.Flags().Changed("privileges") {
 				s.Privileges = privileges
 			}
+			secrets, err := secretsShown(s.Privileges, showSecrets)
+			if err != nil {
+				return err
+			}
 			l := g.loader(s, schemas, exclude)
 			defer l.Close()
 			fromSchema, err := l.Load(cmd.Context(), from)
@@ -88,7 +93,8 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if a, b := fromSchema.ServerMajor, toSchema.ServerMajor; a != 0 && b != 0 && a != b {
 				fmt.Fprintf(g.stderr, "retort: warning: --from was read on PostgreSQL %d and --to on PostgreSQL %d; texts may differ between versions\n", a, b)
 			}
-			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
+			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: len(l.Inspect.Schemas) > 0,
+				Secrets: secrets}
 			plan, err := render.NewPlan(fromSchema, toSchema, render.PlanOptions{
 				Options: ropts,
 				Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints, IgnoreExtensionVersions: g.ignoreExtVersions},
@@ -134,6 +140,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
 	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
 	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
+	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	ignoreExtensionVersions(f, g)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

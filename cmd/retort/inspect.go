@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,11 +19,12 @@ import (
 
 func newInspect(g *globals) *cobra.Command {
 	var (
-		format     string
-		schemas    []string
-		exclude    []string
-		privileges bool
-		goPackage  string
+		format      string
+		schemas     []string
+		exclude     []string
+		privileges  bool
+		showSecrets bool
+		goPackage   string
 	)
 	cmd := &cobra.Command{
 		Use:   "inspect SRC",
@@ -53,17 +55,28 @@ are counted on stderr; they do not change the exit code.`,
 			if cmd.Flags().Changed("privileges") {
 				s.Privileges = privileges
 			}
+			secrets, err := secretsShown(s.Privileges, showSecrets)
+			if err != nil {
+				return err
+			}
 			l := g.loader(s, schemas, exclude)
 			defer l.Close()
 			schema, err := l.Load(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			if !secrets && format != "sql" {
+				// SQL says so per statement, as a hazard; the other
+				// formats have no place for it.
+				if n := schema.HideSecrets(); n > 0 {
+					fmt.Fprintf(g.stderr, "retort: %d user mapping password(s) left out; --privileges --show-secrets prints them\n", n)
+				}
+			}
 			var out string
 			switch format {
 			case "sql":
 				out, err = render.SchemaSQL(schema, render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges,
-					Partial: len(l.Inspect.Schemas) > 0})
+					Partial: len(l.Inspect.Schemas) > 0, Secrets: secrets})
 				if err != nil {
 					return err
 				}
@@ -106,8 +119,18 @@ are counted on stderr; they do not change the exit code.`,
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
 	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
 	f.BoolVar(&privileges, "privileges", false, "also print owners and grants")
+	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// secretsShown says whether user mapping passwords are printed: only when
+// both --privileges and --show-secrets are in force.
+func secretsShown(privileges, showSecrets bool) (bool, error) {
+	if showSecrets && !privileges {
+		return false, errors.New("--show-secrets prints user mapping passwords with the privileges: give --privileges too")
+	}
+	return showSecrets, nil
 }
 
 // reportUnsupported counts, per kind, the objects that were seen but not
