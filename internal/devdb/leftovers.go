@@ -19,9 +19,13 @@ const ownerlessGrace = time.Minute
 
 // cleanLeftovers removes the server dirs in base whose owning retort process
 // is gone (killed, or crashed before Close), stopping any postmaster still
-// running in them. Failures are only logged: a leftover must not keep a new
+// running in them, and the partial template copies of killed runs in the
+// template cache. Failures are only logged: a leftover must not keep a new
 // server from starting.
 func cleanLeftovers(ctx context.Context, base string, logf func(string, ...any)) {
+	if cache, err := templateCache(); err == nil {
+		cleanTemplateTemps(cache, time.Now(), logf)
+	}
 	entries, err := os.ReadDir(base)
 	if err != nil {
 		return

@@ -32,4 +32,6 @@ func signalServer(int, stopSignal) error      { return errUnsupported }
 func processAlive(int, string) bool           { return false }
 func processStartTime(int) string             { return "" }
 func processCwd(int) (string, bool)           { return "", false }
+func processStartUnix(int) (int64, bool)      { return 0, false }
+func pidNamespace() string                    { return "" }
 func fileOwner(os.FileInfo) (uint32, bool)    { return 0, false }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -193,6 +194,56 @@ func procStat(pid int) (state, start string, ok bool) {
 		return "", "", false
 	}
 	return f[0], f[19], true
+}
+
+// userHZ is the unit of the start time in /proc/<pid>/stat: Linux reports
+// it in USER_HZ clock ticks, which is 100 on every architecture Go runs on
+// (sysconf(_SC_CLK_TCK), which needs cgo to ask).
+const userHZ = 100
+
+// bootTime returns the boot time from /proc/stat, once per process.
+var bootTime = sync.OnceValues(func() (int64, bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "btime "); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
+})
+
+// processStartUnix returns when pid started, in Unix seconds, where /proc
+// shows it. Linux derives the boot time it adds from the clock, so two
+// processes may compute one process's start a second apart.
+func processStartUnix(pid int) (int64, bool) {
+	_, start, ok := procStat(pid)
+	if !ok {
+		return 0, false
+	}
+	ticks, err := strconv.ParseInt(start, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	boot, ok := bootTime()
+	if !ok {
+		return 0, false
+	}
+	return boot + ticks/userHZ, true
+}
+
+// pidNamespace identifies the pid namespace of this process where the OS
+// has them (Linux), or returns "": containers that share a host name do not
+// share pids.
+func pidNamespace() string {
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		return ""
+	}
+	return ns
 }
 
 // processCwd returns pid's working directory where the OS exposes it.

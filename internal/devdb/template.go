@@ -10,22 +10,43 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // templateFormat is mixed into the cache key; bump it whenever the initdb
 // arguments change, so that old templates are no longer picked up.
 const templateFormat = "1"
 
+// templateTempInfix follows the template's name in the name of a copy
+// being written, .<template>.tmp-<pid>-<start>-<random>, so that a later
+// run can tell whether its writer is gone.
+const templateTempInfix = ".tmp-"
+
+// templateTempMaxAge is how old a copy being written may be before it
+// counts as abandoned whatever its name says: a copy takes well under a
+// second, and copies named by earlier versions name no writer.
+const templateTempMaxAge = time.Hour
+
+// templateCache returns the dir that holds the cached templates.
+func templateCache() (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(cache, "retort"), nil
+}
+
 // templateDir returns where the initdb template for in is cached, or "" when
 // the user has no cache directory.
 func templateDir(in install) (string, error) {
-	cache, err := os.UserCacheDir()
+	cache, err := templateCache()
 	if err != nil {
 		return "", err
 	}
 	h := sha256.Sum256([]byte(in.binDir + "\x00" + in.version + "\x00" + templateFormat))
 	name := "pgtemplate-" + strconv.Itoa(in.major) + "-" + hex.EncodeToString(h[:8])
-	return filepath.Join(cache, "retort", name), nil
+	return filepath.Join(cache, name), nil
 }
 
 // haveTemplate reports whether dir holds a complete template. Templates are
@@ -36,26 +57,31 @@ func haveTemplate(dir string) bool {
 }
 
 // saveTemplate copies a freshly initialised data dir into the cache. It
-// copies into a temporary sibling and renames, so that a concurrent or
-// interrupted run never sees half a template; if another run got there first
-// its template is kept.
+// copies into a temporary sibling named after this process and renames, so
+// that a concurrent or interrupted run never sees half a template, and the
+// next start removes the copy of a writer that was killed (see
+// cleanTemplateTemps); if another run got there first its template is kept.
 func saveTemplate(ctx context.Context, dataDir, dst string) error {
 	parent := filepath.Dir(dst)
 	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dst)+"-")
-	if err != nil {
+	pid := os.Getpid()
+	tmp := filepath.Join(parent, "."+filepath.Base(dst)+templateTempInfix+
+		strconv.Itoa(pid)+"-"+processStartTime(pid)+"-"+randomHex(4))
+	// Mkdir claims the name, so that the deferred removal never takes
+	// another writer's copy; copyTree wants to create the root itself.
+	if err := os.Mkdir(tmp, 0o700); err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	// MkdirTemp made tmp; copyTree wants to create the root itself.
 	if err := os.Remove(tmp); err != nil {
 		return err
 	}
 	if err := copyTree(ctx, dataDir, tmp, nil); err != nil {
 		return err
 	}
+	hook("template-copied")
 	if err := os.Rename(tmp, dst); err != nil {
 		if haveTemplate(dst) {
 			return nil
@@ -63,6 +89,56 @@ func saveTemplate(ctx context.Context, dataDir, dst string) error {
 		return err
 	}
 	return nil
+}
+
+// cleanTemplateTemps removes from the template cache dir the copies that
+// runs killed while saving a template left behind: those whose writer
+// process is gone, and any older than templateTempMaxAge. Failures are only
+// logged.
+func cleanTemplateTemps(cache string, now time.Time, logf func(string, ...any)) {
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(name, ".pgtemplate-") {
+			continue
+		}
+		path := filepath.Join(cache, name)
+		fi, err := os.Lstat(path)
+		if err != nil || !fi.IsDir() {
+			continue
+		}
+		if !staleTemplateTemp(name, now.Sub(fi.ModTime())) {
+			continue
+		}
+		logf("removing partial initdb template left behind by an earlier run: %s", path)
+		if err := os.RemoveAll(path); err != nil {
+			logf("removing %s: %v", path, err)
+		}
+	}
+}
+
+// staleTemplateTemp reports whether the template copy being written under
+// name, last modified age ago, is abandoned.
+func staleTemplateTemp(name string, age time.Duration) bool {
+	if age > templateTempMaxAge {
+		return true
+	}
+	_, writer, ok := strings.Cut(name, templateTempInfix)
+	if !ok {
+		return false // an earlier version's: only its age tells
+	}
+	f := strings.Split(writer, "-")
+	if len(f) != 3 {
+		return false
+	}
+	pid, err := strconv.Atoi(f[0])
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return !processAlive(pid, f[1])
 }
 
 // copyTree copies the directory src to dst (which must not exist), keeping
