@@ -24,12 +24,20 @@ func IsURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
+// hasScheme reports whether s is written as a URL of any scheme: a
+// mistyped one (mysql://…, postgress://…) holds its password where a
+// postgres:// URL does.
+func hasScheme(s string) bool {
+	i := strings.Index(s, "://")
+	return i > 0 && !strings.ContainsAny(s[:i], " =")
+}
+
 // Redact returns s with its secrets replaced by [Mask]. A URL keeps its
 // shape; a keyword/value string keeps its other keywords. Text that is
 // neither is returned as it is, unless it holds something that looks like a
 // password parameter, whose value is then masked all the same.
 func Redact(s string) string {
-	if IsURL(s) {
+	if hasScheme(s) {
 		return redactURL(s)
 	}
 	return redactKeywords(s)
@@ -158,7 +166,7 @@ func Secrets(s string) []string {
 		}
 		out = append(out, v)
 	}
-	if IsURL(s) {
+	if hasScheme(s) {
 		if u, err := url.Parse(s); err == nil {
 			if pw, ok := u.User.Password(); ok {
 				add(pw)

@@ -27,6 +27,8 @@ func TestRedact(t *testing.T) {
 		{"host=db sslpassword=s3cret", "host=db sslpassword=xxxxx"},
 		{"host=db PASSWORD=s3cret", "host=db PASSWORD=xxxxx"},
 		{"host=db user=bob", "host=db user=bob"},
+		{"mysql://u:s3cret@h/db", "mysql://u:xxxxx@h/db"},
+		{"postgress://u@h/db?password=s3cret", "postgress://u@h/db?password=xxxxx"},
 		{"embedded", "embedded"},
 		{"", ""},
 	}
