@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/retortdb/retort/internal/userfile"
 )
 
 // A Dir is a migrations directory read into a revision graph: every ".sql"
@@ -46,7 +48,7 @@ func ReadDir(fsys fs.FS, name string) (*Dir, error) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(name, e.Name()))
+		data, err := userfile.ReadFS(fsys, path.Join(name, e.Name()), 0)
 		if err != nil {
 			return nil, fmt.Errorf("read migrations: %w", err)
 		}

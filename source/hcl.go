@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/hcl"
 	"github.com/retortdb/retort/render"
@@ -160,7 +161,7 @@ func locateRejection(files []string, err error) error {
 		return err
 	}
 	for _, f := range files {
-		text, rerr := os.ReadFile(f)
+		text, rerr := userfile.Read(f, 0)
 		if rerr != nil {
 			continue
 		}

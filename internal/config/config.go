@@ -12,6 +12,9 @@ import (
 	"regexp"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/retortdb/retort/internal/userfile"
+	retortyaml "github.com/retortdb/retort/model/yaml"
 )
 
 // DefaultFile is the file read when --config is not given.
@@ -38,6 +41,7 @@ type Settings struct {
 	LockTimeout        string              `yaml:"lock_timeout"`
 	StatementTimeout   string              `yaml:"statement_timeout"`
 	Privileges         bool                `yaml:"privileges"`
+	DevTrusted         bool                `yaml:"dev_trusted"`
 	Envs               map[string]Settings `yaml:"envs"`
 }
 
@@ -57,12 +61,16 @@ func Defaults() Settings {
 	}
 }
 
+// maxSize bounds retort.yaml: a settings file of more than 1 MiB is not
+// one.
+const maxSize = 1 << 20
+
 // Load reads path over the defaults and applies the named environment. A
 // missing file is not an error when explicit is false (it is the default
 // ./retort.yaml); an unknown key is.
 func Load(path string, explicit bool, env string) (Settings, error) {
 	s := Defaults()
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, maxSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
 		if env != "" {
@@ -71,6 +79,11 @@ func Load(path string, explicit bool, env string) (Settings, error) {
 		return s, nil
 	case err != nil:
 		return s, fmt.Errorf("read config: %w", err)
+	}
+	// The file may come with an untrusted change (a CI run of a pull
+	// request): bound its nesting before the YAML parser sees it.
+	if err := retortyaml.CheckInput(path, data); err != nil {
+		return s, err
 	}
 	var file Settings
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField())
@@ -154,6 +167,9 @@ func merge(base, over Settings) Settings {
 	}
 	if over.Privileges {
 		base.Privileges = true
+	}
+	if over.DevTrusted {
+		base.DevTrusted = true
 	}
 	return base
 }

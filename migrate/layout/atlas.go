@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/migrate"
 )
 
@@ -275,14 +276,14 @@ func atlasSumWith(dirPath string, outs []output) (output, error) {
 		}
 		if e.Name() == atlasSumFile {
 			hasSum = true
-			if sum, err = os.ReadFile(filepath.Join(dirPath, atlasSumFile)); err != nil {
+			if sum, err = userfile.Read(filepath.Join(dirPath, atlasSumFile), 0); err != nil {
 				return output{}, err
 			}
 		}
 		if !strings.HasSuffix(e.Name(), ".sql") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dirPath, e.Name()))
+		data, err := userfile.Read(filepath.Join(dirPath, e.Name()), 0)
 		if err != nil {
 			return output{}, err
 		}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/model"
 )
 
@@ -101,6 +102,9 @@ func newLoader(dir string) (*loader, error) {
 
 // modulePath reads the module path of a go.mod file.
 func modulePath(file string) (string, bool) {
+	if userfile.Check(file) != nil {
+		return "", false
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return "", false
@@ -155,7 +159,9 @@ func (l *loader) match(pattern string) ([]string, error) {
 		return nil, fmt.Errorf("gotag: pattern %q: directory %s does not exist", pattern, root)
 	}
 	if !recursive {
-		if !l.hasGoFiles(root) {
+		if files, err := l.goFiles(root); err != nil {
+			return nil, fmt.Errorf("gotag: %w", err)
+		} else if len(files) == 0 {
 			return nil, fmt.Errorf("gotag: pattern %q: no Go files in %s", pattern, root)
 		}
 		return []string{root}, nil
@@ -205,6 +211,11 @@ func (l *loader) goFiles(dir string) ([]string, error) {
 			strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 			continue
 		}
+		// go/build opens the file to read its build constraints: a named
+		// pipe would block it forever.
+		if err := userfile.Check(filepath.Join(dir, name)); err != nil {
+			return nil, err
+		}
 		if ok, err := build.Default.MatchFile(dir, name); err != nil || !ok {
 			continue
 		}
@@ -234,7 +245,7 @@ func (l *loader) pkgAt(dir string) (*pkgInfo, error) {
 	pkg := &pkgInfo{l: l, dir: dir, path: l.importPath(dir), types: map[string]*typeDecl{},
 		consts: map[string][]enumConst{}, methods: map[string]map[string]*ast.FuncDecl{}}
 	for _, name := range files {
-		src, err := os.ReadFile(name)
+		src, err := userfile.Read(name, 0)
 		if err != nil {
 			return nil, fmt.Errorf("gotag: %w", err)
 		}

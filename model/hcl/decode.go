@@ -37,6 +37,12 @@ func DecodeFiles(paths []string) (*model.Schema, error) {
 
 // parse reads HCL source into the codec's tree.
 func parse(filename string, src []byte) (*codec.Body, error) {
+	if err := codec.CheckText(filename, src); err != nil {
+		return nil, err
+	}
+	if err := checkNesting(filename, src); err != nil {
+		return nil, err
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diagError(diags, src)
@@ -53,13 +59,21 @@ func parse(filename string, src []byte) (*codec.Body, error) {
 	return tree, nil
 }
 
+// maxDiags is how many of HCL's diagnostics an error lists: a file that is
+// not HCL at all gets one for nearly every token.
+const maxDiags = 20
+
 // diagError turns HCL's diagnostics into one error, each line
 // file:line:col: summary; detail: text.
 func diagError(diags hcl.Diagnostics, src []byte) error {
 	var errs []error
-	for _, d := range diags {
+	for i, d := range diags {
 		if d.Severity != hcl.DiagError {
 			continue
+		}
+		if len(errs) == maxDiags {
+			errs = append(errs, fmt.Errorf("… and %d more errors", len(diags)-i))
+			break
 		}
 		msg := d.Summary
 		if d.Detail != "" {

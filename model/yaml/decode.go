@@ -48,6 +48,9 @@ type reader struct {
 
 // parse reads YAML source into the codec's tree.
 func parse(filename string, src []byte) (body *codec.Body, err error) {
+	if err := CheckInput(filename, src); err != nil {
+		return nil, err
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, syntaxError(filename, err)

@@ -3,7 +3,6 @@ package codec
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/retortdb/retort/model"
@@ -117,9 +116,9 @@ func DecodeFiles(paths []string, parse func(filename string, src []byte) (*Body,
 	var bodies []*Body
 	var errs []error
 	for _, p := range paths {
-		src, err := os.ReadFile(p)
+		src, err := ReadFile(p)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("read schema file: %w", err))
+			errs = append(errs, err)
 			continue
 		}
 		body, err := parse(p, src)

@@ -177,7 +177,9 @@ type Error struct {
 }
 
 // Error returns file:line:col: message: text, the text cut to its first
-// line and 80 characters.
+// line and 80 characters. What comes from the file (its name, the text, a
+// parser's message that quotes it) is escaped where it does not print, so
+// the error is one readable line whatever the file holds.
 func (e *Error) Error() string {
 	text := e.Text
 	if i := strings.IndexByte(text, '\n'); i >= 0 {
@@ -186,10 +188,11 @@ func (e *Error) Error() string {
 	if r := []rune(text); len(r) > 80 {
 		text = string(r[:80]) + "…"
 	}
+	pos := Pos{File: clean(e.Pos.File), Line: e.Pos.Line, Col: e.Pos.Col}
 	if text == "" {
-		return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
+		return fmt.Sprintf("%s: %s", pos, clean(e.Msg))
 	}
-	return fmt.Sprintf("%s: %s: %s", e.Pos, e.Msg, text)
+	return fmt.Sprintf("%s: %s: %s", pos, clean(e.Msg), clean(text))
 }
 
 // errList collects errors in source order.
