@@ -79,6 +79,7 @@ func (l *loader) schema(pkgs []*pkgInfo) *model.Schema {
 			continue
 		}
 		relations[t.q] = t.pos
+		l.checkSQL(t)
 		l.resolveFKs(t, byName)
 		s.Tables = append(s.Tables, l.table(t, enums, relations))
 	}

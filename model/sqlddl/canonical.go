@@ -102,27 +102,14 @@ func deparseTarget(target *pg_query.ResTarget) (string, error) {
 // timestamp(3) with time zone, int[][] gives integer[]. Other names come
 // back as pg_query deparses them, with the schema if one was written.
 func CanonicalType(typ string) (string, error) {
-	tree, err := safeParse("SELECT NULL::" + typ + "\n")
+	tn, err := typeName(typ)
 	if err != nil {
 		return "", fmt.Errorf("canonical type %q: %w", short(typ), err)
-	}
-	sel := onlySelect(tree)
-	var tc *pg_query.TypeCast
-	if sel != nil && len(sel.TargetList) == 1 {
-		if rt := sel.TargetList[0].GetResTarget(); rt != nil && rt.Name == "" {
-			tc = rt.Val.GetTypeCast()
-		}
-	}
-	if tc == nil || tc.TypeName == nil || tc.Arg.GetAConst() == nil || !tc.Arg.GetAConst().Isnull {
-		return "", fmt.Errorf("canonical type %q: not a type name", short(typ))
-	}
-	tn := tc.TypeName
-	if tn.Setof || tn.PctType {
-		return "", fmt.Errorf("canonical type %q: not a column type", short(typ))
 	}
 	if s, ok := formatBuiltin(tn); ok {
 		return s, nil
 	}
+	tc := &pg_query.TypeCast{Arg: &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Isnull: true}}}, TypeName: tn}
 	out, err := deparseTarget(&pg_query.ResTarget{Val: &pg_query.Node{Node: &pg_query.Node_TypeCast{TypeCast: tc}}})
 	if err != nil {
 		return "", fmt.Errorf("canonical type %q: %w", short(typ), err)

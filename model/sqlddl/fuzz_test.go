@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	pg_query "github.com/pganalyze/pg_query_go/v5"
 )
 
 // FuzzSplit checks Split's invariants on any input: it never panics (nor
@@ -101,4 +103,82 @@ func FuzzCanonical(f *testing.F) {
 			t.Logf("Canonical(%q) = %q, which does not parse again: %v", s, c, err)
 		}
 	})
+}
+
+// FuzzCheckExpr checks that what CheckExpr and CheckType accept can be
+// written into the statements retort builds around them without adding
+// anything: one statement, one target, one column, no clause of the
+// fragment's own; and that a second statement after an accepted text is
+// always refused. The committed corpus is in testdata/fuzz/FuzzCheckExpr.
+func FuzzCheckExpr(f *testing.F) {
+	for _, s := range []string{
+		attack, "a > 0", "$c$ ) ; $c$", "a /* /* */ */ > 0", `E'\')) ; SELECT 1 --'`, `U&"a;" > 0`,
+		"name 'x'", "x -- c", "int DEFAULT 1, b int", "varchar(20)", "1) FROM t WHERE (x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if CheckExpr(text) == nil {
+			checkEmbeddedExpr(t, text)
+			if CheckExpr(text+" ; SELECT 1") == nil || CheckExpr(text+"\n; SELECT 1") == nil {
+				t.Fatalf("CheckExpr accepts %q followed by a second statement", text)
+			}
+		}
+		if CheckType(text) == nil {
+			checkEmbeddedType(t, text)
+			if CheckType(text+"; SELECT 1") == nil {
+				t.Fatalf("CheckType accepts %q followed by a second statement", text)
+			}
+		}
+	})
+}
+
+// checkEmbeddedExpr fails unless an accepted expression, embedded as
+// retort embeds expressions, gives one statement holding just it.
+func checkEmbeddedExpr(t *testing.T, text string) {
+	t.Helper()
+	toks, err := scan(text)
+	if err != nil {
+		t.Fatalf("CheckExpr accepts %q, which does not scan: %v", text, err)
+	}
+	for _, tok := range toks {
+		if tok.tok == pg_query.Token_ASCII_59 {
+			t.Fatalf("CheckExpr accepts %q, which holds a ; outside quotes", text)
+		}
+	}
+	tree, err := parse("SELECT (" + text + ")")
+	if err != nil {
+		t.Fatalf("CheckExpr accepts %q, but SELECT (…) does not parse: %v", text, err)
+	}
+	if sel := onlySelect(tree); sel == nil || len(sel.TargetList) != 1 {
+		t.Fatalf("CheckExpr accepts %q, but SELECT (…) is not one statement with one target", text)
+	}
+	tree, err = parse("ALTER TABLE t ADD CONSTRAINT c CHECK (" + text + ") NOT VALID, ALTER COLUMN a SET DEFAULT " + text)
+	if err != nil {
+		t.Fatalf("CheckExpr accepts %q, but CHECK (…) and DEFAULT … do not parse: %v", text, err)
+	}
+	if len(tree.Stmts) != 1 || len(tree.Stmts[0].Stmt.GetAlterTableStmt().GetCmds()) != 2 {
+		t.Fatalf("CheckExpr accepts %q, but CHECK (…) and DEFAULT … do not give one statement of two commands", text)
+	}
+}
+
+// checkEmbeddedType fails unless an accepted type, as a column's type,
+// gives one column and nothing else.
+func checkEmbeddedType(t *testing.T, text string) {
+	t.Helper()
+	tree, err := parse("CREATE TABLE t (c " + text + ")")
+	if err != nil {
+		return // a type a cast takes and a column does not: the statement fails, adding nothing
+	}
+	if len(tree.Stmts) != 1 {
+		t.Fatalf("CheckType accepts %q, but CREATE TABLE gives %d statements", text, len(tree.Stmts))
+	}
+	cs := tree.Stmts[0].Stmt.GetCreateStmt()
+	if cs == nil || len(cs.TableElts) != 1 || len(cs.Constraints) > 0 || cs.Partspec != nil || cs.Tablespacename != "" {
+		t.Fatalf("CheckType accepts %q, but CREATE TABLE gets more than one plain column", text)
+	}
+	col := cs.TableElts[0].GetColumnDef()
+	if col == nil || len(col.Constraints) > 0 || col.CollClause != nil || col.RawDefault != nil {
+		t.Fatalf("CheckType accepts %q, but the column gets a constraint, collation or default", text)
+	}
 }

@@ -136,7 +136,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"fk to non-unique", "tables:\n  - name: u\n    columns: [{name: id, type: int}, {name: n, type: int}]\n    primary_key: {columns: [id]}\n  - name: t\n    columns: [{name: a, type: int}]\n    foreign_keys:\n      - name: f\n        columns: [a]\n        ref_table: u\n        ref_columns: [n]\n",
 			`e.yaml:11:22: foreign key "f" references (n) of table public.u, which is not its primary key or a unique constraint`},
 		{"type does not parse", "tables:\n  - name: t\n    columns:\n      - {name: a, type: \"varchar(\"}\n",
-			`e.yaml:4:25: not a type: varchar(`},
+			`e.yaml:4:25: type must be exactly one type name: leaves a parenthesis open: varchar(`},
 		{"syntax", "tables:\n  - name: t\n   columns: [\n", `e.yaml:`},
 		{"not a map", "- a\n- b\n", `e.yaml:1:1: want a map of object kinds (tables, enums, …)`},
 		{"two documents", "enums: []\n---\ntables: []\n", `a schema file holds one YAML document`},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/sqlddl"
 )
 
 // Atlas writes functions and triggers as parts rather than as their
@@ -77,6 +78,9 @@ func (d *decoder) atlasFunction(r *reader, dc *decl, f *model.Function) {
 		def.WriteString("AS " + tag + body + tag + "\n")
 	}
 	f.Definition = def.String()
+	defKind := routineKind(f)
+	d.checkBuilt(r, dc.block, "as", "a body that keeps the function "+oneCreate(defKind), f.Definition,
+		definitionCheck(defKind, sqlddl.Declared{Schema: f.Schema, Name: f.Name}))
 }
 
 // atlasArg reads an arg block: a name (optional), type, mode and default.
@@ -180,6 +184,8 @@ func (d *decoder) atlasTrigger(r *reader, dc *decl, tr *model.Trigger) {
 		def += " WHEN (" + when + ")"
 	}
 	tr.Definition = def + " EXECUTE FUNCTION " + fn + "(" + strings.Join(fargs, ", ") + ")"
+	d.checkBuilt(r, dc.block, "when", "parts that make "+oneCreate(sqlddl.DefTrigger), tr.Definition,
+		definitionCheck(sqlddl.DefTrigger, onTable(tr.Table, tr.Name)))
 	tr.Function = fn + "()"
 }
 

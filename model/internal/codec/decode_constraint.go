@@ -46,7 +46,7 @@ func (d *decoder) constraints(r *reader, ts *tableState) {
 		}
 		c.NotValid, _ = cr.boolean("not_valid")
 		c.NoInherit, _ = cr.boolean("no_inherit")
-		c.Definition = cr.checkDefinition(b, c.NotValid, c.NoInherit)
+		c.Definition = cr.checkDefinition(b, c.NotValid, c.NoInherit, false)
 		c.Comment, _ = cr.str("comment")
 		c.Deps = cr.deps()
 		cr.done("check " + c.Name)
@@ -89,7 +89,7 @@ func (d *decoder) key(ts *tableState, b *Block, typ model.ConstraintType) model.
 	c.ParentIndex = r.parentIndex(ts.t.Schema)
 	c.Comment, _ = r.str("comment")
 	c.Deps = r.deps()
-	def, hasDef := r.str("definition")
+	def, hasDef := r.sqlText("definition", oneConstraint, constraintCheck)
 	switch {
 	case hasDef:
 		c.Definition = def
@@ -234,7 +234,7 @@ func (d *decoder) foreignKey(ts *tableState, b *Block) (model.Constraint, *pendi
 	c.NotValid, _ = r.boolean("not_valid")
 	c.Comment, _ = r.str("comment")
 	c.Deps = r.deps()
-	c.Definition, fk.hasDef = r.str("definition")
+	c.Definition, fk.hasDef = r.sqlText("definition", oneConstraint, constraintCheck)
 	if c.RefTable == nil {
 		return c, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/sqlddl"
 )
 
 // view reads a view or materialized view:
@@ -15,7 +16,7 @@ import (
 //	}
 func (d *decoder) view(r *reader, dc *decl) {
 	v := model.View{QName: dc.q, Materialized: dc.kind == "materialized"}
-	if s, ok := r.str("as"); ok {
+	if s, ok := r.sqlText("as", oneQuery, queryCheck); ok {
 		v.Definition = strings.TrimSpace(s)
 	}
 	if v.Definition == "" {
@@ -80,10 +81,10 @@ func (d *decoder) function(r *reader, dc *decl) {
 		f.Kind = model.KindWindow
 	}
 	if v := r.peek("args"); v == nil || v.Kind != List {
-		f.Args, _ = r.str("args") // a list is Atlas's arg blocks, in YAML
+		f.Args, _ = r.sqlText("args", oneArgs, argsCheck) // a list is Atlas's arg blocks, in YAML
 	}
 	f.IdentityArgs = f.Args
-	if ia, ok := r.str("identity_args"); ok {
+	if ia, ok := r.sqlText("identity_args", oneArgs, argsCheck); ok {
 		f.IdentityArgs = ia
 	}
 	f.Result, _ = r.str("returns")
@@ -105,7 +106,8 @@ func (d *decoder) function(r *reader, dc *decl) {
 	if p, ok := r.keyword("parallel", parallels); ok {
 		f.Parallel = p
 	}
-	switch s, ok := r.str("definition"); {
+	kind := routineKind(&f)
+	switch s, ok := r.sqlText("definition", oneCreate(kind), definitionCheck(kind, sqlddl.Declared{Schema: dc.q.Schema, Name: dc.q.Name})); {
 	case ok:
 		f.Definition = strings.TrimSpace(s) + "\n"
 	case r.has("as"):
@@ -139,9 +141,9 @@ var modifies = map[string]string{"READ_ONLY": "r", "SHAREABLE": "s", "READ_WRITE
 // aggregate reads an aggregate; its attributes are CREATE AGGREGATE's.
 func (d *decoder) aggregate(r *reader, dc *decl) {
 	a := model.Aggregate{QName: dc.q, Kind: "n", Parallel: "u"}
-	a.Args, _ = r.str("args")
+	a.Args, _ = r.sqlText("args", oneArgs, argsCheck)
 	a.IdentityArgs = a.Args
-	if ia, ok := r.str("identity_args"); ok {
+	if ia, ok := r.sqlText("identity_args", oneArgs, argsCheck); ok {
 		a.IdentityArgs = ia
 	}
 	if k, ok := r.keyword("kind", aggKinds); ok {
@@ -224,7 +226,7 @@ func (d *decoder) relationOn(r *reader, dc *decl) model.QName {
 // trigger reads a trigger: on and its CREATE TRIGGER definition.
 func (d *decoder) trigger(r *reader, dc *decl) {
 	tr := model.Trigger{Table: d.relationOn(r, dc), Name: dc.q.Name, Enabled: "O"}
-	if def, ok := r.str("definition"); ok {
+	if def, ok := r.sqlText("definition", oneCreate(sqlddl.DefTrigger), definitionCheck(sqlddl.DefTrigger, onTable(tr.Table, tr.Name))); ok {
 		tr.Definition = strings.TrimSpace(def)
 		tr.Function = functionFromTrigger(tr.Definition)
 	} else {
@@ -248,7 +250,7 @@ func (d *decoder) trigger(r *reader, dc *decl) {
 // rule reads a rewrite rule: on and its CREATE RULE definition.
 func (d *decoder) rule(r *reader, dc *decl) {
 	ru := model.Rule{Table: d.relationOn(r, dc), Name: dc.q.Name, Enabled: "O"}
-	if ru.Definition, _ = r.str("definition"); ru.Definition == "" {
+	if ru.Definition, _ = r.sqlText("definition", oneCreate(sqlddl.DefRule), definitionCheck(sqlddl.DefRule, onTable(ru.Table, ru.Name))); ru.Definition == "" {
 		d.errs.add(dc.block.Pos, dc.block.Text, "rule %q needs definition (its CREATE RULE statement)", ru.Name)
 	}
 	ru.Definition = strings.TrimSpace(ru.Definition)

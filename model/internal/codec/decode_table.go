@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/model/sqlddl"
 )
 
 // tableState is a table being decoded, with what the checks that run once
@@ -264,7 +265,7 @@ func (d *decoder) column(ts *tableState, b *Block) model.Column {
 func (d *decoder) partitionKey(ts *tableState, b *Block) string {
 	r := d.read(b.Body)
 	defer r.done("partition")
-	if def, ok := r.str("definition"); ok {
+	if def, ok := r.sqlText("definition", "exactly one partition key", partitionKeyCheck); ok {
 		return def
 	}
 	typ, ok := r.keyword("type", map[string]string{"RANGE": "RANGE", "LIST": "LIST", "HASH": "HASH"})
@@ -304,8 +305,11 @@ func (d *decoder) keyPart(ts *tableState, b *Block, what string) (keyPart, bool)
 		}
 		k.Column = n
 	case ea != nil:
-		if ea.Value.Kind != String || !checkExprText(ea.Value.Str) {
-			r.wrong(ea, "an SQL expression (a string with balanced parentheses and quotes)")
+		if ea.Value.Kind != String {
+			r.wrong(ea, "an SQL expression (a string)")
+			return k, false
+		}
+		if !d.checkSQL(ea.Value, "expr", oneExpr, ea.Value.Str, exprCheck) {
 			return k, false
 		}
 		k.Expr = exprText(ea.Value.Str)
@@ -378,7 +382,7 @@ func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index 
 	ix.Invalid, _ = r.boolean("invalid")
 	ix.Comment, _ = r.str("comment")
 	ix.Deps = r.deps()
-	def, hasDef := r.str("definition")
+	def, hasDef := r.sqlText("definition", oneCreate(sqlddl.DefIndex), definitionCheck(sqlddl.DefIndex, onTable(ts.t.QName, ix.Name)))
 	switch {
 	case hasDef:
 		ix.Definition = def

@@ -28,8 +28,8 @@ func (d *decoder) typeText(v *Value) (string, bool) {
 	}
 	switch v.Kind {
 	case String:
-		if !checkTypeText(v.Str) {
-			return bad("not a type")
+		if !d.checkSQL(v, "type", oneType, v.Str, typeCheck) {
+			return "", false
 		}
 		return canonicalType(strings.TrimSpace(v.Str)), true
 	case Ref:
@@ -53,8 +53,11 @@ func (d *decoder) typeText(v *Value) (string, bool) {
 		return qualified(o.q.Schema, o.q.Name), true
 	case Call:
 		if v.Str == "sql" {
-			if len(v.Items) != 1 || v.Items[0].Kind != String || !checkTypeText(v.Items[0].Str) {
+			if len(v.Items) != 1 || v.Items[0].Kind != String {
 				return bad("sql() takes one string that holds a type")
+			}
+			if !d.checkSQL(v, "sql()", oneType, v.Items[0].Str, typeCheck) {
+				return "", false
 			}
 			return strings.TrimSpace(v.Items[0].Str), true
 		}
@@ -68,7 +71,7 @@ func (d *decoder) typeText(v *Value) (string, bool) {
 				args = append(args, it.Str)
 			case it.Kind == Ref && len(it.Parts) == 1:
 				args = append(args, it.Parts[0])
-			case it.Kind == String && checkTypeText(it.Str):
+			case it.Kind == String:
 				args = append(args, it.Str)
 			default:
 				return bad("type modifier: want a number or a word, got %s", it.Describe())
@@ -78,13 +81,17 @@ func (d *decoder) typeText(v *Value) (string, bool) {
 			return bad("type %s() has no modifiers: write it without parentheses", v.Str)
 		}
 		lname := strings.ToLower(v.Str)
+		typ := lname + "(" + strings.Join(args, ",") + ")"
 		if f, ok := typeCalls[lname]; ok {
-			return f[0] + "(" + strings.Join(args, ",") + ")" + f[1], true
-		}
-		if !bareWord.MatchString(lname) {
+			typ = f[0] + "(" + strings.Join(args, ",") + ")" + f[1]
+		} else if !bareWord.MatchString(lname) {
 			return bad("not a type")
 		}
-		return lname + "(" + strings.Join(args, ",") + ")", true
+		// A string modifier is SQL text too: the whole must stay one type.
+		if !d.checkSQL(v, "type", oneType, typ, typeCheck) {
+			return "", false
+		}
+		return typ, true
 	}
 	return bad("want a type, got %s", v.Describe())
 }
@@ -121,7 +128,10 @@ func (r *reader) defaultValue(name, typ string) (string, bool) {
 		}
 		return literal(v.Str) + "::" + castType(typ), true
 	case Call:
-		if v.Str == "sql" && len(v.Items) == 1 && v.Items[0].Kind == String && checkExprText(v.Items[0].Str) {
+		if v.Str == "sql" && len(v.Items) == 1 && v.Items[0].Kind == String {
+			if !r.d.checkSQL(v, name, oneExpr, v.Items[0].Str, exprCheck) {
+				return "", false
+			}
 			return strings.TrimSpace(v.Items[0].Str), true
 		}
 	}
@@ -230,7 +240,7 @@ func (d *decoder) domain(r *reader, dc *decl) {
 		}
 		seen[c.Name] = true
 		c.NotValid, _ = cr.boolean("not_valid")
-		c.Definition = cr.checkDefinition(b, c.NotValid, false)
+		c.Definition = cr.checkDefinition(b, c.NotValid, false, true)
 		c.Comment, _ = cr.str("comment")
 		cr.done("check " + c.Name)
 		dm.Checks = append(dm.Checks, c)
@@ -244,21 +254,22 @@ func (d *decoder) domain(r *reader, dc *decl) {
 
 // checkDefinition reads a CHECK constraint: expr (the condition) or
 // definition (pg_get_constraintdef's whole text).
-func (r *reader) checkDefinition(b *Block, notValid, noInherit bool) string {
-	expr, hasExpr := r.expr("expr")
-	def, hasDef := r.str("definition")
+func (r *reader) checkDefinition(b *Block, notValid, noInherit, domain bool) string {
+	hasExpr := r.has("expr")
+	expr, exprOK := r.expr("expr")
+	check := constraintCheck
+	if domain {
+		check = domainCheck
+	}
+	def, hasDef := r.sqlText("definition", "exactly one CHECK constraint", check)
 	switch {
 	case hasExpr && hasDef:
 		r.d.errs.add(b.Pos, b.Text, "check: give expr or definition, not both")
 	case hasDef:
 		return def
-	case hasExpr:
-		if strings.TrimSpace(expr) == "" {
-			r.d.errs.add(b.Pos, b.Text, "check: expr is empty")
-			return ""
-		}
+	case exprOK:
 		return checkText(expr, noInherit, notValid)
-	default:
+	case !hasExpr:
 		r.d.errs.add(b.Pos, b.Text, "check needs expr")
 	}
 	return ""

@@ -267,8 +267,7 @@ func (r *reader) expr(name string) (string, bool) {
 		r.wrong(a, "an SQL expression (a string)")
 		return "", false
 	}
-	if !checkExprText(a.Value.Str) {
-		r.d.errs.add(a.Value.Pos, a.Value.Text, "%s: not an SQL expression (unbalanced parentheses or quotes, or a ; or comment)", name)
+	if !r.d.checkSQL(a.Value, name, oneExpr, a.Value.Str, exprCheck) {
 		return "", false
 	}
 	return strings.TrimSpace(a.Value.Str), true
