@@ -47,16 +47,45 @@
 // # Running
 //
 // [Upgrade], [Downgrade] and [Stamp] take a [*pgx.Conn] and hold a session
-// advisory lock, so that two runners never interleave. Each revision and its
+// advisory lock, so that two runners never interleave: by default a second
+// run waits for the first however long it takes. Each revision and its
 // version-table update run in one transaction, unless the revision has
-// statements that cannot run in one. A failure is a [*PartialError] saying
-// what was applied and what failed. The version table (default
+// statements that cannot run in one. The version table (default
 // public.retort_version) has one row per applied head; the history table
 // (default public.retort_history) records each step with its file's
 // checksum, and [Upgrade] refuses to run when an applied file was edited
 // since ([*ChecksumError]). [Current] reads the version table and [Pending]
 // lists what an upgrade would apply. [Script] writes the same run as a SQL
 // script for psql, without connecting.
+//
+// Every statement runs under lock_timeout [DefaultLockTimeout] (2s) unless
+// [Options.LockTimeout] says otherwise: a statement that cannot get its
+// lock in time fails instead of queueing behind a long transaction, where
+// its ACCESS EXCLUSIVE request would block every reader of the table.
+// [NoLockTimeout] turns it off. A LockTimeout that is set also bounds the
+// wait for the advisory lock.
+//
+// The runner pins the session settings revisions are written for, and
+// puts the session's own back afterwards: client_encoding UTF8,
+// standard_conforming_strings on (so 'a\b' is three characters on any
+// database), and search_path public (rendered statements qualify every
+// name; hand-written ones are read as a session with the usual search_path
+// reads them, the same in a replay on the dev server as on the target).
+//
+// # Failures
+//
+// A failure is a [*PartialError] saying what was applied and what failed.
+// A revision with statements that cannot run in a transaction runs
+// statement by statement; the progress table (default
+// public.retort_progress) records, per revision and direction, how many of
+// its statements committed, with the file's checksum. When such a revision
+// fails midway, the error lists the statements that stay committed (by
+// file:line) and any invalid index the failing statement left (a unique
+// index built CONCURRENTLY on duplicate rows, say), with the DROP INDEX
+// CONCURRENTLY that removes it; the next run of the same file resumes
+// after the statements that ran, and an edited file is refused rather than
+// resumed blindly. A [Stamp] that changes whether a revision is applied
+// forgets its progress.
 //
 // An application can embed its migrations and upgrade at start-up:
 //

@@ -238,9 +238,12 @@ func TestStampHeads(t *testing.T) {
 
 func TestOptionsValidate(t *testing.T) {
 	for _, o := range []*Options{
-		{LockTimeout: -time.Second},
+		{StatementTimeout: -time.Second},
 		{VersionTable: strings.Repeat("v", 64)},
+		{ProgressTable: strings.Repeat("p", 64)},
 		{VersionTable: "same", HistoryTable: "same"},
+		{HistoryTable: "same", ProgressTable: "same"},
+		{VersionTable: DefaultProgressTable},
 	} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("Validate(%+v): no error", o)

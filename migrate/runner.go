@@ -15,28 +15,35 @@ import (
 
 // A PartialError reports a run that stopped at a failing step. The steps
 // in Applied are committed; the failed revision's transactional work was
-// rolled back, so the version table names the last good revision. For a
-// revision that runs outside a transaction, Committed counts its statements
-// that were committed before the failure.
+// rolled back, so the version table names the last good revision. A
+// revision with statements that cannot run in a transaction runs statement
+// by statement: its first Committed statements ran and stay committed (some
+// perhaps in an earlier run that this one resumed), the progress table
+// records them, and the next run resumes after them.
 type PartialError struct {
 	Applied   []Step     // steps committed before the failure, in order
 	Failed    Step       // the step that failed
-	Statement *Statement // the failing statement; nil when the version-table update failed
-	Committed int        // statements of Failed committed outside a transaction
+	Statement *Statement // the failing statement; nil when retort's own bookkeeping (version, history, progress) failed
+	Committed int        // statements of Failed that ran outside a transaction and stay committed
+	Invalid   []string   // invalid indexes the failing statement left behind, qualified
 	Err       error      // the cause
 }
 
 func (e *PartialError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s failed", e.Failed.Direction, e.Failed.Revision.ID)
+	r := e.Failed.Revision
+	fmt.Fprintf(&b, "%s %s failed", e.Failed.Direction, r.ID)
 	if e.Statement != nil {
-		fmt.Fprintf(&b, " at %s:%d", e.Failed.Revision.Filename, e.Statement.Line)
+		fmt.Fprintf(&b, " at %s:%d", r.Filename, e.Statement.Line)
 	} else {
-		fmt.Fprintf(&b, " (%s)", e.Failed.Revision.Filename)
+		fmt.Fprintf(&b, " updating retort's own tables (%s)", r.Filename)
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
+	if pgErr := (*pgconn.PgError)(nil); errors.As(e.Err, &pgErr) && pgErr.Code == "55P03" {
+		b.WriteString(" (another session holds a lock the statement needs: retry when it is released, or raise lock_timeout)")
+	}
 	if len(e.Applied) == 0 {
-		b.WriteString("; nothing was applied")
+		b.WriteString("; no revision was applied before it")
 	} else {
 		ids := make([]string, len(e.Applied))
 		for i, s := range e.Applied {
@@ -44,8 +51,32 @@ func (e *PartialError) Error() string {
 		}
 		fmt.Fprintf(&b, "; applied before it: %s", strings.Join(ids, ", "))
 	}
+	stmts := e.Failed.statements()
+	if e.Committed > 0 && e.Committed <= len(stmts) {
+		fmt.Fprintf(&b, "; %s runs outside a transaction: %d of its %d statements ran and stay committed (%s)",
+			r.ID, e.Committed, len(stmts), lines(r.Filename, stmts[:e.Committed]))
+	}
+	switch len(e.Invalid) {
+	case 0:
+	case 1:
+		fmt.Fprintf(&b, "; the failed statement left the invalid index %s: drop it with DROP INDEX CONCURRENTLY %s;", e.Invalid[0], e.Invalid[0])
+	default:
+		drops := make([]string, len(e.Invalid))
+		for i, n := range e.Invalid {
+			drops[i] = "DROP INDEX CONCURRENTLY " + n + ";"
+		}
+		fmt.Fprintf(&b, "; the failed statement left the invalid indexes %s: drop them with %s", strings.Join(e.Invalid, ", "), strings.Join(drops, " "))
+	}
 	if e.Committed > 0 {
-		fmt.Fprintf(&b, "; %d statement(s) of %s ran outside a transaction and stay committed", e.Committed, e.Failed.Revision.ID)
+		verb := "upgrade"
+		if e.Failed.Direction == Down {
+			verb = "downgrade"
+		}
+		if e.Statement != nil {
+			fmt.Fprintf(&b, "; the next %s resumes %s at %s:%d", verb, r.ID, r.Filename, e.Statement.Line)
+		} else {
+			fmt.Fprintf(&b, "; the next %s resumes %s after them", verb, r.ID)
+		}
 	}
 	return b.String()
 }
@@ -152,6 +183,15 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 			err = uerr
 		}
 	}()
+	unpin, err := pin(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if uerr := unpin(); uerr != nil && err == nil {
+			err = uerr
+		}
+	}()
 	if err := ensureTables(ctx, conn, o); err != nil {
 		return nil, err
 	}
@@ -179,6 +219,11 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		}
 		return nil, fmt.Errorf("%s to %s: %w", verb, target, err)
 	}
+	prog, err := readProgress(ctx, conn, o)
+	if err != nil {
+		return nil, err
+	}
+	warnLeftover(o, dir, steps, prog)
 	var restoreLock, restoreStmt string
 	err = conn.QueryRow(ctx, "SELECT current_setting('lock_timeout'), current_setting('statement_timeout')").Scan(&restoreLock, &restoreStmt)
 	if err != nil {
@@ -191,12 +236,17 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		if err != nil {
 			return done, &PartialError{Applied: done, Failed: step, Err: err}
 		}
-		units := dir.program(o, step, ops, restoreLock, restoreStmt)
+		p, ok := prog[progressKey{step.Revision.ID, step.Direction}]
+		from, err := resumeFrom(o, step, p, ok)
+		if err != nil {
+			return done, err
+		}
+		units := dir.program(o, step, ops, from, restoreLock, restoreStmt)
 		if len(units) > 1 {
-			o.Logf("warning: %s %s runs outside a transaction: a failure leaves its earlier statements applied", step.Direction, step.Revision.ID)
+			o.Logf("warning: %s %s runs outside a transaction: a failure leaves its earlier statements applied, and the next run resumes after them", step.Direction, step.Revision.ID)
 		}
 		o.Logf("%s %s (%s)", step.Direction, step.Revision.ID, step.Revision.Filename)
-		if perr := runUnits(ctx, conn, units, restoreLock, restoreStmt); perr != nil {
+		if perr := runUnits(ctx, conn, units, from, restoreLock, restoreStmt); perr != nil {
 			perr.Applied, perr.Failed = done, step
 			return done, perr
 		}
@@ -206,23 +256,29 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 	return done, nil
 }
 
-// runUnits runs a step's units; the error carries the failing statement
-// and the count of statements committed outside a transaction. When a unit
-// outside a transaction fails, the session's timeouts are put back to
-// restoreLock and restoreStmt, so that the connection is left as it was.
-func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, restoreLock, restoreStmt string) *PartialError {
-	committed := 0
+// runUnits runs a step's units, the first from statements of the step
+// having run before; the error carries the failing statement, the count of
+// statements committed outside a transaction and the invalid indexes the
+// failing statement left. When a unit outside a transaction fails, the
+// session's timeouts are put back to restoreLock and restoreStmt, so that
+// the connection is left as it was.
+func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, from int, restoreLock, restoreStmt string) *PartialError {
+	committed := from
 	for _, u := range units {
 		var failed *Statement
+		ran := false // a statement outside a transaction committed
 		exec := func(ctx context.Context, db interface {
 			Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 		}) error {
 			for _, it := range u.items {
 				tag, err := db.Exec(ctx, it.sql, pgx.QueryExecModeSimpleProtocol)
 				if err != nil {
-					failed = it.stmt
+					if it.stmt != nil {
+						failed = it.stmt
+					}
 					return err
 				}
+				ran = ran || (it.stmt != nil && !u.tx)
 				if it.one && tag.RowsAffected() != 1 {
 					return fmt.Errorf("version table update %q changed %d rows, want 1: was it changed by hand?", it.sql, tag.RowsAffected())
 				}
@@ -230,43 +286,33 @@ func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, restoreLock, re
 			return nil
 		}
 		var err error
+		var invalid map[uint32]string
 		if u.tx {
 			err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return exec(ctx, tx) })
 		} else {
-			err = exec(ctx, conn)
+			// A statement outside a transaction that fails can leave an
+			// invalid index (a concurrent build): name the ones it left.
+			if invalid, err = invalidIndexes(ctx, conn); err == nil {
+				err = exec(ctx, conn)
+			}
 		}
 		if err != nil {
+			if ran {
+				committed = u.done
+			}
+			pe := &PartialError{Statement: failed, Committed: committed, Err: err}
 			if !u.tx && !conn.IsClosed() {
 				// Best effort: the run has failed already.
 				_, _ = conn.Exec(context.WithoutCancel(ctx), "SET lock_timeout = "+restoreLock+"; SET statement_timeout = "+restoreStmt, pgx.QueryExecModeSimpleProtocol)
+				pe.Invalid = newInvalid(ctx, conn, invalid)
 			}
-			return &PartialError{Statement: failed, Committed: committed, Err: err}
+			return pe
 		}
 		if len(units) > 1 {
-			for _, it := range u.items {
-				if it.stmt != nil {
-					committed++
-				}
-			}
+			committed = u.done
 		}
 	}
 	return nil
-}
-
-// lock takes the session advisory lock on conn, waiting for it as long as
-// ctx allows, and returns the function that releases it.
-func lock(ctx context.Context, conn *pgx.Conn, o Options) (func() error, error) {
-	key := o.lockKey()
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		return nil, fmt.Errorf("wait for the migration lock on %s: %w", o.versionTable(), err)
-	}
-	return func() error {
-		// Unlock even when ctx is done: the session keeps the lock otherwise.
-		if _, err := conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); err != nil && !conn.IsClosed() {
-			return fmt.Errorf("release the migration lock: %w", err)
-		}
-		return nil
-	}, nil
 }
 
 func ensureTables(ctx context.Context, conn *pgx.Conn, o Options) error {
@@ -353,6 +399,13 @@ func Stamp(ctx context.Context, conn *pgx.Conn, dir *Dir, revs []string, purge b
 				}
 			}
 		}
+		// What was applied or not is now what the stamp says: a partial
+		// run of a revision whose state it changes is moot.
+		if changed := stampChanged(dir, cur, next); len(changed) > 0 {
+			if _, err := tx.Exec(ctx, "DELETE FROM "+o.progressTable()+" WHERE revision = ANY($1)", changed); err != nil {
+				return err
+			}
+		}
 		for _, h := range next {
 			if slices.Contains(cur, h) {
 				continue
@@ -370,6 +423,25 @@ func Stamp(ctx context.Context, conn *pgx.Conn, dir *Dir, revs []string, purge b
 		return nil, fmt.Errorf("stamp %s: %w", strings.Join(revs, " "), err)
 	}
 	return next, nil
+}
+
+// stampChanged returns the revisions that a stamp from heads cur to next
+// applies or unapplies.
+func stampChanged(d *Dir, cur, next []string) []string {
+	before, after := d.ancestors(cur), d.ancestors(next)
+	var out []string
+	for id := range before {
+		if !after[id] {
+			out = append(out, id)
+		}
+	}
+	for id := range after {
+		if !before[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // stampHeads computes the heads after stamping revs over cur.

@@ -3,14 +3,19 @@ package migrate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/retortdb/retort/internal/sqlq"
 )
 
 // Script returns the SQL that upgrades (direction Up) or downgrades
 // (direction Down) a database from the revisions from names to target,
 // without connecting: what `retort upgrade --sql` prints. from is a target
 // as for [Dir.Resolve] ("" or "base" for an empty database); a downgrade
-// needs one. The script creates the version and history tables when they
-// do not exist, holds the advisory lock while it runs, and wraps each
+// needs one. The script pins the session settings the runner pins
+// (client_encoding, standard_conforming_strings, search_path), creates
+// retort's tables when they do not exist, holds the advisory lock while it
+// runs, sets the runner's lock_timeout and records progress as the runner
+// does, and wraps each
 // revision and its version-table update in BEGIN/COMMIT, except revisions
 // with statements that cannot run in a transaction, which run statement by
 // statement (see [Statement.Transactional]). It runs as is under
@@ -45,8 +50,9 @@ func Script(dir *Dir, from, target string, direction Direction, opts *Options) (
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "-- retort %s from %s to %s\n\n", direction, orNone(heads), target)
-	fmt.Fprintf(&b, "SELECT pg_advisory_lock(%d);\n\n", o.lockKey())
+	fmt.Fprintf(&b, "-- retort %s from %s to %s\n\n", direction, orNone(heads), sqlq.CommentText(target))
+	b.WriteString(pinnedSQL() + "\n")
+	b.WriteString(lockSQL(o) + "\n")
 	for _, s := range o.ddl() {
 		b.WriteString(s + ";\n\n")
 	}
@@ -57,8 +63,10 @@ func Script(dir *Dir, from, target string, direction Direction, opts *Options) (
 		}
 		heads = next
 		r := step.Revision
-		fmt.Fprintf(&b, "-- %s %s: %s (%s)\n", step.Direction, r.ID, oneLine(r.Message), r.Filename)
-		units := dir.program(o, step, ops, "DEFAULT", "DEFAULT")
+		// The message and a foreign layout's file name are free text:
+		// folded, neither can end the comment.
+		fmt.Fprintf(&b, "-- %s %s: %s (%s)\n", step.Direction, r.ID, sqlq.CommentText(r.Message), sqlq.CommentText(r.Filename))
+		units := dir.program(o, step, ops, 0, "DEFAULT", "DEFAULT")
 		if len(units) > 1 {
 			b.WriteString("-- warning: this revision runs outside a transaction\n")
 		}
@@ -87,6 +95,6 @@ func Script(dir *Dir, from, target string, direction Direction, opts *Options) (
 		}
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "SELECT pg_advisory_unlock(%d);\n", o.lockKey())
+	fmt.Fprintf(&b, "SELECT pg_catalog.pg_advisory_unlock(%d);\n", o.lockKey())
 	return b.String(), nil
 }

@@ -76,7 +76,7 @@ func TestScriptAppliesUnderPsql(t *testing.T) {
 		if off := currentOf(t, offConn, opts); len(off) != 0 {
 			t.Errorf("after the down script: %v", off)
 		}
-		if got := tables(t, offConn); !slices.Equal(got, []string{"retort_history", "retort_version"}) {
+		if got := tables(t, offConn); !slices.Equal(got, []string{"retort_history", "retort_progress", "retort_version"}) {
 			t.Errorf("tables after the down script: %v", got)
 		}
 	}

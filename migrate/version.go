@@ -15,6 +15,7 @@ const (
 	DefaultVersionSchema = "public"
 	DefaultVersionTable  = "retort_version"
 	DefaultHistoryTable  = "retort_history"
+	DefaultProgressTable = "retort_progress"
 )
 
 // Options configure the runner. The zero value (or nil) uses the defaults.
@@ -22,9 +23,17 @@ type Options struct {
 	VersionSchema string // schema of the version and history tables; default "public"
 	VersionTable  string // one row per applied head; default "retort_version"
 	HistoryTable  string // one row per applied step; default "retort_history"
+	// ProgressTable records how far a revision that runs outside a
+	// transaction got, so that a failed run can resume; default
+	// "retort_progress".
+	ProgressTable string
 
-	// LockTimeout and StatementTimeout, when not zero, are set (SET LOCAL)
-	// for every revision; a statement's own directives override them.
+	// LockTimeout is the lock_timeout of every statement of a revision:
+	// zero means [DefaultLockTimeout], a negative value ([NoLockTimeout])
+	// sets none. When it is not zero it also bounds the wait for the
+	// advisory lock that serializes runs; by default a run waits for the
+	// one before it to finish. StatementTimeout, when not zero, is set for
+	// every revision. A statement's own directives override both.
 	LockTimeout      time.Duration
 	StatementTimeout time.Duration
 
@@ -37,24 +46,28 @@ type Options struct {
 	Logf func(format string, args ...any)
 }
 
-// Validate reports options that cannot work: negative timeouts, or table
-// and schema names longer than PostgreSQL's 63 bytes. The runner calls it.
+// Validate reports options that cannot work: a negative statement timeout,
+// or table and schema names longer than PostgreSQL's 63 bytes. The runner
+// calls it.
 func (o *Options) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.LockTimeout < 0 || o.StatementTimeout < 0 {
-		return fmt.Errorf("migrate options: negative timeout (lock %v, statement %v)", o.LockTimeout, o.StatementTimeout)
+	if o.StatementTimeout < 0 {
+		return fmt.Errorf("migrate options: negative statement timeout %v", o.StatementTimeout)
 	}
 	for _, n := range []struct{ what, name string }{
 		{"version_schema", o.VersionSchema}, {"version_table", o.VersionTable}, {"history table", o.HistoryTable},
+		{"progress table", o.ProgressTable},
 	} {
 		if len(n.name) > 63 {
 			return fmt.Errorf("migrate options: %s %q is longer than 63 bytes", n.what, n.name)
 		}
 	}
-	if o.VersionTable != "" && o.VersionTable == o.HistoryTable {
-		return fmt.Errorf("migrate options: the version and history tables are both %q", o.VersionTable)
+	d := o.withDefaults()
+	if d.VersionTable == d.HistoryTable || d.VersionTable == d.ProgressTable || d.HistoryTable == d.ProgressTable {
+		return fmt.Errorf("migrate options: the version, history and progress tables must differ (%q, %q, %q)",
+			d.VersionTable, d.HistoryTable, d.ProgressTable)
 	}
 	return nil
 }
@@ -73,6 +86,9 @@ func (o *Options) withDefaults() Options {
 	if v.HistoryTable == "" {
 		v.HistoryTable = DefaultHistoryTable
 	}
+	if v.ProgressTable == "" {
+		v.ProgressTable = DefaultProgressTable
+	}
 	if v.Logf == nil {
 		v.Logf = func(string, ...any) {}
 	}
@@ -81,6 +97,9 @@ func (o *Options) withDefaults() Options {
 
 func (o Options) versionTable() string { return sqlq.Qualified(o.VersionSchema, o.VersionTable) }
 func (o Options) historyTable() string { return sqlq.Qualified(o.VersionSchema, o.HistoryTable) }
+func (o Options) progressTable() string {
+	return sqlq.Qualified(o.VersionSchema, o.ProgressTable)
+}
 
 // lockKey is the advisory lock key upgrades hold: a hash of the version
 // table's qualified name, so that projects sharing a database but not a
@@ -91,7 +110,8 @@ func (o Options) lockKey() int64 {
 	return int64(h.Sum64())
 }
 
-// ddl returns the statements that create the version and history tables.
+// ddl returns the statements that create the version, history and progress
+// tables.
 func (o Options) ddl() []string {
 	var out []string
 	if o.VersionSchema != "public" {
@@ -108,7 +128,8 @@ func (o Options) ddl() []string {
     direction text NOT NULL CHECK (direction IN ('up', 'down', 'stamp')),
     applied_at timestamptz NOT NULL DEFAULT now(),
     applied_by text NOT NULL DEFAULT current_user
-)`, o.historyTable()))
+)`, o.historyTable()),
+		progressDDL(o))
 	return out
 }
 
@@ -239,9 +260,12 @@ func applyOps(heads []string, ops []versionOp) []string {
 }
 
 // A unit is a group of commands run together: in one transaction when tx.
+// done is the number of the step's statements that have run once it
+// commits.
 type unit struct {
 	tx    bool
 	items []item
+	done  int
 }
 
 // An item is one command of a unit: a statement of the revision (stmt
@@ -258,58 +282,61 @@ func timeoutValue(d time.Duration) string {
 	return sqlq.Literal(fmt.Sprintf("%dms", d.Milliseconds()))
 }
 
-// program turns one step into the units that run it: the whole revision
-// with its version-table update in one transaction when every statement can
-// run in one; otherwise each run of transactional statements in its own
-// transaction, each other statement alone, and the version-table update
-// last in a transaction of its own. restore holds the SQL values that put
-// lock_timeout and statement_timeout back after a statement's own
-// directive ("DEFAULT" offline, the session's values online).
-func (d *Dir) program(o Options, step Step, ops []versionOp, restoreLock, restoreStmt string) []unit {
-	stmts := step.Revision.Up
-	if step.Direction == Down {
-		stmts = step.Revision.Down
+// program turns one step into the units that run it, starting at its
+// statement from (after those an earlier run committed): the statements
+// with the version-table update in one transaction when every one of them
+// can run in one; otherwise each run of transactional statements in its
+// own transaction, each other statement alone, each followed by a
+// progress-table update that says how far the step got, and the
+// version-table update last in a transaction of its own. restoreLock and
+// restoreStmt hold the SQL values that put lock_timeout and
+// statement_timeout back after a statement's own directive ("DEFAULT"
+// offline, the session's values online).
+func (d *Dir) program(o Options, step Step, ops []versionOp, from int, restoreLock, restoreStmt string) []unit {
+	all := step.statements()
+	stmts := all[from:]
+	lockT := o.statementLockTimeout()
+	set := func(tx bool) string {
+		if tx {
+			return "SET LOCAL "
+		}
+		return "SET "
 	}
 	base := func(tx bool) []item {
-		local := "SET "
-		if tx {
-			local = "SET LOCAL "
-		}
 		var out []item
-		if o.LockTimeout > 0 {
-			out = append(out, item{sql: local + "lock_timeout = " + timeoutValue(o.LockTimeout)})
+		if lockT > 0 {
+			out = append(out, item{sql: set(tx) + "lock_timeout = " + timeoutValue(lockT)})
 		}
 		if o.StatementTimeout > 0 {
-			out = append(out, item{sql: local + "statement_timeout = " + timeoutValue(o.StatementTimeout)})
+			out = append(out, item{sql: set(tx) + "statement_timeout = " + timeoutValue(o.StatementTimeout)})
 		}
 		return out
 	}
 	revLock, revStmt := restoreLock, restoreStmt
-	if o.LockTimeout > 0 {
-		revLock = timeoutValue(o.LockTimeout)
+	if lockT > 0 {
+		revLock = timeoutValue(lockT)
 	}
 	if o.StatementTimeout > 0 {
 		revStmt = timeoutValue(o.StatementTimeout)
 	}
 	withStatement := func(tx bool, s *Statement) []item {
-		local := "SET "
-		if tx {
-			local = "SET LOCAL "
-		}
 		var pre, post []item
 		if s.LockTimeout > 0 {
-			pre = append(pre, item{sql: local + "lock_timeout = " + timeoutValue(s.LockTimeout)})
-			post = append(post, item{sql: local + "lock_timeout = " + revLock})
+			pre = append(pre, item{sql: set(tx) + "lock_timeout = " + timeoutValue(s.LockTimeout)})
+			post = append(post, item{sql: set(tx) + "lock_timeout = " + revLock})
 		}
 		if s.StatementTimeout > 0 {
-			pre = append(pre, item{sql: local + "statement_timeout = " + timeoutValue(s.StatementTimeout)})
-			post = append(post, item{sql: local + "statement_timeout = " + revStmt})
+			pre = append(pre, item{sql: set(tx) + "statement_timeout = " + timeoutValue(s.StatementTimeout)})
+			post = append(post, item{sql: set(tx) + "statement_timeout = " + revStmt})
 		}
 		return append(append(pre, item{sql: s.SQL, stmt: s}), post...)
 	}
 	var version []item
 	for _, op := range ops {
 		version = append(version, item{sql: op.sql(o), one: op.kind != opInsert})
+	}
+	if from > 0 || !Transactional(all) {
+		version = append(version, item{sql: clearProgressSQL(o, step.Revision.ID)})
 	}
 	version = append(version, item{sql: historySQL(o, step.Revision, step.Direction)})
 
@@ -318,7 +345,7 @@ func (d *Dir) program(o Options, step Step, ops []versionOp, restoreLock, restor
 		for i := range stmts {
 			items = append(items, withStatement(true, &stmts[i])...)
 		}
-		return []unit{{tx: true, items: append(items, version...)}}
+		return []unit{{tx: true, items: append(items, version...), done: len(all)}}
 	}
 	var units []unit
 	for i := range stmts {
@@ -326,22 +353,28 @@ func (d *Dir) program(o Options, step Step, ops []versionOp, restoreLock, restor
 		if s.Transactional() {
 			if n := len(units); n > 0 && units[n-1].tx {
 				units[n-1].items = append(units[n-1].items, withStatement(true, s)...)
+				units[n-1].done = from + i + 1
 				continue
 			}
-			units = append(units, unit{tx: true, items: append(base(true), withStatement(true, s)...)})
+			units = append(units, unit{tx: true, items: append(base(true), withStatement(true, s)...), done: from + i + 1})
 			continue
 		}
 		items := base(false)
 		items = append(items, withStatement(false, s)...)
-		if o.LockTimeout > 0 {
+		if lockT > 0 {
 			items = append(items, item{sql: "SET lock_timeout = " + restoreLock})
 		}
 		if o.StatementTimeout > 0 {
 			items = append(items, item{sql: "SET statement_timeout = " + restoreStmt})
 		}
-		units = append(units, unit{items: items})
+		units = append(units, unit{items: items, done: from + i + 1})
 	}
-	return append(units, unit{tx: true, items: version})
+	for i := range units {
+		// In a transaction, the record commits with the statements; after
+		// a statement that runs alone, a crash between the two loses it.
+		units[i].items = append(units[i].items, item{sql: progressSQL(o, step, units[i].done)})
+	}
+	return append(units, unit{tx: true, items: version, done: len(all)})
 }
 
 // SplitRange splits an offline "FROM:TO" target. ok is false when target

@@ -31,10 +31,14 @@ func migrateOptions(s config.Settings, logf func(string, ...any)) (migrate.Optio
 			continue
 		}
 		v, err := time.ParseDuration(d.v)
-		if err != nil {
+		if err != nil || v < 0 {
 			return o, fmt.Errorf("%s %q: want a duration such as 5s", d.key, d.v)
 		}
 		*d.dst = v
+	}
+	if s.LockTimeout != "" && o.LockTimeout == 0 {
+		// An explicit 0 turns lock_timeout off; unset keeps the default.
+		o.LockTimeout = migrate.NoLockTimeout
 	}
 	return o, o.Validate()
 }
@@ -189,8 +193,9 @@ version_schema: public
 # (retort's own files), or another tool's, so that it keeps running them:
 # goose, golang-migrate, dbmate, flyway or atlas (see docs/layouts.md).
 layout: native
-# Set for every revision the runner applies.
-# lock_timeout: 5s
+# Set for every statement the runner applies. lock_timeout defaults to 2s
+# (0 turns it off); set, it also bounds the wait for another run's lock.
+# lock_timeout: 2s
 # statement_timeout: 60s
 # Compare owners and grants too.
 privileges: false
