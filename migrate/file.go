@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/retortdb/retort/internal/sqlq"
 )
 
 // A Revision is one migration file: its header and its up and down bodies.
@@ -138,7 +140,8 @@ func Parse(name string, data []byte) (*Revision, error) {
 	for i, l := range lines {
 		ln := i + 1
 		trimmed := strings.TrimRight(l, " \t\r")
-		if key, _, ok := directive(trimmed); ok && (key == keyUp || key == keyDown) && strings.TrimSpace(strings.TrimPrefix(trimmed, directivePrefix)) == key {
+		if key, _, ok := directive(trimmed); ok && (key == keyUp || key == keyDown) && strings.TrimSpace(strings.TrimPrefix(trimmed, directivePrefix)) == key &&
+			!endsInsideToken(upLines, downLines, section) {
 			if prev, dup := seen[key]; dup {
 				return nil, perr(ln, "second -- retort:%s section (first at line %d)", key, prev)
 			}
@@ -189,17 +192,37 @@ func Parse(name string, data []byte) (*Revision, error) {
 	if seen[keyUp] == 0 {
 		return nil, perr(len(lines), "no -- retort:up section")
 	}
-	if seen[keyDown] == 0 {
-		return nil, perr(len(lines), "no -- retort:down section")
-	}
+	// The up body is read first: an unterminated string in it takes the
+	// -- retort:down line after it for text, and its error says why.
 	var err error
 	if r.Up, err = parseBody(strings.Join(upLines, "\n"), upStart, perr); err != nil {
 		return nil, err
+	}
+	if seen[keyDown] == 0 {
+		return nil, perr(len(lines), "no -- retort:down section")
 	}
 	if r.Down, err = parseBody(strings.Join(downLines, "\n"), downStart, perr); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// endsInsideToken reports whether the current section's text so far ends
+// inside a quoted string or identifier, a dollar-quoted body, a block
+// comment or a BEGIN ATOMIC body. A line there that reads "-- retort:down"
+// is part of that text (a comment or a name may hold one), not a section
+// marker. Only lines that look like a marker ask it, so that an ordinary
+// file is still read in one pass.
+func endsInsideToken(upLines, downLines []string, section string) bool {
+	lines := upLines
+	if section == keyDown {
+		lines = downLines
+	}
+	if section == "" || len(lines) == 0 {
+		return false
+	}
+	_, err := splitStatements(strings.Join(lines, "\n"))
+	return err != nil
 }
 
 // directive splits a "-- retort:key value" line.
@@ -338,22 +361,25 @@ func Format(r *Revision) []byte {
 		}
 		b.WriteByte('\n')
 	}
-	w(keyRevision, r.ID)
+	// Every header value is folded onto its line: a line end in a message,
+	// a label or a hazard's names would end the comment, and what follows
+	// would be read as the header's next line or as SQL.
+	w(keyRevision, sqlq.CommentText(r.ID))
 	if len(r.Parents) > 0 {
-		w(keyParents, strings.Join(r.Parents, " "))
+		w(keyParents, sqlq.CommentText(strings.Join(r.Parents, " ")))
 	}
 	if len(r.BranchLabels) > 0 {
-		w(keyBranchLabels, strings.Join(r.BranchLabels, " "))
+		w(keyBranchLabels, sqlq.CommentText(strings.Join(r.BranchLabels, " ")))
 	}
 	if len(r.DependsOn) > 0 {
-		w(keyDependsOn, strings.Join(r.DependsOn, " "))
+		w(keyDependsOn, sqlq.CommentText(strings.Join(r.DependsOn, " ")))
 	}
-	w(keyMessage, oneLine(r.Message))
+	w(keyMessage, sqlq.CommentText(r.Message))
 	if !r.Created.IsZero() {
 		w(keyCreated, r.Created.Format(time.RFC3339))
 	}
 	for _, h := range r.Hazards {
-		w(keyHazard, oneLine(h))
+		w(keyHazard, sqlq.CommentText(h))
 	}
 	for _, sec := range []struct {
 		key   string
@@ -382,9 +408,6 @@ func Format(r *Revision) []byte {
 	}
 	return b.Bytes()
 }
-
-// oneLine folds a message onto one header line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // endsInLineComment reports whether the last line of sql is a -- comment,
 // which would swallow a semicolon written after it.

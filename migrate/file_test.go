@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/retortdb/retort/internal/sqlq"
 )
 
 const sampleFile = `-- retort:revision 3f2a9c1b7d4e
@@ -91,7 +93,7 @@ func TestFormatRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s\n%s", err, data)
 		}
-		r.Message = oneLine(r.Message)
+		r.Message = sqlq.CommentText(r.Message)
 		for _, sts := range [][]Statement{got.Up, got.Down} {
 			for i := range sts {
 				sts[i].Line = 0

@@ -131,11 +131,11 @@ func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (Haza
 		return Hazard{}, false
 	}
 	slices.Sort(names)
-	what := "index " + names[0]
+	what := "index " + sqlq.QuoteIdent(names[0])
 	if len(names) > 1 {
-		what = "indexes " + strings.Join(names, ", ")
+		what = "indexes " + sqlq.IdentList(names)
 	}
-	msg := "ALTER COLUMN TYPE rebuilds " + what + " of " + t.String() + " on the redefined collation " + to.QName.String() + " while it holds its lock"
+	msg := "ALTER COLUMN TYPE rebuilds " + what + " of " + qnameSQL(t) + " on the redefined collation " + qnameSQL(to.QName) + " while it holds its lock"
 	if unique && !to.Deterministic {
 		msg += "; the collation is nondeterministic, so values that a unique index held distinct may now be equal, which fails the statement"
 	}

@@ -55,7 +55,7 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	subs := append([]string{"ADD COLUMN " + def}, p.columnSettingChanges(tq, &model.Column{Name: c.Name}, c)...)
 	hz := []Hazard{lockHazard(tq, "ADD COLUMN")}
 	if why := p.addRewrites(c); why != "" {
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + tq.String() + "." + c.Name + " rewrites the table: " + why})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
 	}
 	// Columns are added in their order: the ID says where, and each waits
 	// for the column before it, when that one is added too.
@@ -137,7 +137,7 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 	i := p.drop(dropStmt{
 		ref: ref, kindPrio: prioTable - 1,
 		sql:      alterTable(t, false) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
-		hazards:  []Hazard{{Kind: HazardDataLoss, Message: "drops column " + tq.String() + "." + c.Name + " and its values; down adds it back empty"}, lockHazard(tq, "DROP COLUMN")},
+		hazards:  []Hazard{{Kind: HazardDataLoss, Message: "drops column " + columnText(tq, c.Name) + " and its values; down adds it back empty"}, lockHazard(tq, "DROP COLUMN")},
 		requires: req,
 	})
 	if i >= 0 {
@@ -211,7 +211,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		subs = append(subs, col+" DROP EXPRESSION")
 	case f.Generated != to.Generated:
 		subs = append(subs, col+" SET EXPRESSION AS ("+to.Generated+")")
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + tq.String() + "." + to.Name + " for every row"})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(tq, to.Name) + " for every row"})
 	}
 	switch {
 	case f.Identity != "" && to.Identity == "":
@@ -271,7 +271,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 			req = append(req, wait...)
 			if restart {
 				words = append(words, "RESTART")
-				hz = append(hz, restartHazard(tq.String()+"."+to.Name))
+				hz = append(hz, restartHazard(columnText(tq, to.Name)))
 			}
 		}
 		if len(words) > 0 {
@@ -308,7 +308,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	if f.NotNull != to.NotNull && !notNullDone {
 		if to.NotNull {
 			subs = append(subs, col+" SET NOT NULL")
-			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "SET NOT NULL scans " + tq.String() + " under its ACCESS EXCLUSIVE lock"})
+			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"})
 		} else {
 			subs = append(subs, col+" DROP NOT NULL")
 		}
@@ -514,7 +514,7 @@ func classifyTypeChange(from, to string) int {
 
 // typeChangeHazards are the hazards of changing a column's type.
 func typeChangeHazards(t model.QName, col, from, to string, class int) []Hazard {
-	name := t.String() + "." + col
+	name := columnText(t, col)
 	switch class {
 	case typeCoercible:
 		return nil

@@ -35,7 +35,7 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 	case model.Check:
 		st, err = addConstraint(t, c, false, prioConstraint)
 		if !c.NotValid {
-			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "adding CHECK " + c.Name + " scans " + tq.String() +
+			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + qnameSQL(tq) +
 				" under an ACCESS EXCLUSIVE lock (add it NOT VALID and VALIDATE it later to avoid that)"})
 		}
 	case model.PrimaryKey, model.Unique, model.Exclusion:
@@ -46,7 +46,7 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 			if t.Kind == model.TablePartitioned {
 				st.Requires = append(st.Requires, p.b.descendants(t.QName)...)
 			}
-			hz = append(hz, Hazard{Kind: HazardIndexBuild, Message: "adding " + c.Name + " builds a unique index on " + tq.String() +
+			hz = append(hz, Hazard{Kind: HazardIndexBuild, Message: "adding " + sqlq.QuoteIdent(c.Name) + " builds a unique index on " + qnameSQL(tq) +
 				", blocking writes while it builds"}, lockHazard(tq, "ADD CONSTRAINT"))
 		}
 	case model.ForeignKey:

@@ -77,7 +77,7 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 		p.addStmt(Statement{
 			ID:      stmtID(dropPrio, "add value", name, fmt.Sprintf("%06d", i)),
 			SQL:     sql,
-			Hazards: []Hazard{{Kind: HazardNonTransactional, Message: "ALTER TYPE " + to.QName.String() + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
+			Hazards: []Hazard{{Kind: HazardNonTransactional, Message: "ALTER TYPE " + qnameSQL(to.QName) + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
 			// Every column and default that uses the new labels waits for
 			// them; a label comes after the one it is placed next to.
 			Provides: []model.ObjectRef{ref, label(l)},
@@ -168,7 +168,7 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 		subs = append(subs, col+" SET DEFAULT "+c.Default)
 	}
 	hz := []Hazard{
-		{Kind: HazardTableRewrite, Message: "moving " + cr.Table.String() + "." + c.Name + " to the rebuilt type " + strings.TrimSuffix(c.Type, "[]") + " rewrites the table"},
+		{Kind: HazardTableRewrite, Message: "moving " + columnText(cr.Table, c.Name) + " to the rebuilt type " + strings.TrimSuffix(c.Type, "[]") + " rewrites the table"},
 		lockHazard(cr.Table, "ALTER COLUMN TYPE"),
 	}
 	if len(lost) > 0 {
@@ -177,7 +177,7 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 			what = "the value " + quotedList(lost) + " leaves"
 		}
 		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: what + " the type of " +
-			cr.Table.String() + "." + c.Name + ": rows that hold them make the statement fail"})
+			columnText(cr.Table, c.Name) + ": rows that hold them make the statement fail"})
 	}
 	p.addMove(t, "column "+name+" move", []*model.Column{c}, subs, hz)
 }

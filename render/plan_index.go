@@ -34,8 +34,8 @@ func (p *planner) createIndex(owner model.QName, ix *model.Index) {
 			st.Requires = append(st.Requires, nameRef(owner))
 			st.Provides = append(st.Provides, builtRef(indexRef(owner.Schema, ix.Name, owner.Name)))
 			if !partitioned {
-				st.Hazards = append(st.Hazards, Hazard{Kind: HazardIndexBuild, Message: "CREATE INDEX " + ix.Name +
-					" blocks writes to " + owner.String() + " while it builds (CREATE INDEX CONCURRENTLY does not)"})
+				st.Hazards = append(st.Hazards, Hazard{Kind: HazardIndexBuild, Message: "CREATE INDEX " + sqlq.QuoteIdent(ix.Name) +
+					" blocks writes to " + qnameSQL(owner) + " while it builds (CREATE INDEX CONCURRENTLY does not)"})
 			}
 		}
 	}

@@ -19,7 +19,7 @@ func (p *planner) namespaceChange(c *diff.ObjectChange[model.Namespace]) {
 		p.drop(dropStmt{
 			ref: nsRef(n.Name), kindPrio: prioSchema,
 			sql:      "DROP SCHEMA " + sqlq.QuoteIdent(n.Name),
-			hazards:  []Hazard{{Kind: HazardDataLoss, Message: "drops schema " + n.Name}},
+			hazards:  []Hazard{{Kind: HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
 			requires: req,
 		})
 	case diff.Alter:

@@ -58,7 +58,7 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 		req, restart := p.clampSequence(t.id, sqlq.Literal(name)+"::pg_catalog.regclass", f.SequenceOptions, q.SequenceOptions, nil)
 		if restart {
 			st.SQL += "\n    RESTART"
-			st.Hazards = append(st.Hazards, restartHazard(q.QName.String()))
+			st.Hazards = append(st.Hazards, restartHazard(qnameSQL(q.QName)))
 		}
 		st.Requires = req
 		p.add(st)

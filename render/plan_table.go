@@ -12,7 +12,7 @@ import (
 )
 
 func lockHazard(t model.QName, what string) Hazard {
-	return Hazard{Kind: HazardExclusiveLock, Message: what + " takes an ACCESS EXCLUSIVE lock on " + t.String() +
+	return Hazard{Kind: HazardExclusiveLock, Message: what + " takes an ACCESS EXCLUSIVE lock on " + qnameSQL(t) +
 		", blocking its reads and writes while it runs", table: t}
 }
 
@@ -37,7 +37,7 @@ func sizeLocks(stmts []Statement, sizes map[model.QName]model.TableSize) {
 			if h.Kind != HazardExclusiveLock || !ok || size.Rows < largeRows && size.Bytes < largeBytes {
 				continue
 			}
-			h.Message += "; " + h.table.String() + " is a large table: " + describeSize(size)
+			h.Message += "; " + qnameSQL(h.table) + " is a large table: " + describeSize(size)
 		}
 	}
 }
@@ -164,7 +164,7 @@ func (p *planner) dropTable(t *model.Table) {
 	if t.Kind == model.TableForeign {
 		kind = "FOREIGN TABLE "
 	} else {
-		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: "drops table " + t.QName.String() + " and all its rows"})
+		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: "drops table " + qnameSQL(t.QName) + " and all its rows"})
 	}
 	// A foreign key to another table the plan drops is dropped on its own
 	// first, so that tables that reference each other can be dropped.
@@ -239,7 +239,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 		} else {
 			subs = append(subs, "SET LOGGED")
 		}
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + name.String()})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + qnameSQL(name)})
 	}
 	if set, reset := optionChanges(f.Options, t.Options); len(set)+len(reset) > 0 {
 		if len(reset) > 0 {
@@ -287,7 +287,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 			ts = "pg_default"
 		}
 		subs = append(subs, "SET TABLESPACE "+sqlq.QuoteIdent(ts))
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET TABLESPACE copies " + name.String()})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET TABLESPACE copies " + qnameSQL(name)})
 	}
 	if f.AccessMethod != t.AccessMethod {
 		am := t.AccessMethod
@@ -295,7 +295,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 			am = "heap"
 		}
 		subs = append(subs, "SET ACCESS METHOD "+sqlq.QuoteIdent(am))
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + name.String()})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + qnameSQL(name)})
 	}
 	if t.Kind == model.TableForeign {
 		if opts := fdwOptionChanges(f.ServerOptions, t.ServerOptions); opts != "" {
@@ -413,7 +413,7 @@ func (p *planner) repartition(f, t *model.Table) {
 	p.add(Statement{
 		ID:       stmtID(prioTableAttach, "attach", "table "+child),
 		SQL:      "ALTER TABLE " + qnameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
-		Hazards:  []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Message: "ATTACH PARTITION scans " + t.QName.String() + " to check its rows against the partition bound"}},
+		Hazards:  []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Message: "ATTACH PARTITION scans " + qnameSQL(t.QName) + " to check its rows against the partition bound"}},
 		Provides: []model.ObjectRef{attachedRef(t.QName)},
 		Requires: req,
 	})

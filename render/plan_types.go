@@ -76,7 +76,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 	if f.NotNull != d.NotNull {
 		if d.NotNull {
 			p.add(stmt("not null", "SET NOT NULL", Hazard{Kind: HazardExclusiveLock,
-				Message: "SET NOT NULL on domain " + d.QName.String() + " checks every column of the domain"}))
+				Message: "SET NOT NULL on domain " + qnameSQL(d.QName) + " checks every column of the domain"}))
 		} else {
 			p.add(stmt("not null", "DROP NOT NULL"))
 		}
@@ -109,7 +109,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 			st.Provides = append(st.Provides, domainCheckRef(d, ch))
 			if !ch.NotValid {
 				st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock,
-					Message: "adding CHECK " + ch.Name + " to domain " + d.QName.String() + " checks every column of the domain"})
+					Message: "adding CHECK " + sqlq.QuoteIdent(ch.Name) + " to domain " + qnameSQL(d.QName) + " checks every column of the domain"})
 			}
 			p.add(st)
 			if p.opts.Comments && ch.Comment != "" {

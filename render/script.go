@@ -93,12 +93,7 @@ func writeScript(stmts []Statement, wrap bool) string {
 			}
 			inTx = st.Transactional
 		}
-		var b strings.Builder
-		for _, h := range st.Hazards {
-			fmt.Fprintf(&b, "-- hazard: %s: %s\n", oneLine(h.Kind), oneLine(h.Message))
-		}
-		b.WriteString(strings.TrimSpace(st.SQL))
-		blocks = append(blocks, b.String())
+		blocks = append(blocks, st.Annotated())
 	}
 	if inTx {
 		blocks = append(blocks, "COMMIT;")
@@ -109,4 +104,21 @@ func writeScript(stmts []Statement, wrap bool) string {
 	return strings.Join(blocks, "\n\n") + "\n"
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// columnText quotes a column's name as a hazard's message names it,
+// table.column with each part quoted where needed: a raw name could hold
+// anything, a line end included.
+func columnText(t model.QName, col string) string { return qnameSQL(t) + "." + sqlq.QuoteIdent(col) }
+
+// Annotated returns the statement as scripts and revision files write it:
+// each hazard as a "-- hazard: KIND: MESSAGE" comment line, then the SQL.
+// A hazard's text is folded onto its line ([sqlq.CommentText]): it holds
+// names from the schema, and a line end in one would end the comment and
+// turn the rest of the name into SQL that runs.
+func (st Statement) Annotated() string {
+	var b strings.Builder
+	for _, h := range st.Hazards {
+		b.WriteString("-- hazard: " + sqlq.CommentText(h.Kind) + ": " + sqlq.CommentText(h.Message) + "\n")
+	}
+	b.WriteString(strings.TrimSpace(st.SQL))
+	return b.String()
+}

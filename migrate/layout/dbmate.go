@@ -21,6 +21,9 @@ type dbmateTool struct{}
 var (
 	dbmateName   = regexp.MustCompile(`^(\d+)(.*)\.sql$`)
 	dbmateMarker = regexp.MustCompile(`^--\s*migrate:(up|down)(\s.*)?$`)
+	// dbmateAnyMarker is wider than dbmateMarker: what a statement line must
+	// never look like (dbmate finds its blocks with (?m)^--\s*migrate:up).
+	dbmateAnyMarker = regexp.MustCompile(`^--\s*migrate:`)
 )
 
 func (dbmateTool) versionOf(name string) (string, bool) {
@@ -38,6 +41,9 @@ func (dbmateTool) compare(a, b string) int { return strings.Compare(a, b) }
 func (dbmateTool) validVersion(v string) bool { return isDecimal(v) }
 
 func (dbmateTool) render(rev *migrate.Revision, v, slug string, o Options) ([]output, error) {
+	if err := refuseMarkerLines("dbmate", rev, dbmateAnyMarker.MatchString); err != nil {
+		return nil, err
+	}
 	warnOneQuery("dbmate", rev, o)
 	var b strings.Builder
 	if h := hazardLines(rev.Hazards); h != "" {

@@ -38,6 +38,9 @@ func (gooseTool) validVersion(v string) bool {
 }
 
 func (gooseTool) render(rev *migrate.Revision, v, slug string, o Options) ([]output, error) {
+	if err := refuseMarkerLines("goose", rev, isGooseMarker); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	if !migrate.Transactional(rev.Up) || !migrate.Transactional(rev.Down) {
 		// goose has one switch for the whole file, up and down alike.
@@ -63,6 +66,14 @@ func gooseStatement(sql string) string {
 		return "-- +goose StatementBegin\n" + t + "\n-- +goose StatementEnd"
 	}
 	return t
+}
+
+// isGooseMarker reports whether goose could take line for an annotation:
+// any "--" line whose comment starts with "+goose", a wider net than
+// gooseAnnotation, so that no goose version reads one.
+func isGooseMarker(line string) bool {
+	rest, ok := strings.CutPrefix(line, "--")
+	return ok && strings.HasPrefix(strings.ToLower(strings.TrimSpace(rest)), "+goose")
 }
 
 // gooseAnnotation returns the annotation of a "-- +goose ..." line. As in

@@ -53,7 +53,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/internal/tmpfile"
 )
 
 // A Layout names how a migrations directory is laid out: retort's own files
@@ -296,7 +299,7 @@ func writeAll(dir string, outs []output) (_ []string, err error) {
 		}
 	}()
 	for i, o := range outs {
-		f, err := os.CreateTemp(dir, ".retort-*.tmp")
+		f, err := tmpfile.Create(dir)
 		if err != nil {
 			return nil, err
 		}
@@ -310,9 +313,6 @@ func writeAll(dir string, outs []output) (_ []string, err error) {
 		}
 		if werr != nil {
 			return nil, werr
-		}
-		if err := os.Chmod(f.Name(), 0o644); err != nil {
-			return nil, err
 		}
 	}
 	var linked []string
@@ -487,7 +487,7 @@ func readNames(fsys fs.FS, dir string, dots bool) ([]string, error) {
 }
 
 func readFile(fsys fs.FS, dir, name string) ([]byte, error) {
-	data, err := fs.ReadFile(fsys, path.Join(dir, name))
+	data, err := userfile.ReadFS(fsys, path.Join(dir, name), 0)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
@@ -560,16 +560,40 @@ func pgDuration(d time.Duration) string {
 	return fmt.Sprintf("%dms", d/time.Millisecond)
 }
 
-// hazardLines writes a revision's hazards as comments.
+// hazardLines writes a revision's hazards as comments, each folded onto
+// its line: the tools send these lines to PostgreSQL with the statements,
+// and a line end in a hazard's names would end the comment there.
 func hazardLines(hazards []string) string {
 	var b strings.Builder
 	for _, h := range hazards {
-		b.WriteString(hazardPrefix + strings.Join(strings.Fields(h), " ") + "\n")
+		b.WriteString(hazardPrefix + sqlq.CommentText(h) + "\n")
 	}
 	return b.String()
 }
 
 const hazardPrefix = "-- hazard: "
+
+// refuseMarkerLines fails when a line of a statement of rev would be read
+// by a line-based tool as one of its markers: goose and dbmate find their
+// annotations by line, not by token, so a name, a comment or a function
+// body holding such a line would end or start a section in the middle of a
+// statement, and the tool would run what was never a statement of the plan.
+func refuseMarkerLines(tool string, rev *migrate.Revision, isMarker func(line string) bool) error {
+	for _, sec := range []struct {
+		name  string
+		stmts []migrate.Statement
+	}{{"up", rev.Up}, {"down", rev.Down}} {
+		for _, s := range sec.stmts {
+			for _, l := range strings.Split(s.SQL, "\n") {
+				if isMarker(strings.TrimRight(l, "\r")) {
+					return fmt.Errorf("%s would read the line %q of the %s statement %q as one of its own markers, "+
+						"and run the file differently from the plan; use another layout", tool, l, sec.name, firstLine(s.SQL))
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // --- Reading statements ---
 
