@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/retortdb/retort/migrate/internal/tmpfile"
 )
 
 // DefaultFileTemplate is the file name template used when none is set, in
@@ -158,7 +160,7 @@ func WriteFile(dirPath string, rev *Revision, opts NameOptions) (string, error) 
 		return "", fmt.Errorf("write revision %s: %w", rev.ID, err)
 	}
 	data := Format(rev)
-	tmp, err := os.CreateTemp(dirPath, ".retort-*.tmp")
+	tmp, err := tmpfile.Create(dirPath)
 	if err != nil {
 		return "", fmt.Errorf("write revision %s: %w", rev.ID, err)
 	}
