@@ -177,7 +177,9 @@ default_privileges:
 			{Grantee: "source_dp_reader", Privilege: "SELECT", Grantable: true},
 		}},
 	}
-	l := &Loader{DevURL: srv.ConnString("postgres"), Logf: t.Logf, Privileges: true}
+	// Trusted: FOR ROLE names an existing role of a shared server, which
+	// the role that applies untrusted sources there may not act as.
+	l := &Loader{DevURL: srv.ConnString("postgres"), Logf: t.Logf, Privileges: true, Trusted: true}
 	t.Cleanup(func() {
 		if err := l.Close(); err != nil {
 			t.Error(err)

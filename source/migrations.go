@@ -34,23 +34,41 @@ func (l *Loader) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
-	conn, err := pgx.Connect(ctx, sc.ConnString())
-	if err != nil {
-		return nil, fmt.Errorf("connect to scratch database: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
 	if len(dir.Revisions()) > 0 {
-		opts := l.Migrate
-		opts.Logf = nil // a replay is not the user's upgrade: no progress lines
-		if _, err := migrate.Upgrade(ctx, conn, dir, "heads", &opts); err != nil {
+		// Migrations are as untrusted as any declared source: a pull
+		// request may add one.
+		tgt, err := l.target(ctx, dev, sc)
+		if err != nil {
+			return nil, err
+		}
+		if err := l.replay(ctx, tgt, dir); err != nil {
 			return nil, fmt.Errorf("source %s: replay: %w", spec, err)
 		}
+		if err := sc.Reclaim(ctx); err != nil {
+			return nil, fmt.Errorf("dev server: %w", err)
+		}
 	}
-	s, err := introspect.Inspect(ctx, conn, l.inspectOptions())
+	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.inspectOptions())
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", spec, err)
 	}
 	return s, nil
+}
+
+// replay upgrades the database at t to the heads of dir.
+func (l *Loader) replay(ctx context.Context, t target, dir *migrate.Dir) error {
+	conn, err := pgx.Connect(ctx, t.url)
+	if err != nil {
+		return fmt.Errorf("connect to scratch database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	opts := l.Migrate
+	opts.Logf = nil // a replay is not the user's upgrade: no progress lines
+	_, err = migrate.Upgrade(ctx, conn, dir, "heads", &opts)
+	if err != nil && t.restricted && needsTrust(err) {
+		return fmt.Errorf("%w; %s", err, trustHint)
+	}
+	return err
 }
 
 // inspectOptions are the Inspect options with retort's own tables left out.
@@ -67,7 +85,11 @@ func (l *Loader) inspectOptions() introspect.Options {
 	if history == "" {
 		history = "retort_history"
 	}
-	for _, t := range []string{version, history} {
+	progress := l.Migrate.ProgressTable
+	if progress == "" {
+		progress = migrate.DefaultProgressTable
+	}
+	for _, t := range []string{version, history, progress} {
 		o.IgnoreTables = append(o.IgnoreTables, model.QName{Schema: schema, Name: t})
 	}
 	return o

@@ -138,6 +138,13 @@ type Loader struct {
 	// Layout is the file layout of migrations sources (retort.yaml's
 	// layout); empty means retort's own.
 	Layout layout.Layout
+	// AllowEmpty accepts a declared schema that declares nothing besides
+	// schemas (see [ErrEmptySchema]).
+	AllowEmpty bool
+	// Trusted applies declared sources and replayed migrations on the dev
+	// server as its superuser (--trusted, dev_trusted). By default they
+	// are applied as a role without superuser rights: see [devdb].
+	Trusted bool
 
 	dev *devdb.Dev
 }
@@ -157,6 +164,22 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 		return s, nil
 	case Empty:
 		return l.onScratch(ctx, spec)
+	case Migrations:
+		return l.loadMigrations(ctx, spec)
+	}
+	s, err := l.loadDeclared(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.checkDeclares(spec, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// loadDeclared loads a declared schema: SQL, HCL, YAML or Go.
+func (l *Loader) loadDeclared(ctx context.Context, spec Spec) (*model.Schema, error) {
+	switch spec.Kind {
 	case SQLFiles:
 		return l.loadSQL(ctx, spec)
 	case HCLFiles:
@@ -165,8 +188,6 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 		return l.loadYAML(ctx, spec)
 	case GoPackages:
 		return l.loadGo(ctx, spec)
-	case Migrations:
-		return l.loadMigrations(ctx, spec)
 	}
 	return nil, fmt.Errorf("source %s: unknown kind", spec)
 }
@@ -188,7 +209,7 @@ func (l *Loader) devServer(ctx context.Context, spec Spec) (*devdb.Dev, error) {
 	if l.DevURL == "none" {
 		return nil, fmt.Errorf("source %s needs a dev server to be read exactly; use --dev-url embedded or --dev-url postgres://…", spec)
 	}
-	dev, err := devdb.Open(ctx, l.DevURL, devdb.Options{Logf: l.Logf})
+	dev, err := devdb.Open(ctx, l.DevURL, devdb.Options{Logf: l.Logf, Trusted: l.Trusted})
 	if err != nil {
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
@@ -236,8 +257,15 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
-	if err := applyText(ctx, sc.ConnString(), spec.String(), ddl, dev.Embedded()); err != nil {
+	tgt, err := l.target(ctx, dev, sc)
+	if err != nil {
 		return nil, err
+	}
+	if err := applyText(ctx, tgt, spec.String(), ddl); err != nil {
+		return nil, err
+	}
+	if err := sc.Reclaim(ctx); err != nil {
+		return nil, fmt.Errorf("dev server: %w", err)
 	}
 	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
 	if err != nil {
@@ -255,8 +283,8 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 // others, as a SQL source is: declarations need no order. On the embedded
 // dev server, roles that grants and owners name are created as they are
 // for a SQL source. What still fails is a [*Rejection].
-func applyText(ctx context.Context, connString, name, text string, createRoles bool) error {
-	conn, err := pgx.Connect(ctx, connString)
+func applyText(ctx context.Context, t target, name, text string) error {
+	conn, err := pgx.Connect(ctx, t.url)
 	if err != nil {
 		return fmt.Errorf("connect to scratch database: %w", err)
 	}
@@ -271,14 +299,14 @@ func applyText(ctx context.Context, connString, name, text string, createRoles b
 	}
 	stmts, serr := sqlddl.Split(name, []byte(text))
 	if !deferrableCode(pgErr.Code) || serr != nil {
-		return &Rejection{Source: name, Statement: rejectedLine(text, int(pgErr.Position)), Err: pgErr}
+		return &Rejection{Source: name, Statement: rejectedLine(text, int(pgErr.Position)), Err: pgErr, Restricted: t.restricted}
 	}
-	_, err = applyStatements(ctx, connString, stmts, createRoles)
+	_, err = applyStatements(ctx, t, stmts)
 	var se *StatementError
 	if !errors.As(err, &se) {
 		return err
 	}
-	r := &Rejection{Source: name, Statement: textLine(text, se.Line), Err: se.Err}
+	r := &Rejection{Source: name, Statement: textLine(text, se.Line), Err: se.Err, Restricted: t.restricted}
 	for _, c := range se.Cycle {
 		r.Cycle = append(r.Cycle, CycleStep{Statement: c.Statement, Uses: c.Uses})
 	}
@@ -315,6 +343,9 @@ type Rejection struct {
 	// Cycle, when not empty, is why: declarations that need each other,
 	// each using what the next one creates.
 	Cycle []CycleStep
+	// Restricted says that the DDL ran without superuser rights, which
+	// the message then names when they are what it lacked.
+	Restricted bool
 }
 
 // Error returns "source S: the dev server rejected "LINE": message
@@ -335,6 +366,9 @@ func (r *Rejection) Error() string {
 			steps[i] = fmt.Sprintf("%q uses %s, which %q creates", c.Statement.FirstLine(), c.Uses, next.FirstLine())
 		}
 		b.WriteString("; these declarations need each other, and PostgreSQL cannot create any of them first: " + strings.Join(steps, "; "))
+	}
+	if r.Restricted && needsTrust(r.Err) {
+		b.WriteString("; " + trustHint)
 	}
 	return b.String()
 }
@@ -396,4 +430,3 @@ func lineCol(text string, pos int) (line, col int) {
 	}
 	return line, col
 }
-

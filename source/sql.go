@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,7 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/devdb"
+	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/sqlddl"
@@ -61,7 +61,7 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	// server starts.
 	var stmts []sqlddl.Statement
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		src, err := userfile.Read(f, 0)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", spec, err)
 		}
@@ -87,9 +87,16 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
-	late, err := applyStatements(ctx, sc.ConnString(), stmts, dev.Embedded())
+	tgt, err := l.target(ctx, dev, sc)
 	if err != nil {
 		return nil, err
+	}
+	late, err := applyStatements(ctx, tgt, stmts)
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.Reclaim(ctx); err != nil {
+		return nil, fmt.Errorf("dev server: %w", err)
 	}
 	if late > 0 && l.Logf != nil {
 		l.Logf("source %s: %d statements ran after statements written later than them, which they need", spec, late)
@@ -117,7 +124,7 @@ func ApplySQL(ctx context.Context, connString, name string, text []byte) error {
 			return err
 		}
 	}
-	_, err = applyStatements(ctx, connString, stmts, false)
+	_, err = applyStatements(ctx, target{url: connString}, stmts)
 	return err
 }
 
@@ -157,6 +164,9 @@ type StatementError struct {
 	// other, each using what the next creates and the last what Statement
 	// creates, so that PostgreSQL cannot create any of them first.
 	Cycle []CycleStep
+	// Restricted says that the statement ran without superuser rights,
+	// which the message then names when they are what it lacked.
+	Restricted bool
 }
 
 // CycleStep is one statement of a dependency cycle and the object it uses
@@ -192,6 +202,9 @@ func (e *StatementError) Error() string {
 	}
 	if e.Others > 0 {
 		fmt.Fprintf(&b, " (and %d more statements failed, likely because of this one)", e.Others)
+	}
+	if e.Restricted && needsTrust(e.Err) {
+		b.WriteString("; " + trustHint)
 	}
 	return b.String()
 }
@@ -286,12 +299,12 @@ type applier struct {
 	// now caches the session's current settings; nil when a statement
 	// may have changed them since they were read.
 	now settings
-	// createRoles creates the roles that statements name but the server
-	// lacks (as NOLOGIN roles), and runs the statement again: roles
-	// belong to the whole server, not to a schema, so a schema file
-	// rarely creates them. Only on the embedded dev server, which is
+	// roles, when not nil, creates the roles that statements name but
+	// the server lacks (as NOLOGIN roles), and the statement runs again:
+	// roles belong to the whole server, not to a schema, so a schema
+	// file rarely creates them. Only on the embedded dev server, which is
 	// retort's own.
-	createRoles bool
+	roles *devdb.Scratch
 }
 
 // missingRole matches the message of a statement naming a role the server
@@ -302,13 +315,14 @@ var missingRole = regexp.MustCompile(`^role "(.+)" does not exist$`)
 // applyStatements applies stmts to the database at connString as loadSQL
 // describes. It returns how many statements ran after statements written
 // later than them.
-func applyStatements(ctx context.Context, connString string, stmts []sqlddl.Statement, createRoles bool) (late int, _ error) {
-	conn, err := pgx.Connect(ctx, connString)
+func applyStatements(ctx context.Context, t target, stmts []sqlddl.Statement) (late int, err error) {
+	conn, err := pgx.Connect(ctx, t.url)
 	if err != nil {
 		return 0, fmt.Errorf("connect to scratch database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	a := &applier{conn: conn, createRoles: createRoles}
+	defer markRestricted(t, &err)
+	a := &applier{conn: conn, roles: t.roles}
 
 	var later []*deferred
 	var block *sqlddl.Statement // the statement that opened the current transaction block
@@ -389,18 +403,23 @@ const savepoint = "retort_statement"
 // ctx).
 func (a *applier) exec(ctx context.Context, s sqlddl.Statement) (pgErr *pgconn.PgError, err error) {
 	// A statement may name several roles the server lacks, one per try.
+	tried := map[string]bool{}
 	for range 100 {
 		pgErr, err = a.execOnce(ctx, s)
-		if pgErr == nil || !a.createRoles || pgErr.Code != "42704" {
+		if schema, ok := ownerChange(s, pgErr); ok && a.roles != nil {
+			pgErr, err = a.execOpened(ctx, s, schema)
+		}
+		role := a.roleNeeded(pgErr, tried)
+		if role == "" {
 			return pgErr, err
 		}
-		m := missingRole.FindStringSubmatch(pgErr.Message)
-		if m == nil {
-			return pgErr, nil
-		}
-		role := m[1]
-		if _, cerr := a.conn.PgConn().Exec(ctx, "CREATE ROLE "+sqlq.Ident(role)+" NOLOGIN").ReadAll(); cerr != nil {
+		tried[role] = true
+		used, cerr := a.roles.CreateRole(ctx, role)
+		if cerr != nil {
 			return nil, fmt.Errorf("dev server: create role %s, which %s:%d names: %w", role, s.File, s.Line, cerr)
+		}
+		if !used {
+			return pgErr, nil
 		}
 	}
 	return pgErr, err

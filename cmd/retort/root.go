@@ -34,6 +34,8 @@ type globals struct {
 	// and check.
 	ignoreExtVersions bool
 	devURL            string
+	trusted           bool
+	allowEmpty        bool
 	configPath        string
 	env               string
 	stdout            io.Writer
@@ -54,6 +56,9 @@ func (g *globals) settings(cmd *cobra.Command) (config.Settings, error) {
 	if cmd.Flags().Changed("dev-url") {
 		s.DevURL = g.devURL
 	}
+	if cmd.Flags().Changed("trusted") {
+		s.DevTrusted = g.trusted
+	}
 	if s.DevURL, err = config.Expand("dev_url", s.DevURL); err != nil {
 		return s, err
 	}
@@ -71,6 +76,8 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 	return &source.Loader{
 		DevURL:     s.DevURL,
 		Privileges: s.Privileges,
+		Trusted:    s.DevTrusted,
+		AllowEmpty: g.allowEmpty,
 		Migrate:    migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, HistoryTable: "retort_history"},
 		Layout:     layout.Layout(s.Layout),
 		Inspect:    introspect.Options{Schemas: schemas, Exclude: exclude},
@@ -105,6 +112,8 @@ PostgreSQL's own canonical texts.`,
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.devURL, "dev-url", "embedded", "dev server: embedded, none, or a postgres:// URL whose role may CREATE DATABASE")
+	pf.BoolVar(&g.allowEmpty, "allow-empty", false, "accept a declared schema that declares no object besides schemas")
+	pf.BoolVar(&g.trusted, "trusted", false, "apply declared sources and replayed migrations on the dev server as its superuser (only for sources you trust)")
 	pf.StringVar(&g.configPath, "config", "", "config file (default ./retort.yaml when it exists)")
 	pf.StringVar(&g.env, "env", "", "named environment of the config file")
 	root.AddCommand(newInspect(g), newDiff(g), newInit(g), newRevision(g),

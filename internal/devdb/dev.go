@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/internal/sqlq"
 )
 
@@ -41,6 +43,12 @@ type Dev struct {
 	ownServer bool // whether Close stops server
 	scratches map[*Scratch]struct{}
 	closed    bool
+	swept     atomic.Bool // whether Scratch has dropped abandoned scratch databases
+
+	// admin is the superuser role Dev works as on its own server; ""
+	// means the bootstrap role (see restrict.go).
+	admin string
+	apply applyPolicy // how declared sources are applied: see restrict.go
 }
 
 // Open returns the Dev named by devURL:
@@ -68,7 +76,7 @@ func Open(ctx context.Context, devURL string, opts Options) (*Dev, error) {
 		}
 		return &Dev{opts: opts, external: devURL, scratches: make(map[*Scratch]struct{})}, nil
 	default:
-		return nil, fmt.Errorf("devdb: dev URL %q: want embedded, none, or a postgres:// URL", redact(devURL))
+		return nil, fmt.Errorf("devdb: dev URL %q: want embedded, none, or a postgres:// URL", connstr.Redact(devURL))
 	}
 }
 
@@ -97,9 +105,15 @@ func (d *Dev) adminURL(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if !d.opts.Trusted && d.ownServer {
+			if err := s.restrict(ctx); err != nil {
+				return "", errors.Join(err, s.Close())
+			}
+			d.admin, d.apply = adminRole, applyAsStandIn
+		}
 		d.server = s
 	}
-	return d.server.ConnString("postgres"), nil
+	return d.server.connStringAs(d.adminRole(), "postgres"), nil
 }
 
 // serverMajor returns the embedded server's major version.
@@ -114,7 +128,7 @@ func (d *Dev) scratchURL(name string) (string, error) {
 	if d.external == "" {
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		return d.server.ConnString(name), nil
+		return d.server.connStringAs(d.adminRole(), name), nil
 	}
 	u, err := url.Parse(d.external)
 	if err != nil {
@@ -143,12 +157,17 @@ func (d *Dev) Scratch(ctx context.Context) (*Scratch, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := ScratchPrefix + randomHex(8)
+	name := newScratchName()
 	conn, err := d.connect(ctx, admin)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
+	if d.external != "" && d.swept.CompareAndSwap(false, true) {
+		// Runs killed before Close leave scratch databases on a shared
+		// server that nothing else would drop; once per Dev is enough.
+		dropAbandonedScratches(ctx, conn, d.opts.Logf)
+	}
 	create := "CREATE DATABASE " + sqlq.Ident(name) + " TEMPLATE template0"
 	if d.external == "" && d.serverMajor() >= 15 {
 		// On the embedded server, with fsync off, the checkpoints of
@@ -255,6 +274,11 @@ type Scratch struct {
 	name       string
 	connString string
 	admin      string // where to connect to drop it
+
+	mu       sync.Mutex
+	applier  string // the role that applies declared sources; "" before Applier, or the admin
+	applyURL string // its URL, once Applier has prepared it
+	tempRole bool   // whether applier is a role of this scratch's own, dropped with it
 }
 
 // Name returns the database's name.
@@ -295,19 +319,11 @@ func (sc *Scratch) drop(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+sqlq.Ident(sc.name)+" WITH (FORCE)"); err != nil {
 		return fmt.Errorf("devdb: drop scratch database %s: %w", sc.name, err)
 	}
-	return nil
+	return sc.dropRole(ctx, conn)
 }
 
 func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b) // never fails: see crypto/rand.Read
 	return hex.EncodeToString(b)
-}
-
-// redact hides a password in something that may be a URL, for messages.
-func redact(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "(unparsable)"
 }

@@ -37,6 +37,12 @@ type Options struct {
 	// [os.TempDir]. Tests put it on a memory file system, where each
 	// CREATE DATABASE and DROP DATABASE costs about a third less.
 	Dir string
+
+	// Trusted applies declared sources as the dev server's superuser (the
+	// admin role of an external server) instead of a role without
+	// superuser rights; see the package documentation. Start ignores it:
+	// it is for Open.
+	Trusted bool
 }
 
 const (
@@ -425,10 +431,16 @@ func (s *Server) BinDir() string { return s.in.binDir }
 //
 //	postgres://postgres@/DB?host=/socket/dir&port=5432&sslmode=disable
 func (s *Server) ConnString(database string) string {
+	return s.connStringAs(bootstrapRole, database)
+}
+
+// connStringAs is ConnString for logging in as role, which the server
+// trusts as it trusts everyone on its socket.
+func (s *Server) connStringAs(role, database string) string {
 	// Slashes are legal in a query; leaving them unescaped keeps the URL
 	// readable in logs.
 	host := strings.ReplaceAll(url.QueryEscape(s.sockDir), "%2F", "/")
-	return "postgres://postgres@/" + url.PathEscape(database) +
+	return "postgres://" + url.User(role).String() + "@/" + url.PathEscape(database) +
 		"?host=" + host + "&port=" + strconv.Itoa(port) + "&sslmode=disable"
 }
 

@@ -63,7 +63,8 @@ type Encoder struct {
 // RoundTrip loads a real schema, inspects it, encodes it, loads the file
 // through a source.Loader backed by the test server (decode, render, apply
 // to a scratch database, inspect) and checks that the result equals what
-// was inspected.
+// was inspected. The loader is trusted: the schemas declare foreign data
+// wrappers, event triggers and owners that only a superuser may create.
 func RoundTrip(t *testing.T, enc Encoder, files []string) {
 	ctx := t.Context()
 	url := devdbtest.NewDatabase(t)
@@ -80,7 +81,7 @@ func RoundTrip(t *testing.T, enc Encoder, files []string) {
 	if err := os.WriteFile(path, text, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := &source.Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Privileges: true}
+	l := &source.Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Privileges: true, Trusted: true}
 	defer l.Close()
 	got, err := l.Load(ctx, path)
 	if err != nil {
@@ -142,9 +143,10 @@ func Diff(a, b *model.Schema) string {
 	return out.String()
 }
 
-// Load loads a declared file through a Loader backed by the test server.
+// Load loads a declared file through a Loader backed by the test server,
+// trusted as RoundTrip's is.
 func Load(ctx context.Context, t testing.TB, path string) (*model.Schema, error) {
-	l := &source.Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Privileges: true}
+	l := &source.Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Privileges: true, Trusted: true}
 	defer l.Close()
 	return l.Load(ctx, path)
 }
