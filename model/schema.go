@@ -212,3 +212,13 @@ type DefaultPrivileges struct {
 	ObjectType string  `json:"object_type"`
 	Grants     []Grant `json:"grants,omitempty"`
 }
+
+// Declares reports whether s holds any object besides schemas: a declared
+// schema that does not is almost always a mistake (an empty or truncated
+// file), since planning against it drops everything the database has.
+func (s *Schema) Declares() bool {
+	return len(s.Extensions)+len(s.Collations)+len(s.Enums)+len(s.Domains)+len(s.CompositeTypes)+
+		len(s.RangeTypes)+len(s.Sequences)+len(s.Tables)+len(s.Views)+len(s.Functions)+len(s.Aggregates)+
+		len(s.Triggers)+len(s.EventTriggers)+len(s.Rules)+len(s.Policies)+len(s.ForeignDataWrappers)+
+		len(s.Servers)+len(s.UserMappings)+len(s.Casts)+len(s.DefaultPrivileges)+len(s.Unsupported) > 0
+}
