@@ -16,11 +16,11 @@ func (b *builder) fdw(w *model.ForeignDataWrapper) {
 	sql := "CREATE FOREIGN DATA WRAPPER " + name
 	var req []model.ObjectRef
 	if w.Handler != "" && w.Handler != "-" {
-		sql += " HANDLER " + w.Handler
+		sql += " HANDLER " + nameText(w.Handler)
 		req = append(req, b.routineRefs(w.Handler)...)
 	}
 	if w.Validator != "" && w.Validator != "-" {
-		sql += " VALIDATOR " + w.Validator
+		sql += " VALIDATOR " + nameText(w.Validator)
 		req = append(req, b.routineRefs(w.Validator)...)
 	}
 	opts, err := optionsClause(w.Options)

@@ -64,12 +64,12 @@ func (b *builder) aggregate(a *model.Aggregate) {
 		return
 	}
 	req := append([]model.ObjectRef{nsRef(a.Schema)}, a.Deps...)
-	opts := []string{"SFUNC = " + a.SFunc, "STYPE = " + a.SType}
+	opts := []string{"SFUNC = " + nameText(a.SFunc), "STYPE = " + a.SType}
 	req = append(req, b.routineRefs(a.SFunc)...)
 	req = append(req, typeAndCollationRefs(a.SType, "")...)
 	fn := func(key, val string) {
 		if val != "" && val != "-" {
-			opts = append(opts, key+" = "+val)
+			opts = append(opts, key+" = "+nameText(val))
 			req = append(req, b.routineRefs(val)...)
 		}
 	}

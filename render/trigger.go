@@ -100,10 +100,8 @@ func (b *builder) eventTrigger(e *model.EventTrigger) {
 		}
 		sb.WriteString("\n    WHEN TAG IN (" + strings.Join(tags, ", ") + ")")
 	}
-	fn := e.Function
-	if !strings.HasSuffix(fn, ")") {
-		fn += "()"
-	}
+	// regproc's text, which a hand-written model may end with ().
+	fn := nameText(strings.TrimSuffix(e.Function, "()")) + "()"
 	sb.WriteString("\n    EXECUTE FUNCTION " + fn)
 	b.add(Statement{
 		ID:       stmtID(prioEventTrigger, t.id),

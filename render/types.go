@@ -198,11 +198,11 @@ func (b *builder) rangeType(r *model.RangeType) {
 		opts = append(opts, "collation = "+nameText(r.Collation))
 	}
 	if r.Canonical != "" && r.Canonical != "-" {
-		opts = append(opts, "canonical = "+r.Canonical)
+		opts = append(opts, "canonical = "+nameText(r.Canonical))
 		req = append(req, b.routineRefs(r.Canonical)...)
 	}
 	if r.SubtypeDiff != "" && r.SubtypeDiff != "-" {
-		opts = append(opts, "subtype_diff = "+r.SubtypeDiff)
+		opts = append(opts, "subtype_diff = "+nameText(r.SubtypeDiff))
 		req = append(req, b.routineRefs(r.SubtypeDiff)...)
 	}
 	provides := []model.ObjectRef{t.ref}

@@ -1,11 +1,13 @@
 package gotag
 
 import (
+	"strings"
+
 	"github.com/retortdb/retort/model/sqlddl"
 )
 
-// checkSQL reports the SQL texts of a table's tags (types, defaults,
-// generated expressions, checks and constraints, index keys and
+// checkSQL reports the SQL texts of a table's tags (types, collations,
+// defaults, generated expressions, checks and constraints, index keys and
 // predicates) that are not exactly the one thing they claim to be, judged
 // by PostgreSQL's grammar. They are written into DDL as they are: text that
 // closed what is around it would add statements nobody declared. Every
@@ -16,6 +18,13 @@ func (l *loader) checkSQL(t *tableSpec) {
 		if c.enum == nil && c.col.Type != "" {
 			if err := sqlddl.CheckType(c.col.Type); err != nil {
 				l.e.add(c.pos, c.tag, "column %s: type must be exactly one type name: %v", c.col.Name, err)
+			}
+		}
+		// A bare collation is quoted as one name; one that is quoted or
+		// qualified is written as it is, so it must be a name.
+		if strings.ContainsAny(c.col.Collation, `".`) {
+			if _, err := sqlddl.ParseName(c.col.Collation); err != nil {
+				l.e.add(c.pos, c.tag, "column %s: collate must be a collation name (NAME or SCHEMA.NAME): %v", c.col.Name, err)
 			}
 		}
 		if c.col.Default != "" {

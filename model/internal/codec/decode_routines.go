@@ -32,9 +32,7 @@ func (d *decoder) view(r *reader, dc *decl) {
 		seen[c.Name] = true
 		c.Type, _ = cr.typeValue("type")
 		cr.boolean("null") // Atlas writes it; a view's columns have no constraint
-		if col, ok := cr.str("collate"); ok {
-			c.Collation = collationText(col)
-		}
+		c.Collation, _ = cr.collation("collate")
 		c.Default, _ = cr.defaultValue("default", c.Type)
 		c.Comment, _ = cr.str("comment")
 		c.Grants = cr.grants()
@@ -44,7 +42,7 @@ func (d *decoder) view(r *reader, dc *decl) {
 	if co, ok := r.keyword("check_option", map[string]string{"LOCAL": "local", "CASCADED": "cascaded"}); ok {
 		v.CheckOption = co
 	}
-	v.Options, _ = r.strs("options")
+	v.Options = r.options("options")
 	if v.Materialized {
 		v.WithNoData, _ = r.boolean("with_no_data")
 		v.Tablespace, _ = r.str("tablespace")
@@ -87,7 +85,8 @@ func (d *decoder) function(r *reader, dc *decl) {
 	if ia, ok := r.sqlText("identity_args", oneArgs, argsCheck); ok {
 		f.IdentityArgs = ia
 	}
-	f.Result, _ = r.str("returns")
+	f.Result, _ = r.sqlText("returns", oneReturns, returnsCheck)
+	f.Result = strings.TrimSpace(f.Result)
 	if a := r.attr("lang"); a != nil {
 		if w, ok := word(a.Value); ok && w != "" {
 			f.Language = strings.ToLower(w)
@@ -156,7 +155,8 @@ func (d *decoder) aggregate(r *reader, dc *decl) {
 	if n, ok := r.integer("num_direct_args"); ok {
 		a.NumDirectArgs = int(n)
 	}
-	if a.SFunc, _ = r.str("sfunc"); a.SFunc == "" {
+	sfunc, ok := r.funcName("sfunc") // not ok: reported as it is
+	if a.SFunc = sfunc; a.SFunc == "" && (ok || !r.has("sfunc")) {
 		d.errs.add(dc.block.Pos, dc.block.Text, "aggregate %s needs sfunc", dc.q)
 	}
 	if a.SType, _ = r.typeValue("stype"); a.SType == "" && !r.has("stype") {
@@ -164,22 +164,22 @@ func (d *decoder) aggregate(r *reader, dc *decl) {
 	}
 	num := func(name string) int { n, _ := r.integer(name); return int(n) }
 	a.SSpace = num("sspace")
-	a.FinalFunc, _ = r.str("finalfunc")
+	a.FinalFunc, _ = r.funcName("finalfunc")
 	a.FinalExtra, _ = r.boolean("finalfunc_extra")
 	if m, ok := r.keyword("finalfunc_modify", modifies); ok {
 		a.FinalModify = m
 	}
-	a.CombineFunc, _ = r.str("combinefunc")
-	a.SerialFunc, _ = r.str("serialfunc")
-	a.DeserialFunc, _ = r.str("deserialfunc")
+	a.CombineFunc, _ = r.funcName("combinefunc")
+	a.SerialFunc, _ = r.funcName("serialfunc")
+	a.DeserialFunc, _ = r.funcName("deserialfunc")
 	if s, ok := r.str("initcond"); ok {
 		a.InitCond = &s
 	}
-	a.MSFunc, _ = r.str("msfunc")
-	a.MInvFunc, _ = r.str("minvfunc")
+	a.MSFunc, _ = r.funcName("msfunc")
+	a.MInvFunc, _ = r.funcName("minvfunc")
 	a.MSType, _ = r.typeValue("mstype")
 	a.MSSpace = num("msspace")
-	a.MFinalFunc, _ = r.str("mfinalfunc")
+	a.MFinalFunc, _ = r.funcName("mfinalfunc")
 	a.MFinalExtra, _ = r.boolean("mfinalfunc_extra")
 	if m, ok := r.keyword("mfinalfunc_modify", modifies); ok {
 		a.MFinalModify = m
@@ -187,7 +187,8 @@ func (d *decoder) aggregate(r *reader, dc *decl) {
 	if s, ok := r.str("minitcond"); ok {
 		a.MInitCond = &s
 	}
-	a.SortOp, _ = r.str("sortop")
+	a.SortOp, _ = r.sqlText("sortop", oneOperator, operatorCheck)
+	a.SortOp = strings.TrimSpace(a.SortOp)
 	if p, ok := r.keyword("parallel", parallels); ok {
 		a.Parallel = p
 	}
@@ -296,8 +297,11 @@ func (d *decoder) routineName(r *reader, name string) string {
 	}
 	if a.Value.Kind != String {
 		r.wrong(a, "a function")
+		return ""
 	}
-	return a.Value.Str
+	// regproc's form; the () of a call is allowed, and left to the caller.
+	s, _ := d.routineText(a.Value, name, strings.TrimSuffix(strings.TrimSpace(a.Value.Str), "()"))
+	return s
 }
 
 func (d *decoder) eventTrigger(r *reader, dc *decl) {
@@ -326,12 +330,12 @@ func (d *decoder) cast(r *reader, dc *decl) {
 	if c.Target, ok = r.typeValue("target"); !ok && !r.has("target") {
 		d.errs.add(dc.block.Pos, dc.block.Text, "cast needs target (a type)")
 	}
-	c.Function, _ = r.str("function")
+	c.Function, _ = r.funcSignature("function")
 	c.Method = "f"
 	if m, ok := r.keyword("method", map[string]string{"FUNCTION": "f", "BINARY": "b", "INOUT": "i"}); ok {
 		c.Method = m
 	}
-	if (c.Method == "f") != (c.Function != "") {
+	if (c.Method == "f") != (c.Function != "" || r.has("function")) {
 		d.errs.add(dc.block.Pos, dc.block.Text, "cast: give function, or method = BINARY or INOUT")
 	}
 	if x, ok := r.keyword("context", map[string]string{"EXPLICIT": "e", "ASSIGNMENT": "a", "IMPLICIT": "i"}); ok {
@@ -349,9 +353,9 @@ func (d *decoder) cast(r *reader, dc *decl) {
 
 func (d *decoder) fdw(r *reader, dc *decl) {
 	w := model.ForeignDataWrapper{Name: dc.q.Name}
-	w.Handler, _ = r.str("handler")
-	w.Validator, _ = r.str("validator")
-	w.Options, _ = r.strs("options")
+	w.Handler, _ = r.funcName("handler")
+	w.Validator, _ = r.funcName("validator")
+	w.Options = r.options("options")
 	w.Owner, _ = r.str("owner")
 	w.Comment, _ = r.str("comment")
 	w.Grants = r.grants()
@@ -373,7 +377,7 @@ func (d *decoder) server(r *reader, dc *decl) {
 	}
 	s.Type, _ = r.str("type")
 	s.Version, _ = r.str("version")
-	s.Options, _ = r.strs("options")
+	s.Options = r.options("options")
 	s.Owner, _ = r.str("owner")
 	s.Comment, _ = r.str("comment")
 	s.Grants = r.grants()
@@ -402,7 +406,7 @@ func (d *decoder) userMapping(r *reader, dc *decl) {
 	} else {
 		r.wrong(a, "a role name or PUBLIC")
 	}
-	m.Options, _ = r.strs("options")
+	m.Options = r.options("options")
 	key := "user_mapping " + m.Server + "\x00" + m.User
 	for _, prev := range d.decls[key] {
 		d.errs.add(dc.block.Pos, dc.block.Text, "user_mapping for %s on server %s is declared twice (first at %s)", m.User, m.Server, prev.block.Pos)

@@ -72,7 +72,7 @@ func (d *decoder) table(r *reader, dc *decl) {
 		}
 		t.Kind = model.TableForeign
 	}
-	t.ServerOptions, _ = r.strs("server_options")
+	t.ServerOptions = r.options("server_options")
 
 	seen := map[string]bool{}
 	for _, b := range r.blocks("column", true) {
@@ -103,7 +103,7 @@ func (d *decoder) table(r *reader, dc *decl) {
 		t.ForceRowSecurity, _ = rr.boolean("enforced")
 		rr.done("row_security")
 	}
-	t.Options, _ = r.strs("options")
+	t.Options = r.options("options")
 	t.Tablespace, _ = r.str("tablespace")
 	t.AccessMethod, _ = r.str("access_method")
 	if ri, ok := r.keyword("replica_identity", map[string]string{"DEFAULT": "d", "NOTHING": "n", "FULL": "f", "INDEX": "i"}); ok {
@@ -207,9 +207,7 @@ func (d *decoder) column(ts *tableState, b *Block) model.Column {
 	}
 	null, _ := r.boolean("null")
 	c.NotNull = !null
-	if col, ok := r.str("collate"); ok {
-		c.Collation = collationText(col)
-	}
+	c.Collation, _ = r.collation("collate")
 	c.Default, _ = r.defaultValue("default", c.Type)
 	if ib := r.block("identity"); ib != nil {
 		ir := d.read(ib.Body)
@@ -249,8 +247,8 @@ func (d *decoder) column(ts *tableState, b *Block) model.Column {
 		st := int(n)
 		c.Statistics = &st
 	}
-	c.Options, _ = r.strs("options")
-	c.FDWOptions, _ = r.strs("fdw_options")
+	c.Options = r.options("options")
+	c.FDWOptions = r.options("fdw_options")
 	c.Grants = r.grants()
 	c.Deps = r.deps()
 	c.RenamedFrom, _ = r.str("renamed_from")
@@ -321,19 +319,8 @@ func (d *decoder) keyPart(ts *tableState, b *Block, what string) (keyPart, bool)
 	if n, ok := r.keyword("nulls", map[string]string{"FIRST": "FIRST", "LAST": "LAST"}); ok {
 		k.Nulls = n
 	}
-	if a := r.attr("ops"); a != nil {
-		switch {
-		case a.Value.Kind == Ref && len(a.Value.Parts) == 1:
-			k.OpClass = a.Value.Parts[0]
-		case a.Value.Kind == String && a.Value.Str != "":
-			k.OpClass = a.Value.Str
-		default:
-			r.wrong(a, "an operator class")
-		}
-	}
-	if c, ok := r.str("collate"); ok {
-		k.Collate = collationText(c)
-	}
+	k.OpClass, _ = r.opClass("ops")
+	k.Collate, _ = r.collation("collate")
 	return k, true
 }
 
@@ -361,7 +348,7 @@ func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index 
 	for _, n := range r.colNames(ts, "columns") {
 		ix.Keys = append(ix.Keys, quoteIdent(n))
 	}
-	if keys, ok := r.strs("keys"); ok {
+	if keys, ok := r.sqlStrs("keys", "exactly one index key", indexKeyCheck); ok {
 		ix.Keys = append(ix.Keys, keys...)
 	}
 	for _, ob := range r.blocks("on", false) {
@@ -376,7 +363,7 @@ func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index 
 	if nd, ok := r.boolean("nulls_distinct"); ok {
 		ix.NullsNotDistinct = !nd
 	}
-	ix.Options, _ = r.strs("options")
+	ix.Options = r.options("options")
 	ix.Tablespace, _ = r.str("tablespace")
 	ix.ParentIndex = r.parentIndex(ts.t.Schema)
 	ix.Invalid, _ = r.boolean("invalid")
@@ -424,7 +411,7 @@ func indexText(owner model.QName, partitioned bool, ix model.Index) string {
 	if partitioned {
 		b.WriteString("ONLY ")
 	}
-	b.WriteString(qualified(owner.Schema, owner.Name) + " USING " + ix.Method + " (" + strings.Join(ix.Keys, ", ") + ")")
+	b.WriteString(qualified(owner.Schema, owner.Name) + " USING " + quoteIdent(ix.Method) + " (" + strings.Join(ix.Keys, ", ") + ")")
 	if len(ix.Include) > 0 {
 		b.WriteString(" INCLUDE (" + identList(ix.Include) + ")")
 	}
@@ -435,7 +422,7 @@ func indexText(owner model.QName, partitioned bool, ix model.Index) string {
 		opts := make([]string, len(ix.Options))
 		for i, o := range ix.Options {
 			k, v, _ := strings.Cut(o, "=")
-			opts[i] = k + "='" + strings.ReplaceAll(v, "'", "''") + "'"
+			opts[i] = optionKey(k) + "=" + literal(v)
 		}
 		b.WriteString(" WITH (" + strings.Join(opts, ", ") + ")")
 	}

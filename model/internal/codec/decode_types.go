@@ -222,9 +222,7 @@ func (d *decoder) domain(r *reader, dc *decl) {
 	if dm.Type, ok = r.typeValue("type"); !ok && !r.has("type") {
 		d.errs.add(dc.block.Pos, dc.block.Text, "domain %s needs a type", dc.q)
 	}
-	if c, ok := r.str("collate"); ok {
-		dm.Collation = collationText(c)
-	}
+	dm.Collation, _ = r.collation("collate")
 	if n, ok := r.boolean("null"); ok {
 		dm.NotNull = !n
 	}
@@ -301,9 +299,7 @@ func (d *decoder) composite(r *reader, dc *decl) {
 		if f.Type, ok = fr.typeValue("type"); !ok && !fr.has("type") {
 			d.errs.add(b.Pos, b.Text, "field %q needs a type", f.Name)
 		}
-		if col, ok := fr.str("collate"); ok {
-			f.Collation = collationText(col)
-		}
+		f.Collation, _ = fr.collation("collate")
 		f.Comment, _ = fr.str("comment")
 		fr.done("field " + f.Name)
 		c.Attributes = append(c.Attributes, f)
@@ -321,12 +317,10 @@ func (d *decoder) rangeType(r *reader, dc *decl) {
 	if rt.Subtype, ok = r.typeValue("subtype"); !ok && !r.has("subtype") {
 		d.errs.add(dc.block.Pos, dc.block.Text, "range %s needs a subtype", dc.q)
 	}
-	rt.SubtypeOpClass, _ = r.str("subtype_opclass")
-	if c, ok := r.str("collate"); ok {
-		rt.Collation = collationText(c)
-	}
-	rt.Canonical, _ = r.str("canonical")
-	rt.SubtypeDiff, _ = r.str("subtype_diff")
+	rt.SubtypeOpClass, _ = r.opClass("subtype_opclass")
+	rt.Collation, _ = r.collation("collate")
+	rt.Canonical, _ = r.funcName("canonical")
+	rt.SubtypeDiff, _ = r.funcName("subtype_diff")
 	rt.Multirange, _ = r.str("multirange")
 	rt.Owner, _ = r.str("owner")
 	rt.Comment, _ = r.str("comment")

@@ -1,6 +1,9 @@
 package codec
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/sqlddl"
 )
@@ -111,4 +114,179 @@ func routineKind(f *model.Function) sqlddl.DefKind {
 		return sqlddl.DefProcedure
 	}
 	return sqlddl.DefFunction
+}
+
+// Names written into DDL (collations, operator classes, support functions,
+// operators) are read by PostgreSQL's grammar too, and a routine's name is
+// kept quoted through sqlq, as regproc prints it.
+
+// oneName says what a collation or operator class must be.
+const oneName = "a name (NAME or SCHEMA.NAME)"
+
+// nameCheck accepts exactly one name of one or two parts.
+func nameCheck(text string) error {
+	_, err := sqlddl.ParseName(text)
+	return err
+}
+
+// oneReturns says what a function's result must be.
+const oneReturns = "exactly one result type (a type, SETOF a type or TABLE (…))"
+
+// returnsCheck accepts exactly what RETURNS takes.
+func returnsCheck(text string) error { return sqlddl.CheckReturns(text) }
+
+// indexKeyCheck accepts exactly one index key.
+func indexKeyCheck(text string) error { return sqlddl.CheckIndexKey(text) }
+
+// collation reads a collation: a bare name is taken as written and quoted
+// (collate = "C"); a quoted or qualified one must be a name as SQL writes
+// it (public.german, "de-x-icu"), and is kept as written.
+func (r *reader) collation(name string) (string, bool) {
+	a := r.attr(name)
+	if a == nil {
+		return "", false
+	}
+	if a.Value.Kind != String {
+		r.wrong(a, "a collation name (a string)")
+		return "", false
+	}
+	s := a.Value.Str
+	if !strings.ContainsAny(s, `".`) {
+		return collationText(s), true
+	}
+	if !r.d.checkSQL(a.Value, name, oneName, s, nameCheck) {
+		return "", false
+	}
+	return s, true
+}
+
+// opClass reads an operator class: a word, or a name as SQL writes it.
+func (r *reader) opClass(name string) (string, bool) {
+	a := r.attr(name)
+	if a == nil {
+		return "", false
+	}
+	var s string
+	switch {
+	case a.Value.Kind == Ref && len(a.Value.Parts) == 1:
+		s = a.Value.Parts[0]
+	case a.Value.Kind == String && a.Value.Str != "":
+		s = a.Value.Str
+	default:
+		r.wrong(a, "an operator class")
+		return "", false
+	}
+	if !r.d.checkSQL(a.Value, name, oneName, s, nameCheck) {
+		return "", false
+	}
+	return s, true
+}
+
+// funcName reads a support function named by a string, NAME or
+// SCHEMA.NAME as regproc prints it, and returns it quoted as regproc would.
+// "-", which pg_aggregate's text gives for none, is kept.
+func (r *reader) funcName(name string) (string, bool) {
+	a := r.attr(name)
+	if a == nil {
+		return "", false
+	}
+	if a.Value.Kind != String {
+		r.wrong(a, "a function name (a string)")
+		return "", false
+	}
+	if s := a.Value.Str; s == "" || s == "-" {
+		return s, true
+	}
+	return r.d.routineText(a.Value, name, a.Value.Str)
+}
+
+// routineText checks s, the function that v names, and returns it quoted.
+func (d *decoder) routineText(v *Value, name, s string) (string, bool) {
+	var parts []string
+	check := func(text string) error {
+		var err error
+		parts, err = sqlddl.ParseRoutineName(text, false)
+		return err
+	}
+	if !d.checkSQL(v, name, "a function name (NAME or SCHEMA.NAME)", s, check) {
+		return "", false
+	}
+	if len(parts) == 1 {
+		return quoteIdent(parts[0]), true
+	}
+	return qualified(parts[0], parts[1]), true
+}
+
+// funcSignature reads a function named with its argument types, as
+// regprocedure prints it (public.to_json(public.t)).
+func (r *reader) funcSignature(name string) (string, bool) {
+	check := func(text string) error {
+		_, err := sqlddl.ParseRoutineName(text, true)
+		return err
+	}
+	s, ok := r.sqlText(name, "a function with its argument types (NAME(TYPE, …))", check)
+	return strings.TrimSpace(s), ok
+}
+
+// operatorCheck accepts one binary operator, as regoperator prints it.
+func operatorCheck(text string) error {
+	_, err := sqlddl.ParseOperatorName(text)
+	return err
+}
+
+// oneOperator says what a sort operator must be.
+const oneOperator = "an operator (OP, SCHEMA.OP, or either with its argument types)"
+
+// sqlStrs reads a list of strings, each of which check must accept; each
+// that it does not is reported at its place.
+func (r *reader) sqlStrs(name, what string, check func(string) error) ([]string, bool) {
+	a, items := r.items(name)
+	if a == nil {
+		return nil, false
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if it.Kind != String {
+			r.d.errs.add(it.Pos, it.Text, "%s: want a string, got %s", name, it.Describe())
+			return nil, false
+		}
+		if r.d.checkSQL(it, name, what, it.Str, check) {
+			out = append(out, it.Str)
+		}
+	}
+	return out, true
+}
+
+// oneOption says what a storage or foreign-data option must be.
+const oneOption = "key=value (the value is written as a string literal)"
+
+// optionCheck accepts an option as PostgreSQL stores it, key=value, with
+// a key of one or more dotted words (toast.fillfactor). The key and the
+// value are quoted where they are written.
+func optionCheck(text string) error {
+	k, _, ok := strings.Cut(text, "=")
+	if !ok {
+		return errors.New("no =")
+	}
+	for _, w := range strings.Split(k, ".") {
+		if w == "" {
+			return errors.New("an empty key")
+		}
+	}
+	return nil
+}
+
+// options reads a list of key=value options.
+func (r *reader) options(name string) []string {
+	opts, _ := r.sqlStrs(name, oneOption, optionCheck)
+	return opts
+}
+
+// optionKey quotes a key=value option's dotted key.
+func optionKey(k string) string {
+	words := strings.Split(k, ".")
+	for i, w := range words {
+		words[i] = quoteIdent(w)
+	}
+	return strings.Join(words, ".")
 }
