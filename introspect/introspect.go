@@ -26,6 +26,9 @@ type Options struct {
 	// constraints, indexes, triggers, rules, policies and the sequences they
 	// own), as retort's own version tables are. Schema must be set.
 	IgnoreTables []model.QName
+	// Debugf, when set, is told each catalog query's kind, row count and
+	// time, to find where an inspection spends it.
+	Debugf func(format string, args ...any)
 }
 
 func (o Options) validate() error {

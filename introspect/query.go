@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -169,12 +170,15 @@ func (in *inspector) each(ctx context.Context, name string, args []any, dest []a
 	if err != nil {
 		return fmt.Errorf("introspect %s: %w", kind, err)
 	}
+	start := time.Now()
 	rows, err := in.tx.Query(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("introspect %s: %w", kind, err)
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
+		n++
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("introspect %s: %w", kind, err)
 		}
@@ -184,6 +188,9 @@ func (in *inspector) each(ctx context.Context, name string, args []any, dest []a
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("introspect %s: %w", kind, err)
+	}
+	if in.opts.Debugf != nil {
+		in.opts.Debugf("introspect %s: %d rows in %v", kind, n, time.Since(start).Round(time.Microsecond))
 	}
 	return nil
 }

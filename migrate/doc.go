@@ -35,6 +35,8 @@
 // writes one; [NewRevision] starts a revision on the current head (or a
 // merge of several), and [WriteFile] names its file from Alembic's
 // file_template (see [FileName] and [Slug]) and never overwrites one.
+// A [RevisionTemplate] (Alembic's script.py.mako) makes the file from a
+// text/template instead, and refuses one that loses what Parse reads.
 //
 // # Graph
 //

@@ -48,7 +48,9 @@ type Statement struct {
 	// [Statement.Transactional]).
 	NoTransaction bool
 	// StatementTimeout and LockTimeout, when not zero, override the
-	// runner's options for this statement ("-- retort:statement_timeout 5s").
+	// runner's options for this statement ("-- retort:statement_timeout 5s");
+	// a negative value ("-- retort:lock_timeout 0") turns the timeout off
+	// for it.
 	StatementTimeout time.Duration
 	LockTimeout      time.Duration
 
@@ -334,8 +336,11 @@ func (s *Statement) setDirective(key, val string) error {
 		s.NoTransaction = true
 	case dirStatementTimeout, dirLockTimeout:
 		d, err := time.ParseDuration(val)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("-- retort:%s %q: want a positive duration such as 5s", key, val)
+		if err != nil || d < 0 {
+			return fmt.Errorf("-- retort:%s %q: want a duration such as 5s, or 0 for none", key, val)
+		}
+		if d == 0 {
+			d = -1 // off, as distinct from unset
 		}
 		if key == dirStatementTimeout {
 			s.StatementTimeout = d
@@ -381,32 +386,39 @@ func Format(r *Revision) []byte {
 	for _, h := range r.Hazards {
 		w(keyHazard, sqlq.CommentText(h))
 	}
-	for _, sec := range []struct {
-		key   string
-		stmts []Statement
-	}{{keyUp, r.Up}, {keyDown, r.Down}} {
-		b.WriteByte('\n')
-		w(sec.key, "")
-		for _, s := range sec.stmts {
-			b.WriteByte('\n')
-			if s.NoTransaction {
-				w(dirNoTransaction, "")
-			}
-			if s.StatementTimeout > 0 {
-				w(dirStatementTimeout, s.StatementTimeout.String())
-			}
-			if s.LockTimeout > 0 {
-				w(dirLockTimeout, s.LockTimeout.String())
-			}
-			sql := strings.TrimRight(strings.TrimSpace(s.SQL), "; \t\r\n")
-			b.WriteString(sql)
-			if endsInLineComment(sql) {
-				b.WriteByte('\n')
-			}
-			b.WriteString(";\n")
-		}
-	}
+	b.WriteByte('\n')
+	w(keyUp, "")
+	b.WriteString(formatBody(r.Up))
+	b.WriteByte('\n')
+	w(keyDown, "")
+	b.WriteString(formatBody(r.Down))
 	return b.Bytes()
+}
+
+// formatBody returns a section's statements as Format writes them after
+// the section's marker line: each after an empty line, preceded by its
+// directives and ended by a semicolon; "" for none.
+func formatBody(stmts []Statement) string {
+	var b strings.Builder
+	for _, s := range stmts {
+		b.WriteByte('\n')
+		if s.NoTransaction {
+			b.WriteString(directivePrefix + dirNoTransaction + "\n")
+		}
+		if s.StatementTimeout != 0 {
+			b.WriteString(directivePrefix + dirStatementTimeout + " " + directiveDuration(s.StatementTimeout) + "\n")
+		}
+		if s.LockTimeout != 0 {
+			b.WriteString(directivePrefix + dirLockTimeout + " " + directiveDuration(s.LockTimeout) + "\n")
+		}
+		sql := strings.TrimRight(strings.TrimSpace(s.SQL), "; \t\r\n")
+		b.WriteString(sql)
+		if endsInLineComment(sql) {
+			b.WriteByte('\n')
+		}
+		b.WriteString(";\n")
+	}
+	return b.String()
 }
 
 // endsInLineComment reports whether the last line of sql is a -- comment,
@@ -434,4 +446,13 @@ func lineCommentOpen(line string) bool {
 		}
 	}
 	return false
+}
+
+// directiveDuration writes a statement's timeout as its directive reads it:
+// a negative one (off) as 0.
+func directiveDuration(d time.Duration) string {
+	if d < 0 {
+		return "0"
+	}
+	return d.String()
 }

@@ -42,6 +42,25 @@ $$;
 DROP TABLE public.items;
 `
 
+// TestTimeoutDirectiveZero is the regression test for a statement that
+// could not turn the runner's default lock_timeout off: 0 was refused.
+func TestTimeoutDirectiveZero(t *testing.T) {
+	text := "-- retort:revision a1\n-- retort:message m\n\n-- retort:up\n-- retort:lock_timeout 0\n-- retort:statement_timeout 0\nSELECT 1;\n-- retort:down\nSELECT 2;\n"
+	r, err := Parse("a1.sql", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Up[0]; s.LockTimeout >= 0 || s.StatementTimeout >= 0 {
+		t.Fatalf("Parse: timeouts %v, %v; want off (negative)", s.LockTimeout, s.StatementTimeout)
+	}
+	if out := string(Format(r)); !strings.Contains(out, "-- retort:lock_timeout 0\n") || !strings.Contains(out, "-- retort:statement_timeout 0\n") {
+		t.Errorf("Format does not write the directives back:\n%s", out)
+	}
+	if _, err := Parse("a1.sql", []byte(strings.Replace(text, "lock_timeout 0", "lock_timeout -1s", 1))); err == nil {
+		t.Error("a negative duration was accepted")
+	}
+}
+
 func TestParse(t *testing.T) {
 	r, err := Parse("x.sql", []byte(sampleFile))
 	if err != nil {

@@ -19,12 +19,15 @@ func TestStatementLockTimeout(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		opts     *Options
+		stmt     time.Duration // the statement's own -- retort:lock_timeout
 		release  time.Duration // the blocking transaction ends after this
 		wantErr  bool
 		min, max time.Duration // how long the upgrade takes
 	}{
-		{"default", nil, 8 * time.Second, true, 1500 * time.Millisecond, 6 * time.Second},
-		{"off", &Options{LockTimeout: NoLockTimeout}, 3 * time.Second, false, 2500 * time.Millisecond, 30 * time.Second},
+		{"default", nil, 0, 8 * time.Second, true, 1500 * time.Millisecond, 6 * time.Second},
+		{"off", &Options{LockTimeout: NoLockTimeout}, 0, 3 * time.Second, false, 2500 * time.Millisecond, 30 * time.Second},
+		// "-- retort:lock_timeout 0" turns the default off for its statement.
+		{"directive off", nil, -1, 3 * time.Second, false, 2500 * time.Millisecond, 30 * time.Second},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -33,7 +36,7 @@ func TestStatementLockTimeout(t *testing.T) {
 			conn, blocker := connect(t, url), connect(t, url)
 			a := tableRev("aaaa01")
 			b := rev("bbbb01 aaaa01")
-			b.Up = []Statement{{SQL: "ALTER TABLE public.t_aaaa01 ADD COLUMN x int"}}
+			b.Up = []Statement{{SQL: "ALTER TABLE public.t_aaaa01 ADD COLUMN x int", LockTimeout: tt.stmt}}
 			b.Down = []Statement{{SQL: "ALTER TABLE public.t_aaaa01 DROP COLUMN x"}}
 			d := memDir(t, a, b)
 			if _, err := Upgrade(ctx, conn, d, "aaaa01", tt.opts); err != nil {

@@ -55,6 +55,10 @@ func Slug(message string, truncate int) string {
 	return slug
 }
 
+// emptySlug matches the slug token with the separator before it, or after
+// it when it starts the template.
+var emptySlug = regexp.MustCompile(`^%\(slug\)[-#0 +]*\d*(?:\.\d+)?s[-_. ]*|[-_. ]*%\(slug\)[-#0 +]*\d*(?:\.\d+)?s`)
+
 var templateToken = regexp.MustCompile(`%(%|\(([a-z_]+)\)([-#0 +]*)(\d*)(?:\.(\d+))?([sd]))`)
 
 // FileName returns the file name (with ".sql") for rev, from its id,
@@ -78,9 +82,18 @@ func FileName(rev *Revision, opts NameOptions) (string, error) {
 		created = time.Now()
 	}
 	created = created.In(loc)
+	slug := Slug(rev.Message, opts.TruncateSlugLength)
+	if slug == "" {
+		// An empty message (allowed, as in Alembic) leaves no slug: drop the
+		// separator written for it rather than end the name in "_".
+		tmpl = emptySlug.ReplaceAllString(tmpl, "")
+		if !strings.Contains(tmpl, "%(") {
+			tmpl += "%(rev)s"
+		}
+	}
 	vals := map[string]any{
 		"rev":    rev.ID,
-		"slug":   Slug(rev.Message, opts.TruncateSlugLength),
+		"slug":   slug,
 		"epoch":  created.Unix(),
 		"year":   created.Year(),
 		"month":  int(created.Month()),
@@ -155,11 +168,15 @@ func WriteFile(dirPath string, rev *Revision, opts NameOptions) (string, error) 
 	if !ValidID(rev.ID) {
 		return "", fmt.Errorf("write revision: invalid revision id %q", rev.ID)
 	}
+	return writeFile(dirPath, rev, Format(rev), opts)
+}
+
+// writeFile writes data, the file text of rev, as WriteFile does.
+func writeFile(dirPath string, rev *Revision, data []byte, opts NameOptions) (string, error) {
 	name, err := FileName(rev, opts)
 	if err != nil {
 		return "", fmt.Errorf("write revision %s: %w", rev.ID, err)
 	}
-	data := Format(rev)
 	tmp, err := tmpfile.Create(dirPath)
 	if err != nil {
 		return "", fmt.Errorf("write revision %s: %w", rev.ID, err)

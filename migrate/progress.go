@@ -98,7 +98,7 @@ func resumeFrom(o Options, step Step, p progress, ok bool) (int, error) {
 	}
 	r, stmts := step.Revision, step.statements()
 	if p.done > len(stmts) {
-		return 0, fmt.Errorf("%s %s: %s records %d statements of it as run, but %s has %d; delete its row from %s once the database is repaired",
+		return 0, fmt.Errorf("%s %s: %s records %d of its statements as run, but %s has %d; delete its row from %s once the database is repaired",
 			step.Direction, r.ID, o.progressTable(), p.done, r.Filename, len(stmts), o.progressTable())
 	}
 	ran := lines(r.Filename, stmts[:p.done])
@@ -138,8 +138,8 @@ func warnLeftover(o Options, dir *Dir, steps []Step, prog map[progressKey]progre
 			stmts := Step{Revision: r, Direction: k.direction}.statements()
 			where = lines(r.Filename, stmts[:min(prog[k].done, len(stmts))])
 		}
-		o.Logf("warning: %s %s was left partly applied by an earlier run (%d statement(s) committed, %s); they stay until it is run again or undone by hand",
-			k.direction, k.revision, prog[k].done, where)
+		o.Logf("warning: %s %s was left partly applied by an earlier run (%d %s committed, %s); they stay until it is run again or undone by hand",
+			k.direction, k.revision, prog[k].done, plural(prog[k].done, "statement", "statements"), where)
 	}
 }
 

@@ -247,16 +247,62 @@ func (d *Dir) descendantsByParent(id string) map[string]bool {
 	return seen
 }
 
+// A TargetError reports an upgrade target behind the current revisions, or
+// a downgrade target ahead of them: as in Alembic, such a run is refused
+// rather than reported as having nothing to do.
+type TargetError struct {
+	Target    string    // the target as given
+	Resolved  string    // the revision it names; "" for base
+	Direction Direction // Up or Down
+	Current   []string  // the current revisions it is behind or ahead of
+}
+
+func (e *TargetError) Error() string {
+	what := e.Target
+	if e.Resolved != "" && e.Resolved != e.Target {
+		what += " (" + e.Resolved + ")"
+	}
+	verb, rel := "upgrade", "behind"
+	if e.Direction == Down {
+		verb, rel = "downgrade", "ahead of"
+	}
+	return fmt.Sprintf("%s is not a valid %s target: it is %s the current %s %s",
+		what, verb, rel, plural(len(e.Current), "revision", "revisions"), strings.Join(e.Current, ", "))
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // UpgradeSteps returns the revisions that upgrading from the current heads
 // to target applies, parents first: the target's ancestors (dependencies
 // included) that are not applied yet. It is empty when the target is
-// applied already.
+// applied already; a target behind the current heads (an applied revision
+// that is not current, or base) is a [*TargetError].
 func (d *Dir) UpgradeSteps(current []string, target string) ([]Step, error) {
 	targets, err := d.Resolve(target, current)
 	if err != nil {
 		return nil, err
 	}
 	need, have := d.ancestors(targets), d.ancestors(current)
+	if len(targets) == 0 && len(current) > 0 {
+		return nil, &TargetError{Target: target, Direction: Up, Current: current}
+	}
+	for _, t := range targets {
+		if have[t] && !slices.Contains(current, t) {
+			var ahead []string
+			for _, c := range current {
+				if d.ancestors([]string{c})[t] {
+					ahead = append(ahead, c)
+				}
+			}
+			return nil, &TargetError{Target: target, Resolved: t, Direction: Up, Current: ahead}
+		}
+	}
 	var steps []Step
 	for _, id := range d.order {
 		if need[id] && !have[id] {
@@ -269,8 +315,9 @@ func (d *Dir) UpgradeSteps(current []string, target string) ([]Step, error) {
 // DowngradeSteps returns the revisions that downgrading from the current
 // heads to target undoes, children first: the applied revisions that
 // descend from (or depend on) the target, the target excluded; every
-// applied revision for "base". A target that is not applied is an error,
-// and so is a step over a revision marked [Revision.NoDown].
+// applied revision for "base". A target that is not applied is an error (a
+// [*TargetError] when it is ahead of the current heads), and so is a step
+// over a revision marked [Revision.NoDown].
 func (d *Dir) DowngradeSteps(current []string, target string) ([]Step, error) {
 	targets, err := d.Resolve(target, current)
 	if err != nil {
@@ -282,9 +329,19 @@ func (d *Dir) DowngradeSteps(current []string, target string) ([]Step, error) {
 		remove = have
 	} else {
 		for _, t := range targets {
-			if !have[t] {
-				return nil, fmt.Errorf("downgrade target %s is not applied (current: %s)", t, orNone(current))
+			if have[t] {
+				continue
 			}
+			var behind []string
+			for _, c := range current {
+				if d.descendants([]string{c})[t] {
+					behind = append(behind, c)
+				}
+			}
+			if len(behind) > 0 {
+				return nil, &TargetError{Target: target, Resolved: t, Direction: Down, Current: behind}
+			}
+			return nil, fmt.Errorf("downgrade target %s is not applied (current: %s)", t, orNone(current))
 		}
 		for id := range d.descendants(targets) {
 			if have[id] && !slices.Contains(targets, id) {

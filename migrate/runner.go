@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,8 +54,8 @@ func (e *PartialError) Error() string {
 	}
 	stmts := e.Failed.statements()
 	if e.Committed > 0 && e.Committed <= len(stmts) {
-		fmt.Fprintf(&b, "; %s runs outside a transaction: %d of its %d statements ran and stay committed (%s)",
-			r.ID, e.Committed, len(stmts), lines(r.Filename, stmts[:e.Committed]))
+		fmt.Fprintf(&b, "; %s runs outside a transaction: %d of its %d %s ran and stay committed (%s)",
+			r.ID, e.Committed, len(stmts), plural(len(stmts), "statement", "statements"), lines(r.Filename, stmts[:e.Committed]))
 	}
 	switch len(e.Invalid) {
 	case 0:
@@ -212,7 +213,9 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 	} else {
 		steps, err = dir.DowngradeSteps(heads, target)
 	}
-	if err != nil {
+	if te := (*TargetError)(nil); errors.As(err, &te) {
+		return nil, err // it names the target and the direction already
+	} else if err != nil {
 		verb := "upgrade"
 		if direction == Down {
 			verb = "downgrade"
@@ -245,8 +248,13 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		if len(units) > 1 {
 			o.Logf("warning: %s %s runs outside a transaction: a failure leaves its earlier statements applied, and the next run resumes after them", step.Direction, step.Revision.ID)
 		}
-		o.Logf("%s %s (%s)", step.Direction, step.Revision.ID, step.Revision.Filename)
-		if perr := runUnits(ctx, conn, units, from, restoreLock, restoreStmt); perr != nil {
+		o.Logf("%s %s, %s", step.Direction, step.Revision.ID, step.Revision.Message)
+		o.Debugf("%s %s: %s", step.Direction, step.Revision.ID, step.Revision.Filename)
+		file := step.Revision.Filename
+		logRan := func(st *Statement, d time.Duration) {
+			o.Debugf("%s:%d: %s (%v)", file, st.Line, statementSummary(st.SQL), d.Round(time.Microsecond))
+		}
+		if perr := runUnits(ctx, conn, units, from, restoreLock, restoreStmt, logRan); perr != nil {
 			perr.Applied, perr.Failed = done, step
 			return done, perr
 		}
@@ -261,8 +269,9 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 // statements committed outside a transaction and the invalid indexes the
 // failing statement left. When a unit outside a transaction fails, the
 // session's timeouts are put back to restoreLock and restoreStmt, so that
-// the connection is left as it was.
-func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, from int, restoreLock, restoreStmt string) *PartialError {
+// the connection is left as it was. logRan is told each statement of the
+// revision that succeeded and how long it took.
+func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, from int, restoreLock, restoreStmt string, logRan func(*Statement, time.Duration)) *PartialError {
 	committed := from
 	for _, u := range units {
 		var failed *Statement
@@ -271,7 +280,11 @@ func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, from int, resto
 			Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
 		}) error {
 			for _, it := range u.items {
+				start := time.Now()
 				tag, err := db.Exec(ctx, it.sql, pgx.QueryExecModeSimpleProtocol)
+				if err == nil && it.stmt != nil {
+					logRan(it.stmt, time.Since(start))
+				}
 				if err != nil {
 					if it.stmt != nil {
 						failed = it.stmt
@@ -315,6 +328,17 @@ func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, from int, resto
 	return nil
 }
 
+// statementSummary folds a statement onto one line for the debug log,
+// leaving out its leading comments (hazard notes) and cutting it at 120
+// characters: the file and line name it in full.
+func statementSummary(sql string) string {
+	s := strings.Join(strings.Fields(stripLeadingComments(sql)), " ")
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:119]) + "…"
+	}
+	return s
+}
+
 func ensureTables(ctx context.Context, conn *pgx.Conn, o Options) error {
 	for _, s := range o.ddl() {
 		if _, err := conn.Exec(ctx, s); err != nil {
@@ -327,28 +351,12 @@ func ensureTables(ctx context.Context, conn *pgx.Conn, o Options) error {
 // checkChecksums compares each applied revision's last recorded checksum
 // with its file.
 func checkChecksums(ctx context.Context, conn *pgx.Conn, dir *Dir, heads []string, o Options) error {
-	rows, err := conn.Query(ctx, "SELECT DISTINCT ON (revision) revision, checksum, direction FROM "+o.historyTable()+" ORDER BY revision, id DESC")
-	if err != nil {
-		return fmt.Errorf("read %s: %w", o.historyTable(), err)
+	edited, err := editedRevisions(ctx, conn, dir, heads, o)
+	if err != nil || len(edited) == 0 {
+		return err
 	}
-	type rec struct{ rev, sum, dir string }
-	recs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (rec, error) {
-		var x rec
-		err := r.Scan(&x.rev, &x.sum, &x.dir)
-		return x, err
-	})
-	if err != nil {
-		return fmt.Errorf("read %s: %w", o.historyTable(), err)
-	}
-	applied := dir.ancestors(heads)
-	for _, x := range recs {
-		r := dir.Revision(x.rev)
-		if r == nil || !applied[x.rev] || x.dir == string(Down) || x.sum == r.Checksum {
-			continue
-		}
-		return &ChecksumError{Revision: r.ID, Filename: r.Filename, Applied: x.sum, Now: r.Checksum}
-	}
-	return nil
+	e := edited[0]
+	return &ChecksumError{Revision: e.rev.ID, Filename: e.rev.Filename, Applied: e.recorded, Now: e.rev.Checksum}
 }
 
 // Stamp sets the version table to revs (targets as for [Dir.Resolve], e.g.

@@ -42,8 +42,13 @@ type Options struct {
 	IgnoreChecksums bool
 
 	// Logf, when set, receives progress and warnings (a revision that runs
-	// outside a transaction), one line per call.
+	// outside a transaction), one line per call: "up ID, message" as each
+	// step starts, and warnings beginning "warning: ".
 	Logf func(format string, args ...any)
+	// Debugf, when set, receives detail for finding out what a run did or
+	// where it spends its time: each step's file and each statement it
+	// runs, with its duration.
+	Debugf func(format string, args ...any)
 }
 
 // Validate reports options that cannot work: a negative statement timeout,
@@ -91,6 +96,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.Logf == nil {
 		v.Logf = func(string, ...any) {}
+	}
+	if v.Debugf == nil {
+		v.Debugf = func(string, ...any) {}
 	}
 	return v
 }
@@ -279,6 +287,9 @@ type item struct {
 
 // timeoutValue renders a duration as a PostgreSQL setting value.
 func timeoutValue(d time.Duration) string {
+	if d < 0 {
+		return "'0'" // off
+	}
 	return sqlq.Literal(fmt.Sprintf("%dms", d.Milliseconds()))
 }
 
@@ -321,11 +332,11 @@ func (d *Dir) program(o Options, step Step, ops []versionOp, from int, restoreLo
 	}
 	withStatement := func(tx bool, s *Statement) []item {
 		var pre, post []item
-		if s.LockTimeout > 0 {
+		if s.LockTimeout != 0 {
 			pre = append(pre, item{sql: set(tx) + "lock_timeout = " + timeoutValue(s.LockTimeout)})
 			post = append(post, item{sql: set(tx) + "lock_timeout = " + revLock})
 		}
-		if s.StatementTimeout > 0 {
+		if s.StatementTimeout != 0 {
 			pre = append(pre, item{sql: set(tx) + "statement_timeout = " + timeoutValue(s.StatementTimeout)})
 			post = append(post, item{sql: set(tx) + "statement_timeout = " + revStmt})
 		}

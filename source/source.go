@@ -128,8 +128,13 @@ type Loader struct {
 	DevURL string
 	// Inspect selects what is read from every database.
 	Inspect introspect.Options
+	// Include and Exclude are the --include and --exclude patterns (see
+	// package internal/filter), applied alike to every source loaded.
+	Include, Exclude []string
 	// Logf receives warnings and progress; nil discards them.
 	Logf func(format string, args ...any)
+	// Debugf receives detail (the dev server's start); nil discards it.
+	Debugf func(format string, args ...any)
 	// Privileges keeps owners and grants of declared schemas.
 	Privileges bool
 	// Migrate names retort's own tables, which are never part of a schema,
@@ -146,7 +151,8 @@ type Loader struct {
 	// are applied as a role without superuser rights: see [devdb].
 	Trusted bool
 
-	dev *devdb.Dev
+	dev   *devdb.Dev
+	probe *probe
 }
 
 // Load reads src into a normalized schema.
@@ -155,6 +161,21 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.checkPatterns(); err != nil {
+		return nil, err
+	}
+	s, err := l.load(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.filter(spec, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads spec, unfiltered.
+func (l *Loader) load(ctx context.Context, spec Spec) (*model.Schema, error) {
 	switch spec.Kind {
 	case Database:
 		s, err := introspect.InspectURL(ctx, spec.Raw, l.inspectOptions())
@@ -170,6 +191,9 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	s, err := l.loadDeclared(ctx, spec)
 	if err != nil {
 		return nil, err
+	}
+	if l.probe != nil && l.probe.schema == nil {
+		l.probe.schema = s
 	}
 	if err := l.checkDeclares(spec, s); err != nil {
 		return nil, err
@@ -197,6 +221,7 @@ func (l *Loader) Close() error {
 	if l.dev == nil {
 		return nil
 	}
+	l.probe = nil // dropped with the dev server's other scratch databases
 	err := l.dev.Close()
 	l.dev = nil
 	return err
@@ -209,7 +234,7 @@ func (l *Loader) devServer(ctx context.Context, spec Spec) (*devdb.Dev, error) {
 	if l.DevURL == "none" {
 		return nil, fmt.Errorf("source %s needs a dev server to be read exactly; use --dev-url embedded or --dev-url postgres://…", spec)
 	}
-	dev, err := devdb.Open(ctx, l.DevURL, devdb.Options{Logf: l.Logf, Trusted: l.Trusted})
+	dev, err := devdb.Open(ctx, l.DevURL, devdb.Options{Logf: l.Logf, Debugf: l.Debugf, Trusted: l.Trusted})
 	if err != nil {
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
@@ -253,6 +278,11 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
 	defer func() {
+		if err == nil {
+			// Kept as the probe: see Loader.Reconcile.
+			err = l.keepProbe(ctx, sc)
+			return
+		}
 		if cerr := sc.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
 )
@@ -24,6 +25,7 @@ func newDiff(g *globals) *cobra.Command {
 		renames     []string
 		schemas     []string
 		exclude     []string
+		filters     func(*config.Settings)
 		privileges  bool
 		showSecrets bool
 	)
@@ -76,6 +78,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if cmd.Flags().Changed("privileges") {
 				s.Privileges = privileges
 			}
+			filters(&s)
 			secrets, err := secretsShown(s.Privileges, showSecrets)
 			if err != nil {
 				return err
@@ -90,10 +93,13 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if err != nil {
 				return fmt.Errorf("--to: %w", err)
 			}
+			if _, err := l.Reconcile(cmd.Context(), fromSchema, toSchema); err != nil {
+				return err
+			}
 			if a, b := fromSchema.ServerMajor, toSchema.ServerMajor; a != 0 && b != 0 && a != b {
 				fmt.Fprintf(g.stderr, "retort: warning: --from was read on PostgreSQL %d and --to on PostgreSQL %d; texts may differ between versions\n", a, b)
 			}
-			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: len(l.Inspect.Schemas) > 0,
+			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: l.Partial(),
 				Secrets: secrets}
 			plan, err := render.NewPlan(fromSchema, toSchema, render.PlanOptions{
 				Options: ropts,
@@ -138,7 +144,8 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	f.BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes")
 	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable)")
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
-	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
+	f.StringSliceVar(&exclude, "exclude", nil, excludeUsage)
+	filters = filterFlags(cmd)
 	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
 	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	ignoreExtensionVersions(f, g)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/gotag"
 	"github.com/retortdb/retort/model/hcl"
@@ -22,6 +23,7 @@ func newInspect(g *globals) *cobra.Command {
 		format      string
 		schemas     []string
 		exclude     []string
+		filters     func(*config.Settings)
 		privileges  bool
 		showSecrets bool
 		goPackage   string
@@ -55,6 +57,7 @@ are counted on stderr; they do not change the exit code.`,
 			if cmd.Flags().Changed("privileges") {
 				s.Privileges = privileges
 			}
+			filters(&s)
 			secrets, err := secretsShown(s.Privileges, showSecrets)
 			if err != nil {
 				return err
@@ -69,14 +72,14 @@ are counted on stderr; they do not change the exit code.`,
 				// SQL says so per statement, as a hazard; the other
 				// formats have no place for it.
 				if n := schema.HideSecrets(); n > 0 {
-					fmt.Fprintf(g.stderr, "retort: %d user mapping password(s) left out; --privileges --show-secrets prints them\n", n)
+					fmt.Fprintf(g.stderr, "retort: %s left out; --privileges --show-secrets prints them\n", count(n, "user mapping password"))
 				}
 			}
 			var out string
 			switch format {
 			case "sql":
 				out, err = render.SchemaSQL(schema, render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges,
-					Partial: len(l.Inspect.Schemas) > 0, Secrets: secrets})
+					Partial: l.Partial(), Secrets: secrets})
 				if err != nil {
 					return err
 				}
@@ -103,7 +106,7 @@ are counted on stderr; they do not change the exit code.`,
 				if n := len(schema.DefaultPrivileges); n > 0 && format == "go" {
 					// Read and compared (with --privileges), but Go
 					// struct tags have no way to write them yet.
-					fmt.Fprintf(g.stderr, "retort: not written in %s yet, so left out: %d default privileges\n", format, n)
+					fmt.Fprintf(g.stderr, "retort: not written in %s yet, so left out: %s\n", format, count(n, "default privilege"))
 				}
 			}
 			if _, err := fmt.Fprint(g.stdout, out); err != nil {
@@ -117,7 +120,8 @@ are counted on stderr; they do not change the exit code.`,
 	f.StringVar(&format, "format", "sql", "output format: sql, json, hcl, yaml or go")
 	f.StringVar(&goPackage, "package", "models", "package name of --format go")
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
-	f.StringSliceVar(&exclude, "exclude", nil, "leave out these schemas (repeatable)")
+	f.StringSliceVar(&exclude, "exclude", nil, excludeUsage)
+	filters = filterFlags(cmd)
 	f.BoolVar(&privileges, "privileges", false, "also print owners and grants")
 	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go"}, cobra.ShellCompDirectiveNoFileComp))

@@ -42,11 +42,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetArgs(relativeTargets(args))
 	root.SetIn(stdin)
 	err := root.ExecuteContext(ctx)
+	var status exitStatus
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errChanges):
 		return exitChanges
+	case errors.As(err, &status):
+		return int(status) // another program's (retort edit), which has said why
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "retort: interrupted")
 		return exitError

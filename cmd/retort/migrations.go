@@ -59,6 +59,32 @@ func readDir(s config.Settings, l layout.Layout) (*migrate.Dir, error) {
 	return d, nil
 }
 
+// ensureMigrationsDir creates the migrations directory of the settings
+// when it is missing, saying so: a new revision needs somewhere to go.
+func (g *globals) ensureMigrationsDir(cmd *cobra.Command) error {
+	s, err := g.settings(cmd)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(s.Migrations); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there, or an error readDir reports
+	}
+	if err := os.MkdirAll(s.Migrations, 0o755); err != nil {
+		return fmt.Errorf("create the migrations directory: %w", err)
+	}
+	fmt.Fprintf(g.stderr, "retort: created the migrations directory %s\n", s.Migrations)
+	return nil
+}
+
+// count returns n and the noun, plural unless n is 1: "1 revision",
+// "2 revisions".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // liveURL returns the database URL of --url, or url in retort.yaml.
 func liveURL(cmd *cobra.Command, s config.Settings, flag string) (string, error) {
 	if cmd.Flags().Changed("url") {
@@ -105,12 +131,11 @@ func (g *globals) migrations(cmd *cobra.Command) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := migrateOptions(s, func(format string, args ...any) {
-		fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
-	})
+	opts, err := migrateOptions(s, g.logf)
 	if err != nil {
 		return nil, err
 	}
+	opts.Debugf = g.debugf
 	// A command's --layout wins over retort.yaml, and it applies to reading
 	// the directory too: a revision is written after the migrations that
 	// are there, in the same layout.
@@ -127,92 +152,6 @@ func (g *globals) migrations(cmd *cobra.Command) (*setup, error) {
 	}
 	return &setup{s: s, opts: opts, dir: dir, layout: l}, nil
 }
-
-func newInit(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "init",
-		Short: "Write retort.yaml, migrations/ and a starter schema.sql",
-		Long: `init writes retort.yaml (every key with a comment), an empty migrations
-directory and a starter schema.sql in the current directory. It refuses to
-overwrite anything that exists and writes no revision.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			files := map[string]string{config.DefaultFile: starterConfig, "schema.sql": starterSchema}
-			for _, name := range []string{config.DefaultFile, "schema.sql", "migrations"} {
-				if _, err := os.Lstat(name); err == nil {
-					return fmt.Errorf("%s exists; init writes nothing over existing files", name)
-				} else if !errors.Is(err, fs.ErrNotExist) {
-					return err
-				}
-			}
-			if err := os.Mkdir("migrations", 0o755); err != nil {
-				return err
-			}
-			for _, name := range []string{config.DefaultFile, "schema.sql"} {
-				f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-				if err != nil {
-					return err
-				}
-				if _, err := f.WriteString(files[name]); err != nil {
-					f.Close()
-					return err
-				}
-				if err := f.Close(); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintln(g.stderr, "retort: wrote retort.yaml, schema.sql and migrations/; next: edit schema.sql, then retort revision -m \"first\" --autogenerate")
-			return nil
-		},
-	}
-}
-
-const starterConfig = `# retort.yaml: settings every retort command reads; flags win over them.
-# ${VAR} is taken from the environment when the value is used.
-
-# The live database that upgrade, downgrade, current, history, stamp and check use.
-url: ${DATABASE_URL}
-# The declared schema: a .sql/.hcl/.yaml file or directory, or go://./pkg/...
-desired: schema.sql
-# Where revision files live.
-migrations: migrations
-# Where declared schemas are normalized and migrations replayed:
-# embedded (a private server retort starts), none, or a postgres:// URL.
-dev_url: embedded
-# Revision file names, with Alembic's tokens.
-file_template: "%(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d%(second).2d_%(slug)s"
-truncate_slug_length: 40
-timezone: UTC
-# retort's own tables (never part of a comparison).
-version_table: retort_version
-version_schema: public
-# Only these schemas, or all but these (default: every non-system schema).
-# schemas: [public]
-# exclude: [audit]
-# File layout of the migrations directory, written and read back: native
-# (retort's own files), or another tool's, so that it keeps running them:
-# goose, golang-migrate, dbmate, flyway or atlas (see docs/layouts.md).
-layout: native
-# Set for every statement the runner applies. lock_timeout defaults to 2s
-# (0 turns it off); set, it also bounds the wait for another run's lock.
-# lock_timeout: 2s
-# statement_timeout: 60s
-# Compare owners and grants too.
-privileges: false
-# Named environments override any key: retort --env prod upgrade
-# envs:
-#   prod:
-#     url: ${PROD_DATABASE_URL}
-`
-
-const starterSchema = `-- The declared schema: edit it, then run
---   retort revision -m "describe the change" --autogenerate
-CREATE TABLE items (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    name text NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-`
 
 func newCurrent(g *globals) *cobra.Command {
 	var url string
@@ -235,12 +174,20 @@ func newCurrent(g *globals) *cobra.Command {
 				return err
 			}
 			heads := st.dir.Heads()
+			var unknown []string
 			for _, id := range cur {
 				line := id
 				if slices.Contains(heads, id) {
 					line += " (head)"
 				}
+				if st.dir.Revision(id) == nil {
+					unknown = append(unknown, id)
+				}
 				fmt.Fprintln(g.stdout, line)
+			}
+			if len(unknown) > 0 {
+				// Printed all the same: it is what the version table says.
+				return &migrate.UnknownRevisionError{IDs: unknown}
 			}
 			return nil
 		},
@@ -383,13 +330,21 @@ func historyRange(d *migrate.Dir, spec string, cur []string) ([]*migrate.Revisio
 // upgradeOrDowngrade runs or prints the steps towards target.
 func upgradeOrDowngrade(g *globals, direction migrate.Direction) *cobra.Command {
 	var (
-		url string
-		sql bool
+		url                  string
+		sql, ignoreChecksums bool
 	)
 	use, short := "upgrade [TARGET]", "Upgrade the database to TARGET (default heads)"
 	args := cobra.MaximumNArgs(1)
+	example := `  retort upgrade
+  retort upgrade +1
+  retort upgrade 1a2b3c4d
+  retort upgrade --sql base:head > upgrade.sql`
 	if direction == migrate.Down {
 		use, short, args = "downgrade TARGET", "Downgrade the database to TARGET", cobra.ExactArgs(1)
+		example = `  retort downgrade -1
+  retort downgrade 1a2b3c4d
+  retort downgrade base
+  retort downgrade --sql head:base > downgrade.sql`
 	}
 	cmd := &cobra.Command{
 		Use:   use,
@@ -400,12 +355,8 @@ TARGET is head, heads, base, +N or -N (relative to the current revisions),
 REV+N, a revision id or a unique prefix of one (at least 4 characters), or a
 branch label (LABEL@head). --sql prints the script instead of running it,
 without connecting; FROM:TO gives its range.`,
-		Example: `  retort upgrade
-  retort upgrade +1
-  retort downgrade -1
-  retort downgrade base
-  retort upgrade --sql base:head > upgrade.sql`,
-		Args: args,
+		Example: example,
+		Args:    args,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "heads"
 			if len(args) == 1 {
@@ -439,12 +390,11 @@ without connecting; FROM:TO gives its range.`,
 			if direction == migrate.Down {
 				run = migrate.Downgrade
 			}
+			st.opts.IgnoreChecksums = ignoreChecksums
+			// The runner logs each step as it starts (st.opts.Logf).
 			steps, err := run(cmd.Context(), conn, st.dir, target, &st.opts)
-			for _, s := range steps {
-				fmt.Fprintf(g.stderr, "retort: %s %s, %s\n", s.Direction, s.Revision.ID, s.Revision.Message)
-			}
 			if err != nil {
-				return err
+				return checksumHint(err)
 			}
 			if len(steps) == 0 {
 				fmt.Fprintln(g.stderr, "retort: nothing to do")
@@ -454,19 +404,49 @@ without connecting; FROM:TO gives its range.`,
 	}
 	cmd.Flags().StringVar(&url, "url", "", "the live database (default: url in retort.yaml)")
 	cmd.Flags().BoolVar(&sql, "sql", false, "print the script instead of running it (no connection)")
+	cmd.Flags().BoolVar(&ignoreChecksums, "ignore-checksums", false, "run even though applied revision files were edited since (this once; stamp --rehash records the edits)")
 	return cmd
+}
+
+// checksumHint adds the ways out to a refusal over an edited revision: the
+// library's message cannot name the command's flags.
+func checksumHint(err error) error {
+	var ce *migrate.ChecksumError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("%w; or, once the edit is reviewed, record it with retort stamp --rehash %s, or run this once with --ignore-checksums", err, ce.Revision)
 }
 
 func newStamp(g *globals) *cobra.Command {
 	var (
-		url   string
-		purge bool
+		url           string
+		purge, rehash bool
 	)
 	cmd := &cobra.Command{
-		Use:   "stamp REV...",
+		Use:   "stamp REV... | stamp --rehash [REV...]",
 		Short: "Set the version table to REV without running migrations",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `stamp sets the version table to REV without running migrations, as
+Alembic's stamp does. --purge empties the version table first.
+
+--rehash changes no revision: it records the current checksums of applied
+revision files that were edited after they were applied (all of them, or the
+REVs named), once a reviewer has accepted the edits, so that upgrade and
+downgrade run again. It prints each revision whose checksum it recorded.`,
+		Example: `  retort stamp head
+  retort stamp --purge base
+  retort stamp --rehash            # accept every reviewed edit
+  retort stamp --rehash 1a2b3c4d`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if rehash {
+				return nil
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if rehash && purge {
+				return errors.New("stamp: --rehash and --purge do not go together")
+			}
 			st, err := g.migrations(cmd)
 			if err != nil {
 				return err
@@ -476,6 +456,19 @@ func newStamp(g *globals) *cobra.Command {
 				return err
 			}
 			defer conn.Close(context.WithoutCancel(cmd.Context()))
+			if rehash {
+				ids, err := migrate.Rehash(cmd.Context(), conn, st.dir, args, &st.opts)
+				if err != nil {
+					return err
+				}
+				for _, id := range ids {
+					fmt.Fprintln(g.stdout, id)
+				}
+				if len(ids) == 0 {
+					fmt.Fprintln(g.stderr, "retort: no applied revision file changed; nothing to rehash")
+				}
+				return nil
+			}
 			heads, err := migrate.Stamp(cmd.Context(), conn, st.dir, args, purge, &st.opts)
 			if err != nil {
 				return err
@@ -486,6 +479,7 @@ func newStamp(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&url, "url", "", "the live database (default: url in retort.yaml)")
 	cmd.Flags().BoolVar(&purge, "purge", false, "empty the version table first")
+	cmd.Flags().BoolVar(&rehash, "rehash", false, "record the checksums of edited applied revisions (all, or the REVs named)")
 	return cmd
 }
 
@@ -497,7 +491,7 @@ func newMerge(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "merge REV... -m MSG",
 		Short: "Write a revision that merges several heads",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  cobra.ArbitraryArgs, // fewer than two is said below, in words
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.migrations(cmd)
 			if err != nil {
@@ -512,8 +506,11 @@ func newMerge(g *globals) *cobra.Command {
 			if len(args) == 1 && args[0] == "heads" {
 				args = st.dir.Heads()
 			}
-			if len(args) < 2 {
-				return fmt.Errorf("merge needs at least two revisions, got %s", strings.Join(args, ", "))
+			switch len(args) {
+			case 0:
+				return errors.New("merge needs at least two revisions to merge (or heads), got none")
+			case 1:
+				return fmt.Errorf("merge needs at least two revisions to merge (or heads), got only %s", args[0])
 			}
 			rev, err := migrate.NewRevision(st.dir, revID, message, args)
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
@@ -42,13 +43,13 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 		if err != nil {
 			return nil, err
 		}
-		pending, err := migrate.Pending(ctx, conn, st.dir, &st.opts)
+		pending, err := layout.Pending(ctx, conn, st.dir, st.layout, &st.opts)
 		conn.Close(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
 		}
 		if len(pending) > 0 {
-			return nil, fmt.Errorf("Target database is not up to date: %d revisions pending (%s); run retort upgrade first", len(pending), pending[0].Revision.ID)
+			return nil, fmt.Errorf("Target database is not up to date: %s pending (%s); run retort upgrade first", count(len(pending), "revision"), pending[0].Revision.ID)
 		}
 		if from, err = l.Load(ctx, url); err != nil {
 			return nil, err
@@ -63,13 +64,16 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	if err != nil {
 		return nil, fmt.Errorf("declared schema: %w", err)
 	}
+	if _, err := l.Reconcile(ctx, from, to); err != nil {
+		return nil, err
+	}
 	side := "migrations head"
 	if url != "" {
 		side = "database"
 	}
 	reportUnsupported(g, side, from)
 	reportUnsupported(g, "declared schema", to)
-	ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges, Partial: len(l.Inspect.Schemas) > 0}
+	ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges, Partial: l.Partial()}
 	plan, err := render.NewPlan(from, to, render.PlanOptions{
 		Options: ropts,
 		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges, IgnoreExtensionVersions: g.ignoreExtVersions},
@@ -89,10 +93,9 @@ func statements(stmts []render.Statement) []migrate.Statement {
 			"SET check_function_bodies = false"})
 	}
 	for _, st := range stmts {
-		sql := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")
-		for _, h := range st.Hazards {
-			sql = "-- hazard: " + h.Kind + ": " + h.Message + "\n" + sql
-		}
+		// Annotated folds each hazard onto its comment line: a name with a
+		// line end in it must not end the comment and run as SQL.
+		sql := strings.TrimSuffix(st.Annotated(), ";")
 		out = append(out, migrate.Statement{SQL: sql, NoTransaction: !st.Transactional})
 	}
 	return out
@@ -114,9 +117,10 @@ func newRevision(g *globals) *cobra.Command {
 	var (
 		message, revID, head, layoutName, url, to string
 		auto                                      bool
+		filters                                   func(*config.Settings)
 	)
 	cmd := &cobra.Command{
-		Use:   "revision -m MSG [--autogenerate]",
+		Use:   "revision [-m MSG] [--autogenerate]",
 		Short: "Write a new revision file",
 		Long: `revision writes a new revision file in the migrations directory. With
 --autogenerate its up and down come from comparing the declared schema (--to,
@@ -134,13 +138,15 @@ before. The paths written are printed one a line.`,
   retort revision -m "add items" --autogenerate --url postgres://app@localhost/app`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if message == "" {
-				return errors.New("revision needs -m MSG")
+			// No -m is an empty message, as in Alembic.
+			if err := g.ensureMigrationsDir(cmd); err != nil {
+				return err
 			}
 			st, err := g.migrations(cmd) // reads the directory in --layout
 			if err != nil {
 				return err
 			}
+			filters(&st.s)
 			var parents []string
 			if head != "" {
 				parents = []string{head}
@@ -158,6 +164,13 @@ before. The paths written are printed one a line.`,
 			if heads := st.dir.Heads(); st.layout != layout.Native && !slices.Equal(rev.Parents, heads) {
 				return fmt.Errorf("the %s layout keeps a linear history: a new migration follows the last one (%s), so --head cannot name another", st.layout, strings.Join(heads, ", "))
 			}
+			// Read before autogenerate's slow work: a broken template
+			// fails at once.
+			tmpl, err := g.revisionTemplate(st)
+			if err != nil {
+				return err
+			}
+			var notes []string
 			if auto {
 				if cmd.Flags().Changed("to") {
 					st.s.Desired = to
@@ -178,7 +191,14 @@ before. The paths written are printed one a line.`,
 				for _, h := range ag.plan.Hazards() {
 					rev.Hazards = append(rev.Hazards, h.Kind+": "+h.Message)
 				}
-				noteLookAlikes(g, diff.PossibleRenames(ag.plan.Changes), "renamed_from in the declared schema")
+				looks := diff.PossibleRenames(ag.plan.Changes)
+				for _, l := range looks {
+					notes = append(notes, describeLookAlike(l))
+				}
+				noteLookAlikes(g, looks, "renamed_from in the declared schema")
+			}
+			if tmpl != nil {
+				return writeTemplated(g, st, tmpl, rev, notes)
 			}
 			return writeRevision(g, st, rev, version)
 		},
@@ -192,12 +212,14 @@ before. The paths written are printed one a line.`,
 	f.StringVar(&url, "url", "", "compare with this database (at head) instead of the replayed migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
 	ignoreExtensionVersions(f, g)
+	filters = filterFlags(cmd)
 	return cmd
 }
 
 func newCheck(g *globals) *cobra.Command {
 	var (
 		url, to, format string
+		filters         func(*config.Settings)
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -218,6 +240,7 @@ a database whose version table names a revision the directory lacks.`,
 			if err != nil {
 				return err
 			}
+			filters(&st.s)
 			if cmd.Flags().Changed("to") {
 				st.s.Desired = to
 			}
@@ -228,7 +251,7 @@ a database whose version table names a revision the directory lacks.`,
 				if err != nil {
 					return err
 				}
-				pending, err := migrate.Pending(cmd.Context(), conn, st.dir, &st.opts)
+				pending, err := layout.Pending(cmd.Context(), conn, st.dir, st.layout, &st.opts)
 				conn.Close(context.WithoutCancel(cmd.Context()))
 				if err != nil {
 					return err
@@ -237,7 +260,7 @@ a database whose version table names a revision the directory lacks.`,
 					for _, p := range pending {
 						fmt.Fprintf(g.stdout, "pending: %s %s, %s\n", p.Direction, p.Revision.ID, p.Revision.Message)
 					}
-					fmt.Fprintf(g.stderr, "retort: the database has %d revisions pending\n", len(pending))
+					fmt.Fprintf(g.stderr, "retort: the database has %s pending\n", count(len(pending), "revision"))
 					return errChanges
 				}
 			}
@@ -246,6 +269,7 @@ a database whose version table names a revision the directory lacks.`,
 				return err
 			}
 			if len(ag.plan.Changes) == 0 {
+				fmt.Fprintln(g.stderr, "No new upgrade operations detected.")
 				return nil
 			}
 			switch format {
@@ -268,7 +292,7 @@ a database whose version table names a revision the directory lacks.`,
 			if live != "" {
 				what = "the database differs from the declared schema"
 			}
-			fmt.Fprintf(g.stderr, "retort: %s (%d changes)\n", what, len(ag.plan.Changes))
+			fmt.Fprintf(g.stderr, "retort: %s (%s)\n", what, count(len(ag.plan.Changes), "change"))
 			return errChanges
 		},
 	}
@@ -277,6 +301,7 @@ a database whose version table names a revision the directory lacks.`,
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
 	f.StringVar(&format, "format", "review", "review, json or github")
 	ignoreExtensionVersions(f, g)
+	filters = filterFlags(cmd)
 	return cmd
 }
 
@@ -296,7 +321,7 @@ retort.yaml) it also checks that head equals the declared schema.`,
 			if err != nil {
 				return err
 			}
-			dev, err := devdb.Open(ctx, st.s.DevURL, devdb.Options{})
+			dev, err := devdb.Open(ctx, st.s.DevURL, devdb.Options{Logf: g.logf, Debugf: g.debugf, Trusted: st.s.DevTrusted})
 			if err != nil {
 				return err
 			}
@@ -306,7 +331,13 @@ retort.yaml) it also checks that head equals the declared schema.`,
 				return err
 			}
 			defer sc.Close(context.WithoutCancel(ctx))
-			conn, err := connect(ctx, sc.ConnString())
+			// The revisions are replayed as declared sources are applied:
+			// without superuser rights unless trusted.
+			applier, err := sc.Applier(ctx)
+			if err != nil {
+				return err
+			}
+			conn, err := connect(ctx, applier)
 			if err != nil {
 				return err
 			}
@@ -315,7 +346,9 @@ retort.yaml) it also checks that head equals the declared schema.`,
 			l.Migrate = st.opts
 			defer l.Close()
 			iopts := introspect.Options{IgnoreTables: []model.QName{
-				{Schema: st.s.VersionSchema, Name: st.s.VersionTable}, {Schema: st.s.VersionSchema, Name: "retort_history"}}}
+				{Schema: st.s.VersionSchema, Name: st.s.VersionTable}, {Schema: st.s.VersionSchema, Name: "retort_history"},
+				{Schema: st.s.VersionSchema, Name: migrate.DefaultProgressTable}}}
+			iopts.Debugf = g.debugf
 			steps, err := st.dir.UpgradeSteps(nil, "heads")
 			if err != nil {
 				return err
@@ -370,8 +403,11 @@ retort.yaml) it also checks that head equals the declared schema.`,
 				if err != nil {
 					return fmt.Errorf("declared schema: %w", err)
 				}
+				if _, err := l.Reconcile(ctx, head, want); err != nil {
+					return err
+				}
 				if cs, _ := diff.Compare(head, want, diff.Options{}); len(cs) > 0 {
-					fmt.Fprintf(g.stderr, "retort: head differs from the declared schema %s in %d changes\n", st.s.Desired, len(cs))
+					fmt.Fprintf(g.stderr, "retort: head differs from the declared schema %s in %s\n", st.s.Desired, count(len(cs), "change"))
 					return errChanges
 				}
 			}

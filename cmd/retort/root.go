@@ -1,13 +1,14 @@
 package main
 
 import (
-	"fmt"
 	"io"
+	"log/slog"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/internal/filter"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/migrate/layout"
@@ -39,7 +40,14 @@ type globals struct {
 	configPath        string
 	env               string
 	stdout            io.Writer
-	stderr            io.Writer
+	// stderr takes the "retort: …" lines commands print; they pass through
+	// log at the level set by --log-level, -q, -v or log_level.
+	stderr   io.Writer
+	log      *slog.Logger
+	level    slog.LevelVar
+	logLevel string
+	quiet    bool
+	verbose  bool
 }
 
 // settings loads retort.yaml and lets the global flags win over it.
@@ -51,6 +59,9 @@ func (g *globals) settings(cmd *cobra.Command) (config.Settings, error) {
 	}
 	s, err := config.Load(path, explicit, g.env)
 	if err != nil {
+		return s, err
+	}
+	if err := g.configLevel(cmd, s.LogLevel); err != nil {
 		return s, err
 	}
 	if cmd.Flags().Changed("dev-url") {
@@ -73,6 +84,8 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 	if len(exclude) == 0 {
 		exclude = s.Exclude
 	}
+	// Patterns without a dot or glob name schemas the inspection need
+	// not read; every pattern filters the loaded model (internal/filter).
 	return &source.Loader{
 		DevURL:     s.DevURL,
 		Privileges: s.Privileges,
@@ -80,15 +93,18 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 		AllowEmpty: g.allowEmpty,
 		Migrate:    migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, HistoryTable: "retort_history"},
 		Layout:     layout.Layout(s.Layout),
-		Inspect:    introspect.Options{Schemas: schemas, Exclude: exclude},
-		Logf: func(format string, args ...any) {
-			fmt.Fprintf(g.stderr, "retort: "+format+"\n", args...)
-		},
+		Inspect:    introspect.Options{Schemas: schemas, Exclude: filter.SchemaNames(exclude), Debugf: g.debugf},
+		Include:    s.Include,
+		Exclude:    exclude,
+		Logf:       g.logf,
+		Debugf:     g.debugf,
 	}
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
-	g := &globals{stdout: stdout, stderr: stderr}
+	g := &globals{stdout: stdout}
+	g.log = slog.New(newLineHandler(stderr, &g.level))
+	g.stderr = &logWriter{log: g.log, raw: stderr}
 	root := &cobra.Command{
 		Use:   "retort",
 		Short: "Schema migrations for PostgreSQL, generated from a declared schema",
@@ -107,6 +123,12 @@ PostgreSQL's own canonical texts.`,
 		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// The flags set the level before any command logs; retort.yaml's
+		// log_level, read later, applies only when none was given.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			_, err := g.flagLevel(cmd)
+			return err
+		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -116,8 +138,10 @@ PostgreSQL's own canonical texts.`,
 	pf.BoolVar(&g.trusted, "trusted", false, "apply declared sources and replayed migrations on the dev server as its superuser (only for sources you trust)")
 	pf.StringVar(&g.configPath, "config", "", "config file (default ./retort.yaml when it exists)")
 	pf.StringVar(&g.env, "env", "", "named environment of the config file")
+	g.logFlags(root)
 	root.AddCommand(newInspect(g), newDiff(g), newInit(g), newRevision(g),
 		upgradeOrDowngrade(g, migrate.Up), upgradeOrDowngrade(g, migrate.Down),
-		newCurrent(g), newHistory(g), newHeads(g), newMerge(g), newStamp(g), newCheck(g), newVerify(g))
+		newCurrent(g), newHistory(g), newHeads(g), newMerge(g), newStamp(g), newCheck(g), newVerify(g),
+		newShow(g), newBranches(g), newEdit(g), newEnsureVersion(g))
 	return root
 }

@@ -37,11 +37,14 @@ type Settings struct {
 	VersionSchema      string              `yaml:"version_schema"`
 	Schemas            []string            `yaml:"schemas"`
 	Exclude            []string            `yaml:"exclude"`
+	Include            []string            `yaml:"include"`
 	Layout             string              `yaml:"layout"`
 	LockTimeout        string              `yaml:"lock_timeout"`
 	StatementTimeout   string              `yaml:"statement_timeout"`
 	Privileges         bool                `yaml:"privileges"`
 	DevTrusted         bool                `yaml:"dev_trusted"`
+	RevisionTemplate   string              `yaml:"revision_template"` // "" means revision.sql.tmpl beside retort.yaml, when it exists
+	LogLevel           string              `yaml:"log_level"`         // error, warn, info or debug; "" means info
 	Envs               map[string]Settings `yaml:"envs"`
 }
 
@@ -116,6 +119,7 @@ func expandKeys(s *Settings) error {
 		{"desired", &s.Desired}, {"migrations", &s.Migrations}, {"file_template", &s.FileTemplate},
 		{"timezone", &s.Timezone}, {"version_table", &s.VersionTable}, {"version_schema", &s.VersionSchema},
 		{"layout", &s.Layout}, {"lock_timeout", &s.LockTimeout}, {"statement_timeout", &s.StatementTimeout},
+		{"revision_template", &s.RevisionTemplate}, {"log_level", &s.LogLevel},
 	} {
 		v, err := Expand(k.name, *k.v)
 		if err != nil {
@@ -126,7 +130,7 @@ func expandKeys(s *Settings) error {
 	for _, l := range []struct {
 		name string
 		vs   []string
-	}{{"schemas", s.Schemas}, {"exclude", s.Exclude}} {
+	}{{"schemas", s.Schemas}, {"exclude", s.Exclude}, {"include", s.Include}} {
 		for i, v := range l.vs {
 			x, err := Expand(l.name, v)
 			if err != nil {
@@ -156,6 +160,8 @@ func merge(base, over Settings) Settings {
 	str(&base.Layout, over.Layout)
 	str(&base.LockTimeout, over.LockTimeout)
 	str(&base.StatementTimeout, over.StatementTimeout)
+	str(&base.RevisionTemplate, over.RevisionTemplate)
+	str(&base.LogLevel, over.LogLevel)
 	if over.TruncateSlugLength != 0 {
 		base.TruncateSlugLength = over.TruncateSlugLength
 	}
@@ -164,6 +170,9 @@ func merge(base, over Settings) Settings {
 	}
 	if over.Exclude != nil {
 		base.Exclude = over.Exclude
+	}
+	if over.Include != nil {
+		base.Include = over.Include
 	}
 	if over.Privileges {
 		base.Privileges = true

@@ -80,6 +80,7 @@ lock_timeout: ${RETORT_TEST_LT}
 statement_timeout: 1${RETORT_TEST_UNIT}
 schemas: ["a_${RETORT_TEST_DIR}"]
 exclude: ["x_${RETORT_TEST_DIR}"]
+include: ["public.${RETORT_TEST_DIR}_*"]
 url: ${RETORT_TEST_UNSET_URL}
 envs:
   other:
@@ -97,12 +98,12 @@ envs:
 		VersionTable: "v_db", VersionSchema: "db", Layout: "native", LockTimeout: "3s", StatementTimeout: "10s",
 	}
 	got := s
-	got.URL, got.DevURL, got.TruncateSlugLength, got.Schemas, got.Exclude, got.Envs = "", "", 0, nil, nil, nil
+	got.URL, got.DevURL, got.TruncateSlugLength, got.Schemas, got.Exclude, got.Include, got.Envs = "", "", 0, nil, nil, nil, nil
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load expanded\n%+v\nwant\n%+v", got, want)
 	}
-	if s.Schemas[0] != "a_db" || s.Exclude[0] != "x_db" {
-		t.Errorf("lists: schemas %q, exclude %q", s.Schemas, s.Exclude)
+	if s.Schemas[0] != "a_db" || s.Exclude[0] != "x_db" || s.Include[0] != "public.db_*" {
+		t.Errorf("lists: schemas %q, exclude %q, include %q", s.Schemas, s.Exclude, s.Include)
 	}
 	// url keeps its reference: a command that never connects must not fail.
 	if s.URL != "${RETORT_TEST_UNSET_URL}" {

@@ -31,6 +31,9 @@ type Options struct {
 
 	// Logf receives warnings and progress messages; nil discards them.
 	Logf func(format string, args ...any)
+	// Debugf receives detail, such as each start of a server and how long
+	// it took; nil discards it.
+	Debugf func(format string, args ...any)
 
 	// Dir is the directory the server's own directory is made in (and
 	// where leftovers of killed runs are looked for). Empty means
@@ -138,6 +141,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// should be the only thing a user sees.
 	if s.ranInitdb {
 		logf("started PostgreSQL %d dev server (%s) in %v; later starts reuse its initdb template",
+			in.major, in.binDir, time.Since(begin).Round(time.Millisecond))
+	} else if opts.Debugf != nil {
+		opts.Debugf("started PostgreSQL %d dev server (%s) from its cached initdb template in %v",
 			in.major, in.binDir, time.Since(begin).Round(time.Millisecond))
 	}
 	return s, nil

@@ -57,7 +57,14 @@ func warnOneQuery(tool string, rev *migrate.Revision, o Options) {
 		name  string
 		stmts []migrate.Statement
 	}{{"up", rev.Up}, {"down", rev.Down}} {
-		if s, ok := nonTxWithOthers(sec.stmts); ok {
+		s, ok := nonTxWithOthers(sec.stmts)
+		switch {
+		case !ok:
+		case addValue.MatchString(stripComments(s.SQL)):
+			o.warnf("%s sends the %s migration to PostgreSQL as one query, which runs in one transaction, where the value that %q adds "+
+				"cannot be used before it commits (since PostgreSQL 12 the ADD VALUE itself runs in a transaction); "+
+				"move the statements that use it to a revision of their own, or use --layout goose, flyway or atlas", tool, sec.name, firstLine(s.SQL))
+		default:
 			o.warnf("%s sends the %s migration to PostgreSQL as one query, which runs in one transaction, where %q fails; "+
 				"move that statement to a revision of its own, or use --layout goose, flyway or atlas", tool, sec.name, firstLine(s.SQL))
 		}

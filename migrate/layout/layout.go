@@ -535,7 +535,7 @@ func timeoutLines(s migrate.Statement) (sets, resets []string) {
 		name string
 		d    time.Duration
 	}{{"statement_timeout", s.StatementTimeout}, {"lock_timeout", s.LockTimeout}} {
-		if t.d > 0 {
+		if t.d != 0 {
 			sets = append(sets, fmt.Sprintf("SET %s = '%s';", t.name, pgDuration(t.d)))
 			resets = append(resets, "RESET "+t.name+";")
 		}
@@ -548,6 +548,8 @@ func timeoutLines(s migrate.Statement) (sets, resets []string) {
 // own unit).
 func pgDuration(d time.Duration) string {
 	switch {
+	case d < 0:
+		return "0" // off
 	case d%time.Hour == 0:
 		return fmt.Sprintf("%dh", d/time.Hour)
 	case d%time.Minute == 0:
@@ -656,10 +658,10 @@ func foldTimeouts(stmts []migrate.Statement) []migrate.Statement {
 			continue
 		}
 		s := stmts[j]
-		if d := set["statement_timeout"]; d > 0 {
+		if d := set["statement_timeout"]; d != 0 {
 			s.StatementTimeout = d
 		}
-		if d := set["lock_timeout"]; d > 0 {
+		if d := set["lock_timeout"]; d != 0 {
 			s.LockTimeout = d
 		}
 		out = append(out, s)
@@ -668,15 +670,19 @@ func foldTimeouts(stmts []migrate.Statement) []migrate.Statement {
 	return out
 }
 
-// parseSet reads a SET of a timeout to a positive value.
+// parseSet reads a SET of a timeout; 0 (off) reads as a negative
+// duration, as a "-- retort:lock_timeout 0" directive does.
 func parseSet(sql string) (string, time.Duration, bool) {
 	m := setTimeout.FindStringSubmatch(strings.TrimSpace(sql))
 	if m == nil {
 		return "", 0, false
 	}
 	n, err := strconv.ParseInt(m[4], 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n < 0 {
 		return "", 0, false
+	}
+	if n == 0 {
+		return strings.ToLower(m[2]), -1, true
 	}
 	unit := map[string]time.Duration{"": time.Millisecond, "ms": time.Millisecond, "s": time.Second, "min": time.Minute, "h": time.Hour}[strings.ToLower(m[5])]
 	return strings.ToLower(m[2]), time.Duration(n) * unit, true
@@ -745,13 +751,16 @@ func isDecimal(v string) bool { return v != "" && strings.Trim(v, "0123456789") 
 // a transaction when the block also holds other statements (SET and RESET
 // of timeouts included): a tool that sends a block to PostgreSQL as one
 // query runs it as one implicit transaction, where such a statement fails.
+// ALTER TYPE … ADD VALUE is such a statement only when a later statement of
+// the block uses the new value: since PostgreSQL 12 it runs in a
+// transaction, and only a use of the value before the commit fails.
 func nonTxWithOthers(stmts []migrate.Statement) (migrate.Statement, bool) {
 	n := 0
 	var first *migrate.Statement
 	for i, s := range stmts {
 		sets, resets := timeoutLines(s)
 		n += 1 + len(sets) + len(resets)
-		if first == nil && !s.Transactional() {
+		if first == nil && !s.Transactional() && !addedValueUnused(stmts, i) {
 			first = &stmts[i]
 		}
 	}
@@ -759,6 +768,42 @@ func nonTxWithOthers(stmts []migrate.Statement) (migrate.Statement, bool) {
 		return migrate.Statement{}, false
 	}
 	return *first, true
+}
+
+// addValue matches ALTER TYPE … ADD VALUE and captures the new value's
+// literal.
+var addValue = regexp.MustCompile(`(?is)^alter\s+type\s+.*?\badd\s+value\s+(?:if\s+not\s+exists\s+)?((?:[eE])?'(?:[^']|'')*')`)
+
+// addedValueUnused reports whether stmts[i] adds an enum value that no
+// later statement of the block names, so that it can share the block's
+// implicit transaction. A later statement that holds
+// the value's literal is taken to use it: a false alarm is a warning, a
+// miss a failed migration.
+func addedValueUnused(stmts []migrate.Statement, i int) bool {
+	m := addValue.FindStringSubmatch(stripComments(stmts[i].SQL))
+	if m == nil {
+		return false
+	}
+	lit := strings.TrimLeft(m[1], "eE")
+	for _, s := range stmts[i+1:] {
+		if strings.Contains(s.SQL, lit) {
+			return false
+		}
+	}
+	return true
+}
+
+// stripComments drops a statement's leading comment lines (hazard notes).
+func stripComments(sql string) string {
+	lines := strings.Split(sql, "\n")
+	for len(lines) > 0 {
+		t := strings.TrimSpace(lines[0])
+		if t != "" && !strings.HasPrefix(t, "--") {
+			break
+		}
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // firstLine returns a statement's first line that is not a comment, for

@@ -32,3 +32,24 @@ func TestWriteHonoursUmask(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeoutOffRoundTrips checks that a statement whose lock_timeout is
+// turned off ("-- retort:lock_timeout 0") keeps it in every layout.
+func TestTimeoutOffRoundTrips(t *testing.T) {
+	for _, l := range All {
+		dir := t.TempDir()
+		rev := createItems()
+		rev.Up[1].LockTimeout = -1
+		if _, err := Write(dir, l, rev, Options{}); err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		d, err := ReadDir(os.DirFS(dir), ".", l)
+		if err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		revs := d.Revisions()
+		if len(revs) != 1 || len(revs[0].Up) != 2 || revs[0].Up[1].LockTimeout >= 0 || revs[0].Up[0].LockTimeout != 0 {
+			t.Errorf("%s: read back %+v", l, revs)
+		}
+	}
+}
