@@ -219,6 +219,7 @@ func (c *comparer) strip(p any) any {
 	case *model.Column:
 		v := *o
 		v.Deps = nil
+		v.Default = canonicalDefault(v.Type, v.Default)
 		if grants {
 			v.Grants = nil
 		}

@@ -78,6 +78,18 @@ func TestRealSchemas(t *testing.T) {
 				t.Parallel()
 				fromEmpty(t, want)
 			})
+			t.Run("check passes after revision --autogenerate", func(t *testing.T) {
+				t.Parallel()
+				// The fixpoint property of issue 13 (see fixpointHolds),
+				// with the schema declared as inspect's SQL of it.
+				ddl, err := render.SchemaSQL(want, render.Options{Comments: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := fixpointHolds(t, rs.name, ddl, false); err != nil {
+					t.Error(err)
+				}
+			})
 			for _, form := range []string{"sql", "hcl", "yaml"} {
 				t.Run("declared "+form+" diffs empty", func(t *testing.T) {
 					t.Parallel()

@@ -87,5 +87,14 @@ func (Product) TableName() string { return "catalog_products" }
 
 // All lists the models for AutoMigrate, in any order.
 func All() []any {
-	return []any{&User{}, &Profile{}, &Order{}, &Language{}, &Product{}}
+	return []any{&User{}, &Profile{}, &Order{}, &Language{}, &Product{}, &Membership{}}
+}
+
+// Membership constrains string fields to lists with check: tags, the usual
+// way to write an enum with GORM. PostgreSQL re-spells an IN list over
+// varchar when the text it prints is applied again (issue 13).
+type Membership struct {
+	ID   uint
+	Role string `gorm:"size:16;not null;check:role_ok,role IN ('owner','member')"`
+	Kind string `gorm:"check:kind IN ('a','b')"`
 }
