@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/retortdb/retort/model"
@@ -219,6 +220,7 @@ func (c *comparer) strip(p any) any {
 	case *model.Column:
 		v := *o
 		v.Deps = nil
+		v.RenamedFrom = "" // a hint, not part of the column
 		v.Default = canonicalDefault(v.Type, v.Default)
 		if grants {
 			v.Grants = nil
@@ -236,6 +238,7 @@ func (c *comparer) strip(p any) any {
 		v := *o
 		clear2(owner, &v.Owner, grants, &v.Grants)
 		v.Columns, v.Constraints, v.Indexes = nil, nil, nil
+		v.RenamedFrom = "" // a hint, not part of the table
 		return v
 	}
 	panic(fmt.Sprintf("diff: strip(%T): unknown object type", p)) // unreachable: callers pass model objects
@@ -263,7 +266,7 @@ func (c *comparer) indexRenames(from, to *model.Schema) error {
 		}
 		return nil
 	}
-	for _, r := range c.opts.Renames {
+	for _, r := range append(slices.Clip(c.opts.Renames), declaredRenames(from, to, c.opts.Renames)...) {
 		switch r.Kind {
 		case model.KindTable:
 			if has(from, r.From) == nil {
@@ -287,6 +290,56 @@ func (c *comparer) indexRenames(from, to *model.Schema) error {
 		}
 	}
 	return nil
+}
+
+// declaredRenames turns the renamed_from hints of the target's tables and
+// columns (a declared schema carries them) into rename hints. A hint that
+// no longer applies is skipped, not an error: once the rename has run, the
+// source has the new name, and the declared schema keeps its hint so that
+// later diffs stay empty. Hints the caller gave (explicit) win.
+func declaredRenames(from, to *model.Schema, explicit []RenameHint) []RenameHint {
+	tables := func(s *model.Schema) map[model.QName]*model.Table {
+		m := make(map[model.QName]*model.Table, len(s.Tables))
+		for i := range s.Tables {
+			m[s.Tables[i].QName] = &s.Tables[i]
+		}
+		return m
+	}
+	src, dst := tables(from), tables(to)
+	given := map[RenameHint]bool{}
+	for _, h := range explicit {
+		given[RenameHint{Kind: h.Kind, Table: h.Table, From: h.From}] = true
+	}
+	var out []RenameHint
+	for i := range to.Tables {
+		t := &to.Tables[i]
+		source := src[t.QName]
+		if t.RenamedFrom != "" && source == nil {
+			old := model.QName{Schema: t.Schema, Name: t.RenamedFrom}
+			if src[old] != nil && dst[old] == nil && !given[RenameHint{Kind: model.KindTable, From: old}] {
+				out = append(out, RenameHint{Kind: model.KindTable, From: old, To: t.QName})
+				source = src[old]
+			}
+		}
+		if source == nil {
+			continue
+		}
+		for _, col := range t.Columns {
+			if col.RenamedFrom == "" || !hasColumn(source, col.RenamedFrom) || hasColumn(source, col.Name) || hasColumn(t, col.RenamedFrom) {
+				continue
+			}
+			h := RenameHint{Kind: KindColumn, Table: t.QName, From: model.QName{Name: col.RenamedFrom}}
+			if !given[h] {
+				h.To = model.QName{Name: col.Name}
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+func hasColumn(t *model.Table, name string) bool {
+	return slices.ContainsFunc(t.Columns, func(c model.Column) bool { return c.Name == name })
 }
 
 // ParseRename reads a command-line rename hint: "schema.old=schema.new" (or
