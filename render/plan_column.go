@@ -66,6 +66,10 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	if pos > 0 {
 		st.Requires = append(st.Requires, colRef(tq, t.Columns[pos-1].Name))
 	}
+	// Children that leave take no new column along; children that are to
+	// inherit a column they had as their own give it up first.
+	st.Requires = append(st.Requires, p.leaving(tq)...)
+	st = p.adoptColumns(tq, c, st)
 	p.add(st)
 	p.columnComment(t, c.Name, "", c.Comment)
 	p.columnGrantChange(t, c.Name, nil, c.Grants)
@@ -115,16 +119,20 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 		return
 	}
 	ref := colRef(tq, c.Name)
+	var req []model.ObjectRef
 	if c.Inherited && inheritsColumn(p.oi, t, c) {
-		// DROP COLUMN on the parent drops it from its children.
 		pq, _ := p.oi.parentColumn(t, c.Name)
-		p.aliasDrop(colRef(pq, c.Name), ref)
-		return
+		if !p.keptByChild(pq, c.Name) {
+			// DROP COLUMN on the parent drops it from its children.
+			p.aliasDrop(colRef(pq, c.Name), ref)
+			return
+		}
+		// The parent drops it for itself only: then this child's own.
+		req = append(req, released(colRef(pq, c.Name)))
 	}
 	// Constraints and indexes on the column go with it: the plan drops
 	// them first. Views, rules and policies that read the table are
 	// rebuilt around it.
-	var req []model.ObjectRef
 	for _, r := range tableParts(t) {
 		if r.Kind == model.KindConstraint || r.Kind == model.KindIndex {
 			req = append(req, released(r))
@@ -134,10 +142,11 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 		req = append(req, released(r))
 	}
 	req = append(req, nameRef(tq))
+	only := p.keptByChild(tq, c.Name)
 	i := p.drop(dropStmt{
 		ref: ref, kindPrio: prioTable - 1,
-		sql:      alterTable(t, false) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
-		hazards:  []Hazard{{Kind: HazardDataLoss, Message: "drops column " + columnText(tq, c.Name) + " and its values; down adds it back empty"}, lockHazard(tq, "DROP COLUMN")},
+		sql:      alterTable(t, only) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
+		hazards:  []Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
 		requires: req,
 	})
 	if i >= 0 {

@@ -220,7 +220,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 	for _, parent := range f.Inherits {
 		if !slices.Contains(t.Inherits, parent) {
 			st := p.alterStmt(t, "no inherit "+qnameSQL(parent), alterTable(t, false)+" NO INHERIT "+qnameSQL(parent), lockHazard(name, "NO INHERIT"))
-			st.Provides = append(st.Provides, released(tableRef(t.QName)))
+			st.Provides = append(st.Provides, released(tableRef(t.QName)), detachedRef(t.QName))
 			p.add(st)
 		}
 	}

@@ -57,6 +57,13 @@ func (l *Loader) filter(spec Spec, s *model.Schema) error {
 	return nil
 }
 
+// Filter removes from s, read elsewhere than through [Loader.Load] and
+// named name in notes, what Load would remove: so a schema the caller
+// inspected itself compares with loaded ones.
+func (l *Loader) Filter(name string, s *model.Schema) error {
+	return l.filter(Spec{Raw: name}, s)
+}
+
 func (l *Loader) logf(format string, args ...any) {
 	if l.Logf != nil {
 		l.Logf(format, args...)

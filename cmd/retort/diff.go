@@ -63,13 +63,9 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 			if from == "" || to == "" {
 				return fmt.Errorf("both --from and --to are required")
 			}
-			var hints []diff.RenameHint
-			for _, r := range renames {
-				h, err := diff.ParseRename(r)
-				if err != nil {
-					return err
-				}
-				hints = append(hints, h)
+			hints, err := parseRenames(renames)
+			if err != nil {
+				return err
 			}
 			s, err := g.settings(cmd)
 			if err != nil {
@@ -334,4 +330,17 @@ func noteLookAlikes(g *globals, looks []diff.PossibleRename, how string) {
 // command that compares schemas.
 func ignoreExtensionVersions(f *pflag.FlagSet, g *globals) {
 	f.BoolVar(&g.ignoreExtVersions, "ignore-extension-versions", false, "compare extensions by name only, not by version")
+}
+
+// parseRenames reads the --rename flags of diff, revision and check.
+func parseRenames(flags []string) ([]diff.RenameHint, error) {
+	var hints []diff.RenameHint
+	for _, r := range flags {
+		h, err := diff.ParseRename(r)
+		if err != nil {
+			return nil, err
+		}
+		hints = append(hints, h)
+	}
+	return hints, nil
 }

@@ -98,6 +98,8 @@ version_schema: public
 # Only these schemas, or all but these (default: every non-system schema).
 # schemas: [public]
 # exclude: [audit]
+# include and exclude also take globs on schema.name, for every kind of object.
+# include: ["public.app_*"]
 # File layout of the migrations directory, written and read back: native
 # (retort's own files), or another tool's, so that it keeps running them:
 # goose, golang-migrate, dbmate, flyway or atlas (see docs/layouts.md).

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
+	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/migrate"
@@ -124,6 +125,8 @@ type setup struct {
 	opts   migrate.Options
 	dir    *migrate.Dir
 	layout layout.Layout // the directory's layout: --layout, else layout in retort.yaml
+	// renames are the --rename hints of revision and check.
+	renames []diff.RenameHint
 }
 
 func (g *globals) migrations(cmd *cobra.Command) (*setup, error) {

@@ -76,7 +76,7 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges, Partial: l.Partial()}
 	plan, err := render.NewPlan(from, to, render.PlanOptions{
 		Options: ropts,
-		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges, IgnoreExtensionVersions: g.ignoreExtVersions},
+		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges, Renames: st.renames, IgnoreExtensionVersions: g.ignoreExtVersions},
 	})
 	if err != nil {
 		return nil, err
@@ -117,6 +117,7 @@ func newRevision(g *globals) *cobra.Command {
 	var (
 		message, revID, head, layoutName, url, to string
 		auto                                      bool
+		renames                                   []string
 		filters                                   func(*config.Settings)
 	)
 	cmd := &cobra.Command{
@@ -144,6 +145,9 @@ before. The paths written are printed one a line.`,
 			}
 			st, err := g.migrations(cmd) // reads the directory in --layout
 			if err != nil {
+				return err
+			}
+			if st.renames, err = parseRenames(renames); err != nil {
 				return err
 			}
 			filters(&st.s)
@@ -206,6 +210,7 @@ before. The paths written are printed one a line.`,
 	f := cmd.Flags()
 	f.StringVarP(&message, "message", "m", "", "the revision's message")
 	f.BoolVar(&auto, "autogenerate", false, "fill up and down from the declared schema")
+	f.StringArrayVar(&renames, "rename", nil, "with --autogenerate, rename hint old=new (repeatable), as diff takes it")
 	f.StringVar(&revID, "rev-id", "", "the revision id (default: 12 random hex digits); in another tool's layout, the version (default: the time, YYYYMMDDHHMMSS)")
 	f.StringVar(&head, "head", "", "the head to build on when there are several")
 	f.StringVar(&layoutName, "layout", "", "file layout of the migrations directory: "+layout.Names()+" (default: layout in retort.yaml, else native)")
@@ -219,6 +224,7 @@ before. The paths written are printed one a line.`,
 func newCheck(g *globals) *cobra.Command {
 	var (
 		url, to, format string
+		renames         []string
 		filters         func(*config.Settings)
 	)
 	cmd := &cobra.Command{
@@ -238,6 +244,9 @@ a database whose version table names a revision the directory lacks.`,
 			}
 			st, err := g.migrations(cmd)
 			if err != nil {
+				return err
+			}
+			if st.renames, err = parseRenames(renames); err != nil {
 				return err
 			}
 			filters(&st.s)
@@ -300,6 +309,7 @@ a database whose version table names a revision the directory lacks.`,
 	f.StringVar(&url, "url", "", "check this database instead of the migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
 	f.StringVar(&format, "format", "review", "review, json or github")
+	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable), as diff takes it")
 	ignoreExtensionVersions(f, g)
 	filters = filterFlags(cmd)
 	return cmd
@@ -397,6 +407,10 @@ retort.yaml) it also checks that head equals the declared schema.`,
 			if check {
 				head, err := introspect.Inspect(ctx, conn, iopts)
 				if err != nil {
+					return err
+				}
+				// Filtered as the declared side is (include, exclude).
+				if err := l.Filter("migrations head", head); err != nil {
 					return err
 				}
 				want, err := l.Load(ctx, st.s.Desired)

@@ -52,14 +52,15 @@ var VersionTables = []VersionTable{
 // out under layout l: by name when l is that tool's layout, by name and
 // columns (in any order) otherwise. It returns the table's description.
 func ForeignVersionTable(l Layout, schema, name string, columns []string) (VersionTable, bool) {
+	named := func(v VersionTable) bool { return v.Name == name && (v.Schema == "" || v.Schema == schema) }
+	// The layout's own tool first: golang-migrate and dbmate share a name.
 	for _, v := range VersionTables {
-		if v.Name != name || v.Schema != "" && v.Schema != schema {
-			continue
-		}
-		if v.Tool == string(l) {
+		if named(v) && v.Tool == string(l) {
 			return v, true
 		}
-		if len(columns) == len(v.Columns) && !slices.ContainsFunc(columns, func(c string) bool { return !slices.Contains(v.Columns, c) }) {
+	}
+	for _, v := range VersionTables {
+		if named(v) && len(columns) == len(v.Columns) && !slices.ContainsFunc(columns, func(c string) bool { return !slices.Contains(v.Columns, c) }) {
 			return v, true
 		}
 	}
