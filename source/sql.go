@@ -60,6 +60,7 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	// Split everything first: a file that cannot be read fails before any
 	// server starts.
 	var stmts []sqlddl.Statement
+	var hints []sqlddl.RenameHint
 	for _, f := range files {
 		src, err := userfile.Read(f, 0)
 		if err != nil {
@@ -69,6 +70,11 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 		if err != nil {
 			return nil, err
 		}
+		hs, err := sqlddl.RenameHints(f, src, ss)
+		if err != nil {
+			return nil, err
+		}
+		hints = append(hints, hs...)
 		for _, s := range ss {
 			if err := refuse(s); err != nil {
 				return nil, err
@@ -82,6 +88,11 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
 	defer func() {
+		if err == nil {
+			// Kept as the probe: see Loader.Reconcile.
+			err = l.keepProbe(ctx, sc)
+			return
+		}
 		// Drop even when ctx was cancelled: a scratch database must not outlive us.
 		if cerr := sc.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {
 			err = fmt.Errorf("drop scratch database: %w", cerr)
@@ -104,6 +115,9 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", spec, err)
+	}
+	if err := keepSQLRenameHints(s, hints); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
