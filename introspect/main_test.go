@@ -3,7 +3,6 @@ package introspect
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -138,28 +137,12 @@ func view(t testing.TB, s *model.Schema, schema, name string) *model.View {
 	return nil
 }
 
-func function(t testing.TB, s *model.Schema, schema, name string) *model.Function {
-	t.Helper()
-	for i := range s.Functions {
-		if s.Functions[i].Schema == schema && s.Functions[i].Name == name {
-			return &s.Functions[i]
-		}
-	}
-	t.Fatalf("no function %s.%s", schema, name)
-	return nil
-}
-
 func names[T any](list []T, name func(T) string) []string {
 	out := make([]string, len(list))
 	for i, x := range list {
 		out[i] = name(x)
 	}
 	return out
-}
-
-// hasDep reports whether deps holds want.
-func hasDep(deps []model.ObjectRef, want model.ObjectRef) bool {
-	return slices.Contains(deps, want)
 }
 
 // eq fails the test when got and want differ, printing both as JSON.

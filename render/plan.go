@@ -284,13 +284,6 @@ func (p *planner) built(fn func()) []int {
 	return out
 }
 
-// hazard adds a hazard to the statements at idx.
-func (p *planner) hazard(idx []int, h Hazard) {
-	for _, i := range idx {
-		p.b.stmts[i].Hazards = append(p.b.stmts[i].Hazards, h)
-	}
-}
-
 // dropPrio is the priority of drop statements: they come first, those of
 // dependent kinds (triggers, foreign keys, views) before those of the kinds
 // they depend on.

@@ -87,7 +87,7 @@ func (p *planner) moveCollated(to *model.Collation) {
 	}
 	for _, tq := range tables {
 		t, cols := p.ni.tables[tq], byTable[tq]
-		var subs, names []string
+		var subs []string
 		for _, c := range cols {
 			col := "ALTER COLUMN " + sqlq.QuoteIdent(c.Name)
 			// A default that names the collation holds on to the old one.
@@ -99,7 +99,6 @@ func (p *planner) moveCollated(to *model.Collation) {
 			if reset && c.Default != "" {
 				subs = append(subs, col+" SET DEFAULT "+c.Default)
 			}
-			names = append(names, tq.String()+"."+c.Name)
 		}
 		hz := []Hazard{lockHazard(tq, "ALTER COLUMN TYPE")}
 		if h, ok := p.collationIndexHazard(tq, to); ok {

@@ -504,9 +504,6 @@ func typeOf(text string) (model.QName, bool) {
 	return q, ok
 }
 
-// isArrayType reports whether a format_type text is an array type.
-func isArrayType(text string) bool { return strings.HasSuffix(strings.TrimSpace(text), "[]") }
-
 // record notes what the plan's changes name, for the closure and the
 // renderers.
 func (p *planner) record(changes []diff.Change) {

@@ -49,6 +49,7 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 			return nil, err
 		}
 		if len(pending) > 0 {
+			//lint:ignore ST1005 Alembic's message, word for word, so that its users find it.
 			return nil, fmt.Errorf("Target database is not up to date: %s pending (%s); run retort upgrade first", count(len(pending), "revision"), pending[0].Revision.ID)
 		}
 		if from, err = l.Load(ctx, url); err != nil {

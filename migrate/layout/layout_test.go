@@ -522,24 +522,6 @@ func readString(t *testing.T, path string) string {
 	return string(data)
 }
 
-func rehash(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	var files []namedFile
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return err
-			}
-			files = append(files, namedFile{e.Name(), data})
-		}
-	}
-	return os.WriteFile(filepath.Join(dir, atlasSumFile), atlasSumText(atlasHash(files)), 0o644)
-}
-
 func mapsEqual(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false

@@ -16,8 +16,8 @@ import (
 )
 
 // decodeMeasured decodes src in a goroutine, failing the test if that takes
-// longer than a few seconds, and returns the error and the bytes allocated.
-func decodeMeasured(t *testing.T, src []byte) (error, uint64) {
+// longer than a few seconds, and returns the bytes allocated and the error.
+func decodeMeasured(t *testing.T, src []byte) (uint64, error) {
 	t.Helper()
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -30,10 +30,10 @@ func decodeMeasured(t *testing.T, src []byte) (error, uint64) {
 	select {
 	case err := <-done:
 		runtime.ReadMemStats(&after)
-		return err, after.TotalAlloc - before.TotalAlloc
+		return after.TotalAlloc - before.TotalAlloc, err
 	case <-time.After(10 * time.Second):
 		t.Fatal("Decode did not return within 10 s")
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -61,7 +61,7 @@ func TestNestingLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err, alloc := decodeMeasured(t, []byte(tt.src))
+			alloc, err := decodeMeasured(t, []byte(tt.src))
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}

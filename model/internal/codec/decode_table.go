@@ -30,12 +30,11 @@ type pendingName struct {
 // pendingFK is a foreign key whose referenced key is checked once every
 // table is decoded.
 type pendingFK struct {
-	index      int // in t.Constraints
-	refCols    []pendingName
-	pos        Pos
-	text       string
-	hasDef     bool
-	refPartial bool
+	index   int // in t.Constraints
+	refCols []pendingName
+	pos     Pos
+	text    string
+	hasDef  bool
 }
 
 func (d *decoder) table(r *reader, dc *decl) {

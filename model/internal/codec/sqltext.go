@@ -199,15 +199,6 @@ func exprText(e string) string {
 	return "(" + e + ")"
 }
 
-// parenthesized wraps e in parentheses unless it already is.
-func parenthesized(e string) string {
-	e = strings.TrimSpace(e)
-	if wrapped(e) {
-		return e
-	}
-	return "(" + e + ")"
-}
-
 // predicateText is an index predicate as pg_get_indexdef prints it: a
 // column, a function call or a parenthesized expression as is, anything
 // else in parentheses.
