@@ -135,7 +135,7 @@ func TestPatterns(t *testing.T) {
 		tables  int
 		err     string
 	}{
-		{"./gormmodels", 6, ""},
+		{"./gormmodels", 7, ""},
 		{"./...", 0, "table public.users is declared twice: by User here and by User at gormmodels/models.go:22:6"},
 		{"ormcheck/bunmodels", 5, ""},
 		{"./nope", 0, "does not exist"},
