@@ -105,6 +105,9 @@ const (
 	dirNoTransaction    = "no-transaction"
 	dirStatementTimeout = "statement_timeout"
 	dirLockTimeout      = "lock_timeout"
+	// dirLintIgnore silences rules of retort lint for the statement; the
+	// runner ignores it.
+	dirLintIgnore = "lint-ignore"
 )
 
 const directivePrefix = "-- retort:"
@@ -347,8 +350,12 @@ func (s *Statement) setDirective(key, val string) error {
 		} else {
 			s.LockTimeout = d
 		}
+	case dirLintIgnore:
+		if val == "" {
+			return fmt.Errorf("-- retort:%s needs the ids of the rules it silences", key)
+		}
 	default:
-		return fmt.Errorf("unknown directive -- retort:%s (want %s, %s or %s)", key, dirNoTransaction, dirStatementTimeout, dirLockTimeout)
+		return fmt.Errorf("unknown directive -- retort:%s (want %s, %s, %s or %s)", key, dirNoTransaction, dirStatementTimeout, dirLockTimeout, dirLintIgnore)
 	}
 	return nil
 }

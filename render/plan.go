@@ -62,6 +62,8 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	}
 	// Down runs on the database up made, whose tables hold the rows they
 	// held before: the source's estimates serve both directions.
+	rateHazards(up)
+	rateHazards(down)
 	sizeLocks(up, from.TableSizes)
 	sizeLocks(down, from.TableSizes)
 	return &Plan{Changes: changes, Up: up, Down: down}, nil
@@ -419,6 +421,7 @@ const (
 	tokBuilt    = "built "
 	tokDetached = "detached "
 	tokLabel    = "enum label"
+	tokChecked  = "checked "
 )
 
 func token(prefix string, r model.ObjectRef) model.ObjectRef {
@@ -451,7 +454,7 @@ func isToken(r model.ObjectRef) bool {
 	switch {
 	case hasPrefix(string(r.Kind), tokReleased), hasPrefix(string(r.Kind), tokFree),
 		hasPrefix(string(r.Kind), tokName), hasPrefix(string(r.Kind), tokAttached),
-		hasPrefix(string(r.Kind), tokBuilt), hasPrefix(string(r.Kind), tokDetached),
+		hasPrefix(string(r.Kind), tokBuilt), hasPrefix(string(r.Kind), tokDetached), hasPrefix(string(r.Kind), tokChecked),
 		r.Kind == tokLabel:
 		return true
 	}

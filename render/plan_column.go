@@ -298,11 +298,23 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		}
 		s := col + " TYPE " + typ
 		class := classifyTypeChange(f.Type, to.Type)
+		var rt retype
 		if f.Type != to.Type && to.Generated == "" && class == typeOther {
-			s += " USING " + quoted + p.castVia(f.Type, to.Type) + "::" + to.Type
+			rt = p.retypeOf(quoted, f.Type, to.Type)
+			if rt.using != "" {
+				s += " USING " + rt.using
+			}
+			switch {
+			case t.Kind == model.TableForeign:
+				// Its rows are elsewhere: the ALTER changes no value.
+				rt.guard, rt.known = "", false
+			case rt.guard != "":
+				p.add(retypeGuard(tq, to.Name, to.Type, rt.guard))
+				req = append(req, checkedRef(ref))
+			}
 		}
 		subs = append(subs, s)
-		hz = append(hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class)...)
+		hz = append(hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class, rt)...)
 		for _, r := range p.retypeBlockers(tq, map[string]bool{to.Name: true}) {
 			req = append(req, released(r))
 		}
@@ -317,7 +329,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	if f.NotNull != to.NotNull && !notNullDone {
 		if to.NotNull {
 			subs = append(subs, col+" SET NOT NULL")
-			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"})
+			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"})
 		} else {
 			subs = append(subs, col+" DROP NOT NULL")
 		}
@@ -522,7 +534,7 @@ func classifyTypeChange(from, to string) int {
 }
 
 // typeChangeHazards are the hazards of changing a column's type.
-func typeChangeHazards(t model.QName, col, from, to string, class int) []Hazard {
+func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []Hazard {
 	name := columnText(t, col)
 	switch class {
 	case typeCoercible:
@@ -532,7 +544,7 @@ func typeChangeHazards(t model.QName, col, from, to string, class int) []Hazard 
 	}
 	return []Hazard{
 		{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
-		{Kind: HazardDataLoss, Message: "changing " + name + " from " + from + " to " + to + " may not keep every value: values that do not convert fail the statement or are cut"},
+		retypeHazard(t, col, from, to, rt),
 	}
 }
 

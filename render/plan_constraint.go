@@ -35,7 +35,7 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 	case model.Check:
 		st, err = addConstraint(t, c, false, prioConstraint)
 		if !c.NotValid {
-			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + qnameSQL(tq) +
+			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + qnameSQL(tq) +
 				" under an ACCESS EXCLUSIVE lock (add it NOT VALID and VALIDATE it later to avoid that)"})
 		}
 	case model.PrimaryKey, model.Unique, model.Exclusion:

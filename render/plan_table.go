@@ -11,9 +11,13 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
+// lockHazard is the hazard of a catalog-only change under an ACCESS
+// EXCLUSIVE lock: brief once granted, but it waits behind running
+// transactions and the queries queued after it wait too, which lock_timeout
+// (the runner's default 2s) bounds.
 func lockHazard(t model.QName, what string) Hazard {
-	return Hazard{Kind: HazardExclusiveLock, Message: what + " takes an ACCESS EXCLUSIVE lock on " + qnameSQL(t) +
-		", blocking its reads and writes while it runs", table: t}
+	return Hazard{Kind: HazardExclusiveLock, Severity: SeverityWarning, Message: what + " takes an ACCESS EXCLUSIVE lock on " + qnameSQL(t) +
+		", blocking its reads and writes while it runs", table: t, brief: true}
 }
 
 // A table is large, for a lock's hazard, from this many estimated rows or
@@ -34,7 +38,7 @@ func sizeLocks(stmts []Statement, sizes map[model.QName]model.TableSize) {
 		for j := range stmts[i].Hazards {
 			h := &stmts[i].Hazards[j]
 			size, ok := sizes[h.table]
-			if h.Kind != HazardExclusiveLock || !ok || size.Rows < largeRows && size.Bytes < largeBytes {
+			if h.table == (model.QName{}) || !ok || size.Rows < largeRows && size.Bytes < largeBytes {
 				continue
 			}
 			h.Message += "; " + qnameSQL(h.table) + " is a large table: " + describeSize(size)
@@ -413,7 +417,7 @@ func (p *planner) repartition(f, t *model.Table) {
 	p.add(Statement{
 		ID:       stmtID(prioTableAttach, "attach", "table "+child),
 		SQL:      "ALTER TABLE " + qnameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
-		Hazards:  []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Message: "ATTACH PARTITION scans " + qnameSQL(t.QName) + " to check its rows against the partition bound"}},
+		Hazards:  []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Severity: SeverityDanger, table: t.QName, Message: "ATTACH PARTITION scans " + qnameSQL(t.QName) + " to check its rows against the partition bound"}},
 		Provides: []model.ObjectRef{attachedRef(t.QName)},
 		Requires: req,
 	})

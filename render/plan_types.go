@@ -75,7 +75,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 	}
 	if f.NotNull != d.NotNull {
 		if d.NotNull {
-			p.add(stmt("not null", "SET NOT NULL", Hazard{Kind: HazardExclusiveLock,
+			p.add(stmt("not null", "SET NOT NULL", Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger,
 				Message: "SET NOT NULL on domain " + qnameSQL(d.QName) + " checks every column of the domain"}))
 		} else {
 			p.add(stmt("not null", "DROP NOT NULL"))
@@ -108,7 +108,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 			st := stmt("constraint "+cn, "ADD CONSTRAINT "+cn+" "+def)
 			st.Provides = append(st.Provides, domainCheckRef(d, ch))
 			if !ch.NotValid {
-				st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock,
+				st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger,
 					Message: "adding CHECK " + sqlq.QuoteIdent(ch.Name) + " to domain " + qnameSQL(d.QName) + " checks every column of the domain"})
 			}
 			p.add(st)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/retortdb/retort/model"
@@ -39,12 +40,158 @@ type Statement struct {
 type Hazard struct {
 	// Kind is a short machine-readable word, e.g. "data-loss".
 	Kind string `json:"kind"`
+	// Severity says how much the risk weighs: [SeverityInfo],
+	// [SeverityWarning] or [SeverityDanger].
+	Severity Severity `json:"severity"`
 	// Message explains the risk to a person.
 	Message string `json:"message"`
 
-	// table is the table an access-exclusive-lock hazard locks, so that
-	// the plan can add how big it is once it knows.
+	// table is the table a lock hazard locks, so that the plan can add how
+	// big it is once it knows.
 	table model.QName
+	// brief marks the hazard of a catalog-only change under an ACCESS
+	// EXCLUSIVE lock: a statement that also scans or rewrites under that
+	// lock says so in its other hazard, and keeps one hazard per cause.
+	brief bool
+}
+
+// Severity grades a [Hazard] or a lint finding.
+type Severity string
+
+// The severities, from least to most serious.
+const (
+	// SeverityInfo: worth knowing, no risk to a running application.
+	SeverityInfo Severity = "info"
+	// SeverityWarning: a brief lock or a step that needs a hand, whose risk
+	// a setting (lock_timeout) or a reviewer's edit bounds.
+	SeverityWarning Severity = "warning"
+	// SeverityDanger: data that goes away, or a lock held for a time that
+	// grows with the table (a scan, a rewrite, an index build).
+	SeverityDanger Severity = "danger"
+)
+
+// Rank orders severities: 0 for an unknown one, then info, warning, danger.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityInfo:
+		return 1
+	case SeverityWarning:
+		return 2
+	case SeverityDanger:
+		return 3
+	}
+	return 0
+}
+
+// ParseSeverity reads a severity by its name.
+func ParseSeverity(s string) (Severity, error) {
+	if v := Severity(strings.ToLower(strings.TrimSpace(s))); v.Rank() > 0 {
+		return v, nil
+	}
+	return "", fmt.Errorf("unknown severity %q (want info, warning or danger)", s)
+}
+
+// kindSeverity is the severity of a hazard of kind when the place that made
+// it did not say: an ACCESS EXCLUSIVE lock is a warning because it is brief
+// unless the hazard says it scans (and is made a danger there).
+func kindSeverity(kind string) Severity {
+	switch kind {
+	case HazardDataLoss, HazardTableRewrite, HazardIndexBuild:
+		return SeverityDanger
+	case HazardExclusiveLock, HazardSecretOmitted:
+		return SeverityWarning
+	}
+	return SeverityInfo
+}
+
+// rateHazards gives each hazard of stmts its severity, and drops the brief
+// lock hazard of a statement whose other hazard already holds that lock for
+// a scan or a rewrite (one hazard per cause), moving the locked table onto
+// that hazard so that its size is still told.
+func rateHazards(stmts []Statement) {
+	for i := range stmts {
+		hz := stmts[i].Hazards
+		for j := range hz {
+			if hz[j].Severity == "" {
+				hz[j].Severity = kindSeverity(hz[j].Kind)
+			}
+		}
+		long := -1
+		for j, h := range hz {
+			if h.Severity == SeverityDanger && (h.Kind == HazardTableRewrite || h.Kind == HazardExclusiveLock) {
+				long = j
+				break
+			}
+		}
+		if long < 0 {
+			continue
+		}
+		kept := hz[:0]
+		for _, h := range hz {
+			if h.brief {
+				if hz[long].table == (model.QName{}) {
+					hz[long].table = h.table
+				}
+				continue
+			}
+			kept = append(kept, h)
+		}
+		stmts[i].Hazards = kept
+	}
+}
+
+// Text writes the hazard as comments and headers show it:
+// "KIND (SEVERITY): MESSAGE".
+func (h Hazard) Text() string {
+	sev := h.Severity
+	if sev == "" {
+		sev = kindSeverity(h.Kind)
+	}
+	return h.Kind + " (" + string(sev) + "): " + h.Message
+}
+
+// SummarizeHazards writes one line per hazard kind of hazards, in the order
+// the kinds first appear, for a revision's header: the kind's highest
+// severity and its distinct messages (the first few, and how many more the
+// statements' own comments hold).
+func SummarizeHazards(hazards []Hazard) []string {
+	const shown = 3
+	type group struct {
+		kind string
+		sev  Severity
+		msgs []string
+	}
+	var groups []*group
+	byKind := map[string]*group{}
+	for _, h := range hazards {
+		g := byKind[h.Kind]
+		if g == nil {
+			g = &group{kind: h.Kind}
+			byKind[h.Kind] = g
+			groups = append(groups, g)
+		}
+		sev := h.Severity
+		if sev == "" {
+			sev = kindSeverity(h.Kind)
+		}
+		if sev.Rank() > g.sev.Rank() {
+			g.sev = sev
+		}
+		if !slices.Contains(g.msgs, h.Message) {
+			g.msgs = append(g.msgs, h.Message)
+		}
+	}
+	out := make([]string, 0, len(groups))
+	for _, g := range groups {
+		msgs := g.msgs
+		more := ""
+		if len(msgs) > shown {
+			more = fmt.Sprintf("; and %d more (see the statements' hazard comments)", len(msgs)-shown)
+			msgs = msgs[:shown]
+		}
+		out = append(out, Hazard{Kind: g.kind, Severity: g.sev, Message: strings.Join(msgs, "; ") + more}.Text())
+	}
+	return out
 }
 
 // The kinds of [Hazard] a plan's statements carry.

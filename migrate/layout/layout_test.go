@@ -44,15 +44,15 @@ func addSearch() *migrate.Revision {
 		Message: "add items search",
 		Created: time.Date(2026, 11, 27, 8, 30, 0, 0, time.UTC),
 		Hazards: []string{
-			"data-loss: drops column public.items.legacy",
-			"non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block",
+			"data-loss (danger): drops column public.items.legacy",
+			"non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block",
 		},
 		Up: []migrate.Statement{
 			{SQL: "-- Function bodies are checked when they run.\nSET check_function_bodies = false"},
 			{SQL: "CREATE FUNCTION public.items_touch() RETURNS trigger\n    LANGUAGE plpgsql\n    AS $$\nBEGIN\n  NEW.name := btrim(NEW.name);\n  RETURN NEW;\nEND;\n$$"},
-			{SQL: "-- hazard: data-loss: drops column public.items.legacy\nALTER TABLE public.items DROP COLUMN legacy", StatementTimeout: time.Minute, LockTimeout: 5 * time.Second},
+			{SQL: "-- hazard: data-loss (danger): drops column public.items.legacy\nALTER TABLE public.items DROP COLUMN legacy", StatementTimeout: time.Minute, LockTimeout: 5 * time.Second},
 			{SQL: "DO $$\nBEGIN\n  PERFORM public.items_touch_check();\nEND\n$$"},
-			{SQL: "-- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block\nCREATE INDEX CONCURRENTLY items_name ON public.items (name)", NoTransaction: true},
+			{SQL: "-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block\nCREATE INDEX CONCURRENTLY items_name ON public.items (name)", NoTransaction: true},
 		},
 		Down: []migrate.Statement{
 			{SQL: "DROP INDEX CONCURRENTLY public.items_name", NoTransaction: true},

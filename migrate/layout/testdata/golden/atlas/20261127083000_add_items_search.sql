@@ -1,7 +1,7 @@
 -- atlas:txmode none
 
--- hazard: data-loss: drops column public.items.legacy
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: data-loss (danger): drops column public.items.legacy
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 
 -- Function bodies are checked when they run.
 SET check_function_bodies = false;
@@ -17,7 +17,7 @@ $$;
 
 SET statement_timeout = '1min';
 SET lock_timeout = '5s';
--- hazard: data-loss: drops column public.items.legacy
+-- hazard: data-loss (danger): drops column public.items.legacy
 ALTER TABLE public.items DROP COLUMN legacy;
 RESET statement_timeout;
 RESET lock_timeout;
@@ -28,5 +28,5 @@ BEGIN
 END
 $$;
 
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 CREATE INDEX CONCURRENTLY items_name ON public.items (name);

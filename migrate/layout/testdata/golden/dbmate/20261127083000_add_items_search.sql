@@ -1,5 +1,5 @@
--- hazard: data-loss: drops column public.items.legacy
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: data-loss (danger): drops column public.items.legacy
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 
 -- migrate:up transaction:false
 -- Function bodies are checked when they run.
@@ -16,7 +16,7 @@ $$;
 
 SET statement_timeout = '1min';
 SET lock_timeout = '5s';
--- hazard: data-loss: drops column public.items.legacy
+-- hazard: data-loss (danger): drops column public.items.legacy
 ALTER TABLE public.items DROP COLUMN legacy;
 RESET statement_timeout;
 RESET lock_timeout;
@@ -27,7 +27,7 @@ BEGIN
 END
 $$;
 
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 CREATE INDEX CONCURRENTLY items_name ON public.items (name);
 
 -- migrate:down transaction:false

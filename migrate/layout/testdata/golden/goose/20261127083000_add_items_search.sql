@@ -1,6 +1,6 @@
 -- +goose NO TRANSACTION
--- hazard: data-loss: drops column public.items.legacy
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: data-loss (danger): drops column public.items.legacy
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 
 -- +goose Up
 -- Function bodies are checked when they run.
@@ -19,7 +19,7 @@ $$;
 
 SET statement_timeout = '1min';
 SET lock_timeout = '5s';
--- hazard: data-loss: drops column public.items.legacy
+-- hazard: data-loss (danger): drops column public.items.legacy
 ALTER TABLE public.items DROP COLUMN legacy;
 RESET statement_timeout;
 RESET lock_timeout;
@@ -32,7 +32,7 @@ END
 $$;
 -- +goose StatementEnd
 
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 CREATE INDEX CONCURRENTLY items_name ON public.items (name);
 
 -- +goose Down

@@ -2,8 +2,8 @@
 -- retort:parents aaaa00000001
 -- retort:message add items search
 -- retort:created 2026-11-27T08:30:00Z
--- retort:hazard data-loss: drops column public.items.legacy
--- retort:hazard non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- retort:hazard data-loss (danger): drops column public.items.legacy
+-- retort:hazard non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 
 -- retort:up
 
@@ -21,7 +21,7 @@ $$;
 
 -- retort:statement_timeout 1m0s
 -- retort:lock_timeout 5s
--- hazard: data-loss: drops column public.items.legacy
+-- hazard: data-loss (danger): drops column public.items.legacy
 ALTER TABLE public.items DROP COLUMN legacy;
 
 DO $$
@@ -31,7 +31,7 @@ END
 $$;
 
 -- retort:no-transaction
--- hazard: non-transactional: CREATE INDEX CONCURRENTLY runs outside a transaction block
+-- hazard: non-transactional (info): CREATE INDEX CONCURRENTLY runs outside a transaction block
 CREATE INDEX CONCURRENTLY items_name ON public.items (name);
 
 -- retort:down
