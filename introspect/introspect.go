@@ -29,6 +29,14 @@ type Options struct {
 	// Debugf, when set, is told each catalog query's kind, row count and
 	// time, to find where an inspection spends it.
 	Debugf func(format string, args ...any)
+	// Connect, when set, opens another connection to the same database.
+	// Inspect then reads its heaviest catalog queries on such connections,
+	// at the same time as the rest, in transactions that import its own
+	// snapshot: the result is exactly what one transaction would read.
+	// Without it, or when the server cannot share its snapshot, Inspect
+	// reads everything through its one connection. InspectURL sets it.
+	// Every connection it returns is closed before Inspect returns.
+	Connect func(ctx context.Context) (*pgx.Conn, error)
 }
 
 func (o Options) validate() error {
@@ -54,21 +62,64 @@ func Inspect(ctx context.Context, conn *pgx.Conn, opts Options) (*model.Schema, 
 	if st := conn.PgConn().TxStatus(); st != 'I' {
 		return nil, errors.New("introspect: the connection is inside a transaction; Inspect needs one of its own")
 	}
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, fmt.Errorf("introspect: begin: %w", err)
+	var pre *prefetcher
+	if opts.Connect != nil {
+		// The helpers connect while this connection begins and reads the
+		// small catalogs.
+		pre = startPrefetch(ctx, opts.Connect, prefetchKinds)
+	}
+	in := &inspector{opts: opts, s: &model.Schema{}, pre: pre}
+	if err := in.begin(ctx, conn); err != nil {
+		pre.stop()
+		return nil, err
 	}
 	// Nothing is written, so rolling back is the way out in every case; it
 	// also undoes the transaction-local settings. Its error would tell
-	// nothing that the inspection's own result does not.
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	in := &inspector{tx: tx, opts: opts, s: &model.Schema{}}
+	// nothing that the inspection's own result does not. The helpers stop
+	// first, while the snapshot they may still import exists.
+	defer func() {
+		pre.stop()
+		_ = in.tx.Rollback(context.WithoutCancel(ctx))
+	}()
 	if err := in.run(ctx); err != nil {
 		return nil, err
 	}
 	in.s.Normalize()
 	return in.s, nil
+}
+
+// begin starts the inspecting transaction and, when there are helpers,
+// exports its snapshot for them. A server that cannot export one (a
+// standby before PostgreSQL 10 could not; a pooler in transaction mode may
+// refuse) leaves the whole inspection to conn, in a transaction begun anew
+// since the failed export aborted the first one.
+func (in *inspector) begin(ctx context.Context, conn *pgx.Conn) error {
+	txOpts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	tx, err := conn.BeginTx(ctx, txOpts)
+	if err != nil {
+		return fmt.Errorf("introspect: begin: %w", err)
+	}
+	in.tx = tx
+	if in.pre == nil {
+		return nil
+	}
+	id, err := in.exportSnapshot(ctx)
+	if err == nil {
+		in.snapshot = id
+		return nil
+	}
+	_ = tx.Rollback(context.WithoutCancel(ctx))
+	if ctx.Err() != nil {
+		return fmt.Errorf("introspect: export snapshot: %w", ctx.Err())
+	}
+	if in.opts.Debugf != nil {
+		in.opts.Debugf("introspect: reading on one connection: export snapshot: %v", err)
+	}
+	in.pre.share(snapshot{})
+	if in.tx, err = conn.BeginTx(ctx, txOpts); err != nil {
+		return fmt.Errorf("introspect: begin: %w", err)
+	}
+	return nil
 }
 
 // InspectURL connects to the database at url, inspects it and closes the
@@ -77,30 +128,25 @@ func InspectURL(ctx context.Context, url string, opts Options) (*model.Schema, e
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	conn, err := pgx.Connect(ctx, url)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("introspect: connect: %w", err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("introspect: connect: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
+	if opts.Connect == nil {
+		opts.Connect = func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, cfg.Copy()) }
+	}
 	return Inspect(ctx, conn, opts)
 }
 
 // run issues the catalog queries in dependency order: each kind may look up
 // the objects that earlier kinds put in the inspector's maps.
 func (in *inspector) run(ctx context.Context) error {
-	// pg_dump does the same: with an empty search_path every name that
-	// PostgreSQL prints is qualified unless it lives in pg_catalog. The
-	// catalog queries of a large database cost enough to trigger JIT
-	// compilation, which takes longer than it saves on them. Constants in
-	// defaults and checks print in the session's TimeZone and DateStyle, so
-	// fix those too: two servers in different time zones must read the same
-	// default as the same text.
-	err := in.tx.QueryRow(ctx,
-		"SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), "+
-			"pg_catalog.set_config('TimeZone', 'UTC', true), pg_catalog.set_config('DateStyle', 'ISO, MDY', true), "+
-			"pg_catalog.set_config('IntervalStyle', 'postgres', true), pg_catalog.set_config('extra_float_digits', '3', true), "+
-			"pg_catalog.current_setting('server_version_num')::pg_catalog.int4",
-	).Scan(nil, nil, nil, nil, nil, nil, &in.version)
+	err := in.tx.QueryRow(ctx, sessionSQL).Scan(nil, nil, nil, nil, nil, nil, &in.version)
 	if err != nil {
 		return fmt.Errorf("introspect: prepare the session: %w", err)
 	}
@@ -113,6 +159,7 @@ func (in *inspector) run(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		in.members,
 		in.namespaces,
+		in.sharePrefetch,
 		in.extensions,
 		in.collations,
 		in.types,

@@ -83,10 +83,12 @@ const (
 // and the maps from catalog oids to model objects that later kinds use to
 // attach their rows in linear time.
 type inspector struct {
-	tx      pgx.Tx
-	version int // server_version_num
-	opts    Options
-	s       *model.Schema
+	tx       pgx.Tx
+	version  int // server_version_num
+	opts     Options
+	s        *model.Schema
+	pre      *prefetcher // nil when everything is read through tx
+	snapshot string      // tx's exported snapshot, for pre
 
 	nsps   []uint32 // oids of the inspected schemas
 	global bool     // database-wide objects are in scope
@@ -166,6 +168,9 @@ type typeRef struct {
 // calling fn. Errors say which kind of object was being read.
 func (in *inspector) each(ctx context.Context, name string, args []any, dest []any, fn func() error) error {
 	kind := strings.ReplaceAll(name, "_", " ")
+	if done, err := in.replay(ctx, name, kind, dest, fn); done {
+		return err
+	}
 	sql, err := querySQL(name, in.version)
 	if err != nil {
 		return fmt.Errorf("introspect %s: %w", kind, err)

@@ -1,0 +1,231 @@
+package introspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/retortdb/retort/model"
+)
+
+// connRecorder is an Options.Connect that remembers every connection it
+// opens, so that a test can check they were all closed.
+type connRecorder struct {
+	cfg *pgx.ConnConfig
+	err error // returned instead of connecting, when set
+
+	mu    sync.Mutex
+	conns []*pgx.Conn
+}
+
+func newConnRecorder(t testing.TB, url string) *connRecorder {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &connRecorder{cfg: cfg}
+}
+
+func (r *connRecorder) connect(ctx context.Context) (*pgx.Conn, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	c, err := pgx.ConnectConfig(ctx, r.cfg.Copy())
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.conns = append(r.conns, c)
+	return c, nil
+}
+
+// open returns how many of the recorded connections are not closed, and how
+// many were opened.
+func (r *connRecorder) open() (open, opened int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range r.conns {
+		if !c.IsClosed() {
+			open++
+		}
+	}
+	return open, len(r.conns)
+}
+
+// inspectOne inspects the database at url through one connection only.
+func inspectOne(t testing.TB, url string) *model.Schema {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	s, err := Inspect(ctx, conn, Options{})
+	if err != nil {
+		t.Fatalf("Inspect on one connection: %v", err)
+	}
+	return s
+}
+
+// TestParallelMatchesOneConnection checks that reading the heavy catalogs on
+// helper connections that share the snapshot gives the very model that one
+// connection reads, for every kind fixture and a database of many tables,
+// and that a helper that cannot connect or import the snapshot leaves its
+// query to the inspecting connection with the same result.
+func TestParallelMatchesOneConnection(t *testing.T) {
+	t.Parallel()
+	type fixture struct {
+		name     string
+		minMajor int
+		sql      string
+	}
+	fixtures := []fixture{{name: "many tables", sql: manyTables(20)}}
+	for _, tc := range kindCases {
+		fixtures = append(fixtures, fixture{"kind " + tc.name, tc.minMajor, tc.sql})
+	}
+	modes := []struct {
+		name     string
+		helpers  func(t *testing.T, url string) *connRecorder
+		fallback bool // the helpers must fail and their queries run on the main connection
+	}{
+		{"helpers", func(t *testing.T, url string) *connRecorder { return newConnRecorder(t, url) }, false},
+		{"helpers cannot connect", func(t *testing.T, url string) *connRecorder {
+			r := newConnRecorder(t, url)
+			r.err = errors.New("too many connections")
+			return r
+		}, true},
+		// A snapshot cannot be imported into another database.
+		{"helpers on another database", func(t *testing.T, _ string) *connRecorder {
+			return newConnRecorder(t, load(t, ""))
+		}, true},
+	}
+	for _, f := range fixtures {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			url := load(t, "")
+			if major := serverMajor(t, url); major < f.minMajor {
+				t.Skipf("needs PostgreSQL %d; the server is %d", f.minMajor, major)
+			}
+			apply(t, url, f.sql)
+			want := inspectOne(t, url)
+			for _, m := range modes {
+				if m.fallback && !strings.HasPrefix(f.name, "many") {
+					continue // the fallback is the one-connection path; once is enough
+				}
+				rec := m.helpers(t, url)
+				var mu sync.Mutex
+				var fellBack []string
+				opts := Options{Connect: rec.connect, Debugf: func(format string, args ...any) {
+					if line := fmt.Sprintf(format, args...); strings.Contains(line, "helper failed") {
+						mu.Lock()
+						fellBack = append(fellBack, line)
+						mu.Unlock()
+					}
+				}}
+				got, err := InspectURL(context.Background(), url, opts)
+				if err != nil {
+					t.Fatalf("%s: %v", m.name, err)
+				}
+				if !got.Equal(want) {
+					eq(t, m.name+": model", got, want)
+				}
+				if m.fallback != (len(fellBack) > 0) {
+					t.Errorf("%s: helper failures %q, want them: %v", m.name, fellBack, m.fallback)
+				}
+				if open, opened := rec.open(); open != 0 || (rec.err == nil && opened != len(prefetchKinds)) {
+					t.Errorf("%s: %d of %d helper connections left open, want 0 of %d", m.name, open, opened, len(prefetchKinds))
+				}
+			}
+		})
+	}
+}
+
+// TestParallelQueryCountIsConstant checks that with helper connections the
+// queries of all connections together are as many for 60 tables as for 3.
+func TestParallelQueryCountIsConstant(t *testing.T) {
+	t.Parallel()
+	count := func(n int) int64 {
+		url := load(t, manyTables(n))
+		tracer := &countingTracer{}
+		rec := newConnRecorder(t, url)
+		rec.cfg.Tracer = tracer
+		conn, err := pgx.ConnectConfig(context.Background(), rec.cfg.Copy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		s, err := Inspect(context.Background(), conn, Options{Connect: rec.connect})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "tables", len(s.Tables), n)
+		if _, opened := rec.open(); opened != len(prefetchKinds) {
+			t.Errorf("%d helper connections, want %d", opened, len(prefetchKinds))
+		}
+		return tracer.n.Load()
+	}
+	small, large := count(3), count(60)
+	if small != large {
+		t.Errorf("Inspect with helpers sent %d queries for 3 tables and %d for 60", small, large)
+	}
+	t.Logf("%d queries", small)
+}
+
+// TestCancelClosesEveryConnection cancels an inspection at different points
+// (before the helpers have the snapshot, while they read, while the
+// inspecting connection waits for them) and checks that Inspect returns the
+// cancellation and that no connection, the inspecting one or a helper, is
+// left open, on the client or on the server.
+func TestCancelClosesEveryConnection(t *testing.T) {
+	t.Parallel()
+	url := load(t, manyTables(30))
+	monitor, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer monitor.Close(context.Background())
+	// The kinds after whose query the context is cancelled.
+	for _, after := range []string{"members", "namespaces", "types", "columns", "indexes"} {
+		t.Run(after, func(t *testing.T) {
+			rec := newConnRecorder(t, url)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts := Options{Connect: rec.connect, Debugf: func(format string, args ...any) {
+				if strings.HasPrefix(fmt.Sprintf(format, args...), "introspect "+after+":") {
+					cancel()
+				}
+			}}
+			_, err := InspectURL(ctx, url, opts)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Inspect returned %v, want context.Canceled", err)
+			}
+			if open, opened := rec.open(); open != 0 {
+				t.Errorf("%d of %d helper connections left open", open, opened)
+			}
+			// A backend ends shortly after its client goes.
+			var backends int
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				err := monitor.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+					WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&backends)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if backends == 0 {
+					break
+				}
+			}
+			if backends != 0 {
+				t.Errorf("%d backends still connected to the database", backends)
+			}
+		})
+	}
+}
