@@ -12,6 +12,7 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
 )
@@ -40,7 +41,9 @@ The script runs as is under psql -v ON_ERROR_STOP=1 -f: transactional
 statements inside BEGIN; … COMMIT;, statements that cannot run in a
 transaction outside it, each hazard as a "-- hazard:" comment above its
 statement. --format review shows the change as a diff of the two schemas' DDL
-followed by the hazards; --format json gives the plan.
+followed by the hazards; --format json gives the plan; --format markdown a
+pull-request comment (a table of the changes and their hazards, both
+scripts, notes).
 
 Renames are never guessed: --rename old=new (schema.table=new for a table,
 schema.table.column=new for a column) turns a drop and an add into a rename.`,
@@ -56,9 +59,9 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
-			case "sql", "json", "review":
+			case "sql", "json", "review", "markdown":
 			default:
-				return fmt.Errorf("--format %q: want sql, json or review", format)
+				return fmt.Errorf("--format %q: want sql, json, review or markdown", format)
 			}
 			if from == "" || to == "" {
 				return fmt.Errorf("both --from and --to are required")
@@ -125,6 +128,11 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 						return err
 					}
 				}
+			case "markdown":
+				if len(plan.Changes) > 0 {
+					fmt.Fprint(g.stdout, render.Markdown(plan, render.MarkdownOptions{Title: "retort diff", From: connstr.Redact(from), To: connstr.Redact(to),
+						FromUnsupported: fromSchema.Unsupported, ToUnsupported: toSchema.Unsupported}))
+				}
 			}
 			if exitCode && len(plan.Changes) > 0 {
 				return errChanges
@@ -136,7 +144,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	f.StringVar(&from, "from", "", "the schema as it is (SRC)")
 	f.StringVar(&to, "to", "", "the schema as it should be (SRC)")
 	f.BoolVar(&down, "down", false, "print the down script of the same plan")
-	f.StringVar(&format, "format", "sql", "output format: sql, json or review")
+	f.StringVar(&format, "format", "sql", "output format: sql, json, review or markdown")
 	f.BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes")
 	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable)")
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
@@ -145,7 +153,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
 	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	ignoreExtensionVersions(f, g)
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -272,7 +280,7 @@ func writeReview(g *globals, from, to *model.Schema, p *render.Plan, opts render
 	if len(hazards) > 0 {
 		out.WriteString("\n" + paint("1", "Hazards:") + "\n")
 		for _, h := range hazards {
-			fmt.Fprintf(&out, "  %s: %s\n", paint("33", h.Kind), h.Message)
+			fmt.Fprintf(&out, "  %s (%s): %s\n", paint("33", h.Kind), h.Severity, h.Message)
 		}
 	}
 	if len(looks) > 0 {

@@ -38,7 +38,10 @@ scratch database on the dev server and read back), or "empty".
 
 --format sql prints deterministic, dependency-ordered DDL that applies as is
 under psql -v ON_ERROR_STOP=1 to a freshly created database. --format json
-prints the schema model (docs/json.md). Objects retort cannot represent yet
+prints the schema model (docs/json.md). --format mermaid prints the tables,
+their key columns and foreign keys as a Mermaid erDiagram (GitHub renders it
+in Markdown), --format dot as a Graphviz graph (docs/diagrams.md); --schema
+and --include keep a large database's diagram readable. Objects retort cannot represent yet
 are counted on stderr; they do not change the exit code.`,
 		Example: `  retort inspect postgres://app@localhost/app > schema.sql
   retort inspect postgres://app@localhost/app --schema app --format json
@@ -46,9 +49,9 @@ are counted on stderr; they do not change the exit code.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
-			case "sql", "json", "hcl", "yaml", "go":
+			case "sql", "json", "hcl", "yaml", "go", "mermaid", "dot":
 			default:
-				return fmt.Errorf("--format %q: want sql, json, hcl, yaml or go", format)
+				return fmt.Errorf("--format %q: want sql, json, hcl, yaml, go, mermaid or dot", format)
 			}
 			s, err := g.settings(cmd)
 			if err != nil {
@@ -83,12 +86,19 @@ are counted on stderr; they do not change the exit code.`,
 				if err != nil {
 					return err
 				}
+			case "mermaid":
+				out = render.Mermaid(schema)
+			case "dot":
+				out = render.Dot(schema)
 			case "json":
-				b, err := json.MarshalIndent(schema, "", "  ")
-				if err != nil {
+				// Straight to stdout: MarshalIndent's bytes, copied into a
+				// string, copied again with the newline, held the output
+				// three times over next to the model (issue 15).
+				enc := json.NewEncoder(g.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(schema); err != nil {
 					return fmt.Errorf("encode json: %w", err)
 				}
-				out = string(b) + "\n"
 			case "hcl", "yaml", "go":
 				var b []byte
 				switch format {
@@ -117,14 +127,14 @@ are counted on stderr; they do not change the exit code.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "sql", "output format: sql, json, hcl, yaml or go")
+	f.StringVar(&format, "format", "sql", "output format: sql, json, hcl, yaml, go, mermaid or dot")
 	f.StringVar(&goPackage, "package", "models", "package name of --format go")
 	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
 	f.StringSliceVar(&exclude, "exclude", nil, excludeUsage)
 	filters = filterFlags(cmd)
 	f.BoolVar(&privileges, "privileges", false, "also print owners and grants")
 	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go", "mermaid", "dot"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

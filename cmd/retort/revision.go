@@ -13,6 +13,7 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
@@ -193,9 +194,7 @@ before. The paths written are printed one a line.`,
 					return nil
 				}
 				rev.Up, rev.Down = statements(ag.plan.Up), statements(ag.plan.Down)
-				for _, h := range ag.plan.Hazards() {
-					rev.Hazards = append(rev.Hazards, h.Kind+": "+h.Message)
-				}
+				rev.Hazards = render.SummarizeHazards(ag.plan.Hazards())
 				looks := diff.PossibleRenames(ag.plan.Changes)
 				for _, l := range looks {
 					notes = append(notes, describeLookAlike(l))
@@ -239,9 +238,9 @@ a database whose version table names a revision the directory lacks.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
-			case "review", "json", "github":
+			case "review", "json", "github", "markdown":
 			default:
-				return fmt.Errorf("--format %q: want review, json or github", format)
+				return fmt.Errorf("--format %q: want review, json, github or markdown", format)
 			}
 			st, err := g.migrations(cmd)
 			if err != nil {
@@ -287,10 +286,22 @@ a database whose version table names a revision the directory lacks.`,
 				if err := writePlanJSON(g, ag.plan, diff.PossibleRenames(ag.plan.Changes)); err != nil {
 					return err
 				}
+			case "markdown":
+				from := "the migrations head"
+				if live != "" {
+					from = "the database"
+				}
+				fmt.Fprint(g.stdout, render.Markdown(ag.plan, render.MarkdownOptions{Title: "retort check", From: from, To: connstr.Redact(st.s.Desired),
+					FromUnsupported: ag.from.Unsupported, ToUnsupported: ag.to.Unsupported}))
 			case "github":
 				for _, c := range ag.plan.Changes {
 					fmt.Fprintf(g.stdout, "::error title=retort check::%s %s differs from the declared schema %s\n",
 						c.Op(), c.Ref(), st.s.Desired)
+				}
+				// What the revision to write would do on a busy database,
+				// as lint would say once it is written.
+				for _, f := range planFindings(ag.plan.Up) {
+					fmt.Fprintln(g.stdout, githubAnnotation(f))
 				}
 			default:
 				ropts := render.Options{Comments: true, Owners: st.s.Privileges, Privileges: st.s.Privileges}
@@ -309,7 +320,7 @@ a database whose version table names a revision the directory lacks.`,
 	f := cmd.Flags()
 	f.StringVar(&url, "url", "", "check this database instead of the migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
-	f.StringVar(&format, "format", "review", "review, json or github")
+	f.StringVar(&format, "format", "review", "review, json, github or markdown (a pull-request comment)")
 	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable), as diff takes it")
 	ignoreExtensionVersions(f, g)
 	filters = filterFlags(cmd)

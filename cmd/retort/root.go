@@ -142,6 +142,6 @@ PostgreSQL's own canonical texts.`,
 	root.AddCommand(newInspect(g), newDiff(g), newInit(g), newRevision(g),
 		upgradeOrDowngrade(g, migrate.Up), upgradeOrDowngrade(g, migrate.Down),
 		newCurrent(g), newHistory(g), newHeads(g), newMerge(g), newStamp(g), newCheck(g), newVerify(g),
-		newShow(g), newBranches(g), newEdit(g), newEnsureVersion(g))
+		newShow(g), newBranches(g), newEdit(g), newEnsureVersion(g), newLint(g))
 	return root
 }
