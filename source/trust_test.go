@@ -52,7 +52,7 @@ func untrustedLoaders(t *testing.T) map[string]*Loader {
 // (RESET ROLE, SET SESSION AUTHORIZATION) regains nothing.
 func TestDeclaredSourcesRunWithoutSuperuser(t *testing.T) {
 	marker := filepath.Join(markerDir(t), "ran")
-	program := "COPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n"
+	program := "COPY (SELECT 1) TO PROGRAM 'cat > " + marker + "';\n"
 	tests := []struct {
 		name, text string
 		line       int // of the statement refused
@@ -105,7 +105,7 @@ func TestTrustedDeclaredSources(t *testing.T) {
 	text := "CREATE EXTENSION dblink;\n" +
 		"CREATE FUNCTION et() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;\n" +
 		"CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION et();\n" +
-		"COPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n"
+		"COPY (SELECT 1) TO PROGRAM 'cat > " + marker + "';\n"
 	s, _, err := loadText(t, l, "schema.sql", text)
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +186,7 @@ CREATE TABLE app.u (id int);
 func TestReplayedMigrationsRunWithoutSuperuser(t *testing.T) {
 	marker := filepath.Join(markerDir(t), "ran")
 	dir := writeFiles(t, map[string]string{
-		"20260101_000000_first.sql": "-- retort:revision 1a2b3c4d5e6f\n-- retort:message first\n-- retort:created 2026-01-01T00:00:00Z\n\n-- retort:up\n\nCREATE TABLE t (a int);\nCOPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n\n-- retort:down\n\nDROP TABLE t;\n",
+		"20260101_000000_first.sql": "-- retort:revision 1a2b3c4d5e6f\n-- retort:message first\n-- retort:created 2026-01-01T00:00:00Z\n\n-- retort:up\n\nCREATE TABLE t (a int);\nCOPY (SELECT 1) TO PROGRAM 'cat > " + marker + "';\n\n-- retort:down\n\nDROP TABLE t;\n",
 	})
 	l := &Loader{DevURL: devdbtest.Server(t).ConnString("postgres"), Logf: t.Logf}
 	defer l.Close()
