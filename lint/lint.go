@@ -7,44 +7,23 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/model/sqlddl"
+	"github.com/retortdb/retort/render"
 )
 
-// Severity grades a finding: [Info], [Warning] or [Danger], the names
-// render's hazards use.
-type Severity string
+// Severity is how serious a finding is. It is the scale of a plan's
+// hazards (render.Severity), so that what a plan warns of and what lint
+// finds in a revision read alike and gate alike.
+type Severity = render.Severity
 
 // The severities, from least to most serious.
 const (
-	// Info: style; no risk to a running application.
-	Info Severity = "info"
-	// Warning: a brief lock or a change that can break an application
-	// version still running.
-	Warning Severity = "warning"
-	// Danger: data that goes away, a statement that fails on a table with
-	// rows, or a lock held for a time that grows with the table.
-	Danger Severity = "danger"
+	Info    = render.SeverityInfo
+	Warning = render.SeverityWarning
+	Danger  = render.SeverityDanger
 )
 
-// Rank orders severities: 0 for an unknown one, then info, warning, danger.
-func (s Severity) Rank() int {
-	switch s {
-	case Info:
-		return 1
-	case Warning:
-		return 2
-	case Danger:
-		return 3
-	}
-	return 0
-}
-
 // ParseSeverity reads a severity by its name.
-func ParseSeverity(s string) (Severity, error) {
-	if v := Severity(strings.ToLower(strings.TrimSpace(s))); v.Rank() > 0 {
-		return v, nil
-	}
-	return "", fmt.Errorf("unknown severity %q (want info, warning or danger)", s)
-}
+func ParseSeverity(s string) (Severity, error) { return render.ParseSeverity(s) }
 
 // Revision is one migration to lint: its up statements in order.
 type Revision struct {
