@@ -33,20 +33,20 @@ func ExampleNewPlan() {
 	fmt.Println("-- down:")
 	fmt.Print(render.Script(plan.Down))
 	// Output:
-	// -- hazard: non-transactional: ALTER TYPE public.rating ADD VALUE runs outside a transaction block, so that later statements can use the new value
+	// -- hazard: non-transactional (info): ALTER TYPE public.rating ADD VALUE runs outside a transaction block, so that later statements can use the new value
 	// ALTER TYPE public.rating ADD VALUE 'R' AFTER 'PG';
 	//
 	// BEGIN;
 	//
-	// -- hazard: access-exclusive-lock: ADD COLUMN takes an ACCESS EXCLUSIVE lock on public.film, blocking its reads and writes while it runs
+	// -- hazard: access-exclusive-lock (warning): ADD COLUMN takes an ACCESS EXCLUSIVE lock on public.film, blocking its reads and writes while it runs
 	// ALTER TABLE public.film ADD COLUMN rating public.rating DEFAULT 'G'::public.rating;
 	//
 	// COMMIT;
 	// -- down:
 	// BEGIN;
 	//
-	// -- hazard: data-loss: drops column public.film.rating and its values; down adds it back empty
-	// -- hazard: access-exclusive-lock: DROP COLUMN takes an ACCESS EXCLUSIVE lock on public.film, blocking its reads and writes while it runs
+	// -- hazard: data-loss (danger): drops column public.film.rating and its values; down adds it back empty
+	// -- hazard: access-exclusive-lock (warning): DROP COLUMN takes an ACCESS EXCLUSIVE lock on public.film, blocking its reads and writes while it runs
 	// ALTER TABLE public.film DROP COLUMN rating;
 	//
 	// ALTER TYPE public.rating RENAME TO rating__retort_old;

@@ -13,7 +13,7 @@ func TestScript(t *testing.T) {
 
 CREATE TABLE public.a (id integer);
 
--- hazard: data-loss: drops column x
+-- hazard: data-loss (danger): drops column x
 ALTER TABLE public.a DROP COLUMN x;
 
 COMMIT;
