@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model/sqlddl"
 	"github.com/retortdb/retort/render"
 )
@@ -64,7 +65,8 @@ type Finding struct {
 // String writes the finding as compilers do: "file:line:col: severity
 // rule: message".
 func (f Finding) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s %s: %s", f.File, f.Line, f.Col, f.Severity, f.Rule, f.Message)
+	// One line whatever the names in the message hold.
+	return fmt.Sprintf("%s:%d:%d: %s %s: %s", sqlq.CommentText(f.File), f.Line, f.Col, f.Severity, f.Rule, sqlq.CommentText(f.Message))
 }
 
 // Check lints revs in order (older first: a table created by an earlier

@@ -204,3 +204,12 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestFindingIsOneLine: a finding's text form stays on one line whatever
+// the names in its message hold.
+func TestFindingIsOneLine(t *testing.T) {
+	f := Finding{File: "a\nb.sql", Line: 1, Col: 2, Severity: Warning, Rule: "r", Message: "drops \"x\ny\"\r\n"}
+	if s := f.String(); strings.ContainsAny(s, "\r\n") {
+		t.Errorf("String() = %q spans lines", s)
+	}
+}

@@ -295,8 +295,10 @@ a database whose version table names a revision the directory lacks.`,
 					FromUnsupported: ag.from.Unsupported, ToUnsupported: ag.to.Unsupported}))
 			case "github":
 				for _, c := range ag.plan.Changes {
-					fmt.Fprintf(g.stdout, "::error title=retort check::%s %s differs from the declared schema %s\n",
-						c.Op(), c.Ref(), st.s.Desired)
+					// Names are the user's: escaped, a line end in one
+					// cannot start a workflow command of its own.
+					fmt.Fprintf(g.stdout, "::error title=retort check::%s\n",
+						githubData(fmt.Sprintf("%s %s differs from the declared schema %s", c.Op(), c.Ref(), st.s.Desired)))
 				}
 				// What the revision to write would do on a busy database,
 				// as lint would say once it is written.
