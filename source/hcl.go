@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/retortdb/retort/internal/filter"
 	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/hcl"
@@ -85,6 +86,12 @@ func (l *Loader) declared(ctx context.Context, spec Spec, decoded *model.Schema)
 // that names the comparisons this cannot make exactly.
 func (l *Loader) withoutDevServer(spec Spec, decoded *model.Schema) *model.Schema {
 	inexact := offline(decoded)
+	if decoded.Declares() && !filter.Declares(decoded, "public") {
+		// As through the dev server: a schema that says nothing about
+		// public keeps it as a new database has it (here PostgreSQL 15's,
+		// which --privileges may find differs on an older server).
+		decoded.Namespaces = append(decoded.Namespaces, model.Namespace{Name: "public", Owner: "pg_database_owner", Comment: "standard public schema"})
+	}
 	decoded.Normalize()
 	if l.Logf != nil {
 		msg := fmt.Sprintf("source %s: no dev server (--dev-url none): the schema's SQL is compared in pg_query's canonical text, "+
