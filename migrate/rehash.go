@@ -62,61 +62,54 @@ func editedRevisions(ctx context.Context, conn *pgx.Conn, dir *Dir, heads []stri
 // The new checksum is recorded as a history row with direction "stamp", so
 // the history keeps both the applied checksum and the accepted one.
 func Rehash(ctx context.Context, conn *pgx.Conn, dir *Dir, revs []string, opts *Options) (ids []string, err error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	o := opts.withDefaults()
-	unlock, err := lock(ctx, conn, o)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if uerr := unlock(); uerr != nil && err == nil {
-			err = uerr
-		}
-	}()
-	heads, err := current(ctx, conn, o)
-	if err != nil {
-		return nil, err
-	}
-	if err := dir.checkKnown(heads); err != nil {
-		return nil, err
-	}
-	applied := dir.ancestors(heads)
-	var only []string
-	for _, r := range revs {
-		got, err := dir.Resolve(r, heads)
+	err = locked(ctx, conn, opts, func(o Options) error {
+		heads, err := current(ctx, conn, o)
 		if err != nil {
-			return nil, fmt.Errorf("rehash %s: %w", r, err)
+			return err
 		}
-		if len(got) == 0 {
-			return nil, fmt.Errorf("rehash %s: name a revision, not base", r)
+		if err := dir.checkKnown(heads); err != nil {
+			return err
 		}
-		for _, id := range got {
-			if !applied[id] {
-				return nil, fmt.Errorf("rehash %s: revision %s is not applied (current: %s), so it has no checksum to replace", r, id, orNone(heads))
+		applied := dir.ancestors(heads)
+		var only []string
+		for _, r := range revs {
+			got, err := dir.Resolve(r, heads)
+			if err != nil {
+				return fmt.Errorf("rehash %s: %w", r, err)
 			}
+			if len(got) == 0 {
+				return fmt.Errorf("rehash %s: name a revision, not base", r)
+			}
+			for _, id := range got {
+				if !applied[id] {
+					return fmt.Errorf("rehash %s: revision %s is not applied (current: %s), so it has no checksum to replace", r, id, orNone(heads))
+				}
+			}
+			only = append(only, got...)
 		}
-		only = append(only, got...)
-	}
-	changed, err := editedRevisions(ctx, conn, dir, heads, o)
-	if err != nil {
-		return nil, err
-	}
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		for _, e := range changed {
-			if len(revs) > 0 && !slices.Contains(only, e.rev.ID) {
-				continue
+		changed, err := editedRevisions(ctx, conn, dir, heads, o)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			for _, e := range changed {
+				if len(revs) > 0 && !slices.Contains(only, e.rev.ID) {
+					continue
+				}
+				if _, err := tx.Exec(ctx, historySQL(o, e.rev, Stamped)); err != nil {
+					return err
+				}
+				ids = append(ids, e.rev.ID)
 			}
-			if _, err := tx.Exec(ctx, historySQL(o, e.rev, Stamped)); err != nil {
-				return err
-			}
-			ids = append(ids, e.rev.ID)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rehash: record checksums in %s: %w", o.historyTable(), err)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rehash: record checksums in %s: %w", o.historyTable(), err)
+		return nil, err
 	}
 	return ids, nil
 }

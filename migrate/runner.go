@@ -365,72 +365,63 @@ func checkChecksums(ctx context.Context, conn *pgx.Conn, dir *Dir, heads []strin
 // are kept. With purge, the version table is emptied first, even of
 // revisions the directory lacks. It returns the new heads.
 func Stamp(ctx context.Context, conn *pgx.Conn, dir *Dir, revs []string, purge bool, opts *Options) (heads []string, err error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	o := opts.withDefaults()
-	unlock, err := lock(ctx, conn, o)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if uerr := unlock(); uerr != nil && err == nil {
-			err = uerr
+	err = locked(ctx, conn, opts, func(o Options) error {
+		if err := ensureTables(ctx, conn, o); err != nil {
+			return err
 		}
-	}()
-	if err := ensureTables(ctx, conn, o); err != nil {
-		return nil, err
-	}
-	cur, err := current(ctx, conn, o)
-	if err != nil {
-		return nil, err
-	}
-	if purge {
-		cur = nil
-	} else if err := dir.checkKnown(cur); err != nil {
-		return nil, err
-	}
-	next, err := dir.stampHeads(cur, revs)
-	if err != nil {
-		return nil, err
-	}
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		cur, err := current(ctx, conn, o)
+		if err != nil {
+			return err
+		}
 		if purge {
-			if _, err := tx.Exec(ctx, "DELETE FROM "+o.versionTable()); err != nil {
-				return err
-			}
+			cur = nil
+		} else if err := dir.checkKnown(cur); err != nil {
+			return err
 		}
-		for _, h := range cur {
-			if !slices.Contains(next, h) {
-				if _, err := tx.Exec(ctx, versionOp{kind: opDelete, from: h}.sql(o)); err != nil {
+		next, err := dir.stampHeads(cur, revs)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if purge {
+				if _, err := tx.Exec(ctx, "DELETE FROM "+o.versionTable()); err != nil {
 					return err
 				}
 			}
+			for _, h := range cur {
+				if !slices.Contains(next, h) {
+					if _, err := tx.Exec(ctx, versionOp{kind: opDelete, from: h}.sql(o)); err != nil {
+						return err
+					}
+				}
+			}
+			// What was applied or not is now what the stamp says: a partial
+			// run of a revision whose state it changes is moot.
+			if changed := stampChanged(dir, cur, next); len(changed) > 0 {
+				if _, err := tx.Exec(ctx, "DELETE FROM "+o.progressTable()+" WHERE revision = ANY($1)", changed); err != nil {
+					return err
+				}
+			}
+			for _, h := range next {
+				if slices.Contains(cur, h) {
+					continue
+				}
+				if _, err := tx.Exec(ctx, versionOp{kind: opInsert, to: h}.sql(o)); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, historySQL(o, dir.Revision(h), Stamped)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("stamp %s: %w", strings.Join(revs, " "), err)
 		}
-		// What was applied or not is now what the stamp says: a partial
-		// run of a revision whose state it changes is moot.
-		if changed := stampChanged(dir, cur, next); len(changed) > 0 {
-			if _, err := tx.Exec(ctx, "DELETE FROM "+o.progressTable()+" WHERE revision = ANY($1)", changed); err != nil {
-				return err
-			}
-		}
-		for _, h := range next {
-			if slices.Contains(cur, h) {
-				continue
-			}
-			if _, err := tx.Exec(ctx, versionOp{kind: opInsert, to: h}.sql(o)); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, historySQL(o, dir.Revision(h), Stamped)); err != nil {
-				return err
-			}
-		}
+		heads = next
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("stamp %s: %w", strings.Join(revs, " "), err)
-	}
-	return next, nil
+	return heads, err
 }
 
 // stampChanged returns the revisions that a stamp from heads cur to next

@@ -102,6 +102,25 @@ func lockSQL(o Options) string {
 	return take
 }
 
+// locked validates opts and runs fn with them and their defaults under
+// the migration lock (see lock), which it releases whatever fn returns.
+func locked(ctx context.Context, conn *pgx.Conn, opts *Options, fn func(o Options) error) (err error) {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	o := opts.withDefaults()
+	unlock, err := lock(ctx, conn, o)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = uerr
+		}
+	}()
+	return fn(o)
+}
+
 // lock takes the session advisory lock on conn, waiting for it as long as
 // ctx and an explicit lock_timeout allow, and returns the function that
 // releases it.
