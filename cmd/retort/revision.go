@@ -86,6 +86,19 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	return &autogen{from: from, to: to, plan: plan}, nil
 }
 
+// locksTables reports whether hazards include a lock, a rewrite or an
+// index build on a table that exists: those whose weight depends on the
+// table's size.
+func locksTables(hazards []render.Hazard) bool {
+	for _, h := range hazards {
+		switch h.Kind {
+		case render.HazardExclusiveLock, render.HazardTableRewrite, render.HazardIndexBuild:
+			return true
+		}
+	}
+	return false
+}
+
 // statements converts rendered statements into a revision body.
 func statements(stmts []render.Statement) []migrate.Statement {
 	out := make([]migrate.Statement, 0, len(stmts)+1)
@@ -200,6 +213,14 @@ before. The paths written are printed one a line.`,
 					notes = append(notes, describeLookAlike(l))
 				}
 				noteLookAlikes(g, looks, "renamed_from in the declared schema")
+				if live == "" && locksTables(ag.plan.Hazards()) {
+					// The replayed head holds no rows: no hazard can say
+					// how large a locked table is.
+					n := "table sizes are unknown (the migrations head is replayed empty), so the lock hazards cannot say how large each table is; " +
+						"revision --autogenerate --url DATABASE (at head) reads them from that database"
+					notes = append(notes, n)
+					fmt.Fprintln(g.stderr, "retort: note: "+n)
+				}
 			}
 			if tmpl != nil {
 				return writeTemplated(g, st, tmpl, rev, notes)
