@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
 	"golang.org/x/tools/txtar"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
@@ -211,38 +210,20 @@ func TestFixpointPsqldef(t *testing.T) {
 		t.Fatalf("no psqldef corpus in %s", psqldefCorpus)
 	}
 	major := devdbtest.Server(t).Major()
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cases yaml.MapSlice
-		if err := yaml.Unmarshal(data, &cases); err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		for _, item := range cases {
-			name := fmt.Sprint(item.Key)
-			raw, err := yaml.Marshal(item.Value)
+	for _, nc := range readPsqldefCases(t, files) {
+		c := nc.c
+		t.Run(nc.name, func(t *testing.T) {
+			if why := c.outOfScope(major); why != "" || strings.TrimSpace(c.Desired) == "" {
+				t.Skip("outside the corpus rule, or declares nothing")
+			}
+			t.Parallel()
+			err := fixpointHolds(t, "desired", c.Desired, false)
+			if nl := (errNotLoadable{}); errors.As(err, &nl) {
+				t.Skipf("does not load: %v", nl.err)
+			}
 			if err != nil {
-				t.Fatal(err)
+				t.Error(err)
 			}
-			var c psqldefCase
-			if err := yaml.Unmarshal(raw, &c); err != nil {
-				t.Fatalf("%s: case %s: %v", file, name, err)
-			}
-			t.Run(name, func(t *testing.T) {
-				if why := c.outOfScope(major); why != "" || strings.TrimSpace(c.Desired) == "" {
-					t.Skip("outside the corpus rule, or declares nothing")
-				}
-				t.Parallel()
-				err := fixpointHolds(t, "desired", c.Desired, false)
-				if nl := (errNotLoadable{}); errors.As(err, &nl) {
-					t.Skipf("does not load: %v", nl.err)
-				}
-				if err != nil {
-					t.Error(err)
-				}
-			})
-		}
+		})
 	}
 }

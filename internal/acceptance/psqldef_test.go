@@ -122,59 +122,41 @@ func TestPsqldefCorpus(t *testing.T) {
 		mu.Unlock()
 	}
 	t.Run("cases", func(t *testing.T) {
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cases yaml.MapSlice
-			if err := yaml.Unmarshal(data, &cases); err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			for _, item := range cases {
-				name := fmt.Sprint(item.Key)
-				raw, err := yaml.Marshal(item.Value)
-				if err != nil {
-					t.Fatal(err)
+		for _, nc := range readPsqldefCases(t, files) {
+			name, c := nc.name, nc.c
+			t.Run(name, func(t *testing.T) {
+				if why := c.outOfScope(major); why != "" {
+					record(name, "out of scope", why)
+					t.Skip("outside the corpus rule: " + why)
 				}
-				var c psqldefCase
-				if err := yaml.Unmarshal(raw, &c); err != nil {
-					t.Fatalf("%s: case %s: %v", file, name, err)
+				t.Parallel()
+				cur := ""
+				if c.Current != nil {
+					cur = *c.Current
 				}
-				t.Run(name, func(t *testing.T) {
-					if why := c.outOfScope(major); why != "" {
-						record(name, "out of scope", why)
-						t.Skip("outside the corpus rule: " + why)
-					}
-					t.Parallel()
-					cur := ""
-					if c.Current != nil {
-						cur = *c.Current
-					}
-					scope := "tables"
-					if beyondTables.MatchString(cur + c.Desired) {
-						scope = "beyond tables"
-					}
-					err := planRoundTrip{fromSQL: cur, toSQL: c.Desired, columnOrderAside: true, anyOrder: true}.run(t)
-					var nl errNotLoadable
-					switch {
-					case errors.As(err, &nl):
-						record(name, "not loadable", scope, firstError(nl.err))
-						t.Skipf("does not load into PostgreSQL %d: %v", major, nl.err)
-					case err != nil && known[name] != "":
-						record(name, "known failure", scope)
-						t.Skipf("known failure (%s): %v", known[name], err)
-					case err != nil:
-						record(name, "failed", scope)
-						t.Error(err)
-					case known[name] != "":
-						record(name, "passed", scope)
-						t.Errorf("listed as a known failure (%s) but passes: remove it from testdata/psqldef-known-failures.txt", known[name])
-					default:
-						record(name, "passed", scope)
-					}
-				})
-			}
+				scope := "tables"
+				if beyondTables.MatchString(cur + c.Desired) {
+					scope = "beyond tables"
+				}
+				err := planRoundTrip{fromSQL: cur, toSQL: c.Desired, columnOrderAside: true, anyOrder: true}.run(t)
+				var nl errNotLoadable
+				switch {
+				case errors.As(err, &nl):
+					record(name, "not loadable", scope, firstError(nl.err))
+					t.Skipf("does not load into PostgreSQL %d: %v", major, nl.err)
+				case err != nil && known[name] != "":
+					record(name, "known failure", scope)
+					t.Skipf("known failure (%s): %v", known[name], err)
+				case err != nil:
+					record(name, "failed", scope)
+					t.Error(err)
+				case known[name] != "":
+					record(name, "passed", scope)
+					t.Errorf("listed as a known failure (%s) but passes: remove it from testdata/psqldef-known-failures.txt", known[name])
+				default:
+					record(name, "passed", scope)
+				}
+			})
 		}
 	})
 	// Count by the corpus rule, report as the issue asks, and hold the
@@ -236,4 +218,39 @@ func firstError(err error) string {
 	}
 	line, _, _ := strings.Cut(msg, "\n")
 	return strings.TrimSpace(line)
+}
+
+// namedCase is one case of psqldef's corpus, under its name.
+type namedCase struct {
+	name string
+	c    psqldefCase
+}
+
+// readPsqldefCases reads the cases of the corpus files, in their order.
+func readPsqldefCases(t *testing.T, files []string) []namedCase {
+	t.Helper()
+	var out []namedCase
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases yaml.MapSlice
+		if err := yaml.Unmarshal(data, &cases); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, item := range cases {
+			name := fmt.Sprint(item.Key)
+			raw, err := yaml.Marshal(item.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c psqldefCase
+			if err := yaml.Unmarshal(raw, &c); err != nil {
+				t.Fatalf("%s: case %s: %v", file, name, err)
+			}
+			out = append(out, namedCase{name, c})
+		}
+	}
+	return out
 }
