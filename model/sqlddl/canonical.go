@@ -21,6 +21,12 @@ import (
 // casts, so 'a' and 'a'::status stay different. Statements are deparsed with
 // a semicolon between them and none at the end.
 func Canonical(sql string) (string, error) {
+	if p := badParam(sql); p != "" {
+		// PostgreSQL parses these and refuses them later; pg_query
+		// deparses $0 as the ? of a normalized query and a number past
+		// 2^31-1 wrapped around, neither of which reads back.
+		return "", fmt.Errorf("canonical %q: no parameter %s", short(sql), p)
+	}
 	tree, stmtErr := safeParse(sql)
 	if stmtErr == nil && len(tree.GetStmts()) > 0 {
 		out, err := deparse(tree)
@@ -41,6 +47,27 @@ func Canonical(sql string) (string, error) {
 		return "", fmt.Errorf("canonical %q: %w", short(sql), err)
 	}
 	return out, nil
+}
+
+// badParam returns the first parameter of sql ($1 …) that is not a
+// number from 1 to 2^31-1, or "".
+func badParam(sql string) string {
+	if !strings.Contains(sql, "$") {
+		return ""
+	}
+	toks, err := scan(sql)
+	if err != nil {
+		return "" // Canonical's parse says why
+	}
+	for _, t := range toks {
+		if t.tok != pg_query.Token_PARAM {
+			continue
+		}
+		if n, err := strconv.ParseInt(sql[t.start+1:t.end], 10, 32); err != nil || n < 1 {
+			return sql[t.start:t.end]
+		}
+	}
+	return ""
 }
 
 // parseExpr parses sql as one expression: as SELECT (sql), whose tree must
@@ -106,6 +133,13 @@ func CanonicalType(typ string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("canonical type %q: %w", short(typ), err)
 	}
+	for _, m := range tn.Typmods {
+		// PostgreSQL refuses other type modifiers, and pg_query deparses
+		// some of them (an operator expression) as nothing.
+		if m.GetAConst() == nil && len(m.GetColumnRef().GetFields()) != 1 {
+			return "", fmt.Errorf("canonical type %q: type modifiers must be simple constants or identifiers", short(typ))
+		}
+	}
 	if s, ok := formatBuiltin(tn); ok {
 		return s, nil
 	}
@@ -118,7 +152,11 @@ func CanonicalType(typ string) (string, error) {
 }
 
 // builtinTypes maps the internal names of built-in types, as the parser
-// leaves them, to format_type's names.
+// leaves them, to format_type's names. "char" and "character" are not among
+// them: the parser turns char and character into bpchar, so a name "char"
+// was quoted or qualified, which is PostgreSQL's one-byte "char" type, and
+// format_type prints it so; a name "character" is no type, and spelling it
+// unquoted would make it character(1).
 var builtinTypes = map[string]string{
 	"bool": "boolean", "boolean": "boolean",
 	"int2": "smallint", "smallint": "smallint",
@@ -127,7 +165,7 @@ var builtinTypes = map[string]string{
 	"float4": "real", "real": "real",
 	"float8":  "double precision",
 	"numeric": "numeric", "decimal": "numeric",
-	"bpchar": "character", "char": "character", "character": "character",
+	"bpchar":  "character",
 	"varchar": "character varying",
 	"bit":     "bit", "varbit": "bit varying",
 	"timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
@@ -162,10 +200,16 @@ func formatBuiltin(tn *pg_query.TypeName) (string, bool) {
 		}
 		mods = append(mods, strconv.Itoa(int(c.GetIval().Ival)))
 	}
-	if names[0] == "bpchar" && len(mods) == 0 {
-		// The parser gives char without a length the length 1;
-		// bpchar written as such has none, and format_type says so.
-		name = "bpchar"
+	if len(mods) == 0 {
+		// The parser gives char and bit without a length the length 1;
+		// bpchar and "bit" written as such have none, and format_type
+		// says so in the one spelling that does not read back as length 1.
+		switch names[0] {
+		case "bpchar":
+			name = "bpchar"
+		case "bit":
+			name = `"bit"`
+		}
 	}
 	mod := ""
 	if len(mods) > 0 {

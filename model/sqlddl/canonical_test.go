@@ -32,7 +32,7 @@ func TestCanonical(t *testing.T) {
 	if got, _ := Canonical("A  >  0"); got != "a > 0" {
 		t.Errorf("Canonical(A > 0) = %q", got)
 	}
-	for _, bad := range []string{"", "1) FROM t WHERE (true", "a, b", "1 AS x", "CREATE TABLE (", "1; DROP TABLE t", "'unterminated", "x\x00"} {
+	for _, bad := range []string{"", "1) FROM t WHERE (true", "a, b", "1 AS x", "CREATE TABLE (", "1; DROP TABLE t", "'unterminated", "x\x00", "$0", "a = $00", "$2147483648"} {
 		if got, err := Canonical(bad); err == nil {
 			t.Errorf("Canonical(%q) = %q, want an error", bad, got)
 		}
@@ -51,6 +51,9 @@ func TestCanonicalType(t *testing.T) {
 		{"char", "character(1)"},
 		{"char(3)", "character(3)"},
 		{"bpchar", "bpchar"},
+		{`"char"`, `"char"`},
+		{"bit", "bit(1)"},
+		{`"bit"`, `"bit"`},
 		{"decimal(10, 2)", "numeric(10,2)"},
 		{"float", "double precision"},
 		{"float(10)", "real"},
@@ -71,7 +74,7 @@ func TestCanonicalType(t *testing.T) {
 			t.Errorf("CanonicalType(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "int FROM t", "setof int", "t.c%TYPE", "1"} {
+	for _, bad := range []string{"", "int FROM t", "setof int", "t.c%TYPE", "1", "a(!0)", "numeric(1 + 2)"} {
 		if got, err := CanonicalType(bad); err == nil {
 			t.Errorf("CanonicalType(%q) = %q, want an error", bad, got)
 		} else if !strings.HasPrefix(err.Error(), "canonical type") {
