@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/model"
 )
 
@@ -216,11 +216,8 @@ func TestQueryCountIsConstant(t *testing.T) {
 // declares is what Inspect finds.
 func TestPagila(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join("..", "..", "shared", "schemas", "pagila.sql")
+	path := sharedtest.Schema(t, "pagila.sql")
 	src, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		t.Skipf("%s is absent", path)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,16 +8,13 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/render"
 )
 
 // mermaidCheck is the package of check.js, which scripts/setup --test
 // installs with npm ci.
 const mermaidCheck = "../internal/mermaidcheck"
-
-// sharedSchemas is the folder of the real schemas the acceptance tests
-// load (see its README).
-const sharedSchemas = "../../shared/schemas"
 
 // tool finds a program the diagram checks run. Without it they are skipped
 // on a developer's machine, but CI (CI=true), whose scripts/setup --test
@@ -100,7 +97,7 @@ func TestDiagramsOfRealSchemas(t *testing.T) {
 	for _, rs := range schemas {
 		url := devdbtest.NewDatabase(t)
 		for _, f := range rs.files {
-			if err := psqlFile(url, filepath.Join(sharedSchemas, f)); err != nil {
+			if err := psqlFile(url, sharedtest.Schema(t, f)); err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
@@ -331,15 +332,16 @@ func schemaDiff(a, b *model.Schema) string {
 	return out.String()
 }
 
-// pagila is a real schema with every common kind of object.
-const pagila = "../../shared/schemas/pagila.sql"
+// pagila, of ../shared/schemas, is a real schema with every common kind of
+// object.
+const pagila = "pagila.sql"
 
 // TestPlanSameIsEmpty checks the invariant plan(x, x) = nothing on a real
 // schema.
 func TestPlanSameIsEmpty(t *testing.T) {
 	t.Parallel()
 	url := devdbtest.NewDatabase(t)
-	if err := psqlFile(url, pagila); err != nil {
+	if err := psqlFile(url, sharedtest.Schema(t, pagila)); err != nil {
 		t.Fatal(err)
 	}
 	s := inspectDB(t, url)
@@ -360,7 +362,7 @@ func TestPlanSameIsEmpty(t *testing.T) {
 func TestPlanFromEmpty(t *testing.T) {
 	t.Parallel()
 	srcURL, url := devdbtest.NewDatabase(t), devdbtest.NewDatabase(t)
-	if err := psqlFile(srcURL, pagila); err != nil {
+	if err := psqlFile(srcURL, sharedtest.Schema(t, pagila)); err != nil {
 		t.Fatal(err)
 	}
 	to, empty := inspectDB(t, srcURL), inspectDB(t, url)

@@ -17,15 +17,13 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/sqlddl"
 )
 
 func TestMain(m *testing.M) { devdbtest.Main(m) }
-
-// sharedSchemas holds the real schemas, relative to this package.
-const sharedSchemas = "../../shared/schemas"
 
 // sqlLoader returns a Loader whose scratch databases live on the shared
 // test server.
@@ -118,11 +116,7 @@ func TestSQLRealSchemas(t *testing.T) {
 			t.Parallel()
 			var paths []string
 			for _, f := range tt.files {
-				p := filepath.Join(sharedSchemas, f)
-				if _, err := os.Stat(p); err != nil {
-					t.Fatalf("real schema missing: %v", err)
-				}
-				paths = append(paths, p)
+				paths = append(paths, sharedtest.Schema(t, f))
 			}
 			src := paths[0]
 			if len(paths) > 1 {
@@ -430,7 +424,7 @@ func TestSQLReversedRealSchemas(t *testing.T) {
 	for _, name := range []string{"pagila", "hatchet-v0"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(sharedSchemas, name+".sql")
+			path := sharedtest.Schema(t, name+".sql")
 			dir := writeFiles(t, map[string]string{"reversed.sql": reversed(t, path)})
 			start := time.Now()
 			l := sqlLoader(t)

@@ -205,9 +205,10 @@ func TestFixpointPsqldef(t *testing.T) {
 	if !*runPsqldef || testing.Short() {
 		t.Skip("the psqldef corpus is left out by -psqldef=false or -short")
 	}
-	files, _ := filepath.Glob(filepath.Join(psqldefCorpus, "tests*.yml"))
+	corpus := psqldefCorpus(t)
+	files, _ := filepath.Glob(filepath.Join(corpus, "tests*.yml"))
 	if len(files) == 0 {
-		t.Fatalf("no psqldef corpus in %s", psqldefCorpus)
+		t.Fatalf("no psqldef corpus in %s", corpus)
 	}
 	major := devdbtest.Server(t).Major()
 	for _, nc := range readPsqldefCases(t, files) {

@@ -17,9 +17,6 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// sharedSchemas is where the real schemas live, relative to this package.
-const sharedSchemas = "../../../shared/schemas"
-
 // psql runs psql on files against the database at url, stopping at the first
 // error, with the psql variables the postgrest fixtures expect.
 func psql(t testing.TB, url string, files ...string) {

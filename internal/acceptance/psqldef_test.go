@@ -17,12 +17,17 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 )
 
 var runPsqldef = flag.Bool("psqldef", true, "run the psqldef acceptance corpus (550 cases; -psqldef=false or -short leaves it out)")
 
-// psqldefCorpus is the external acceptance corpus (../shared/corpus).
-const psqldefCorpus = "../../../shared/corpus/psqldef"
+// psqldefCorpus returns the directory of sqldef's psqldef cases, in the
+// external acceptance corpus (../shared/corpus).
+func psqldefCorpus(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(sharedtest.Corpus(t), "psqldef")
+}
 
 // psqldefCase is one case of a psqldef tests*.yml file. Only the keys the
 // corpus rule reads are decoded; psqldef's own up/down texts are not a
@@ -105,9 +110,10 @@ func TestPsqldefCorpus(t *testing.T) {
 	if !*runPsqldef || testing.Short() {
 		t.Skip("the psqldef corpus is left out by -psqldef=false or -short")
 	}
-	files, _ := filepath.Glob(filepath.Join(psqldefCorpus, "tests*.yml"))
+	corpus := psqldefCorpus(t)
+	files, _ := filepath.Glob(filepath.Join(corpus, "tests*.yml"))
 	if len(files) == 0 {
-		t.Fatalf("no psqldef corpus in %s", psqldefCorpus)
+		t.Fatalf("no psqldef corpus in %s", corpus)
 	}
 	major := devdbtest.Server(t).Major()
 	known := knownFailures(t)

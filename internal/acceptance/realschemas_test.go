@@ -7,6 +7,7 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/hcl"
 	"github.com/retortdb/retort/model/yaml"
@@ -42,11 +43,7 @@ func TestRealSchemas(t *testing.T) {
 			t.Parallel()
 			var files []string
 			for _, f := range rs.files {
-				p := filepath.Join(sharedSchemas, f)
-				if _, err := os.Stat(p); err != nil {
-					t.Fatalf("real schema missing: %v", err)
-				}
-				files = append(files, p)
+				files = append(files, sharedtest.Schema(t, f))
 			}
 			if testing.Short() && rs.name == "gitlab" {
 				t.Skip("gitlab takes a while; runs without -short")

@@ -1,7 +1,6 @@
 package gotag
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -11,11 +10,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/model"
 )
-
-// sharedSchemas holds the real-world schemas (see its README).
-const sharedSchemas = "../../../shared/schemas"
 
 // TestRealSchemasTableSubset proves inspect --format go and go:// on the
 // tables of real schemas: each is loaded into a database, cut down to what
@@ -50,10 +47,7 @@ func TestRealSchemasTableSubset(t *testing.T) {
 			t.Parallel()
 			orig := devdbtest.NewDatabase(t)
 			for _, f := range rs.files {
-				p := filepath.Join(sharedSchemas, f)
-				if _, err := os.Stat(p); err != nil {
-					t.Skipf("real schema missing: %v", err)
-				}
+				p := sharedtest.Schema(t, f)
 				// DBNAME and PGUSER are the psql variables postgrest's
 				// fixtures expect.
 				out, err := exec.CommandContext(t.Context(), psql, "-X", "-q", "-v", "ON_ERROR_STOP=1",

@@ -8,15 +8,17 @@ import (
 	"time"
 
 	pg_query "github.com/pganalyze/pg_query_go/v5"
+
+	"github.com/retortdb/retort/internal/sharedtest"
 )
 
-// schemaFiles lists the real schemas of ../../../shared/schemas, skipping
-// the test when they are absent.
+// schemaFiles lists the real schemas of ../shared/schemas.
 func schemaFiles(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "schemas", "*.sql"))
+	dir := sharedtest.Schemas(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.sql"))
 	if len(files) == 0 {
-		t.Skip("../../../shared/schemas holds no .sql files")
+		t.Fatalf("%s holds no .sql files", dir)
 	}
 	return files
 }
@@ -70,9 +72,9 @@ func TestSplitRealSchemas(t *testing.T) {
 }
 
 func BenchmarkSplitGitLab(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "schemas", "gitlab.sql"))
+	src, err := os.ReadFile(sharedtest.Schema(b, "gitlab.sql"))
 	if err != nil {
-		b.Skip(err)
+		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
