@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/hcl"
-	"github.com/retortdb/retort/model/internal/codec/codectest"
 	"github.com/retortdb/retort/source"
 )
 

@@ -4,8 +4,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/model/hcl"
-	"github.com/retortdb/retort/model/internal/codec/codectest"
 )
 
 // FuzzDecode checks that no input makes Decode panic, and that whatever it

@@ -3,8 +3,8 @@ package hcl_test
 import (
 	"testing"
 
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/model/hcl"
-	"github.com/retortdb/retort/model/internal/codec/codectest"
 )
 
 func TestEncodeDecode(t *testing.T) {

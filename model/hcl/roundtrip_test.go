@@ -1,12 +1,12 @@
 package hcl_test
 
 import (
-	"path/filepath"
 	"testing"
 
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/model/hcl"
-	"github.com/retortdb/retort/model/internal/codec/codectest"
 )
 
 func TestMain(m *testing.M) { devdbtest.Main(m) }
@@ -19,7 +19,7 @@ func TestRoundTripRealSchemas(t *testing.T) {
 			t.Parallel()
 			var files []string
 			for _, f := range rs.Files {
-				files = append(files, filepath.Join(codectest.SchemasDir, f))
+				files = append(files, sharedtest.Schema(t, f))
 			}
 			codectest.RoundTrip(t, codectest.Encoder{Ext: ".hcl", Encode: hcl.Encode}, files)
 		})

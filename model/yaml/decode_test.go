@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/model"
-	"github.com/retortdb/retort/model/internal/codec/codectest"
 	"github.com/retortdb/retort/model/yaml"
 )
 

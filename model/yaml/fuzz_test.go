@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/retortdb/retort/model/internal/codec/codectest"
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/model/yaml"
 )
 

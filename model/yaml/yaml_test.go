@@ -3,7 +3,7 @@ package yaml_test
 import (
 	"testing"
 
-	"github.com/retortdb/retort/model/internal/codec/codectest"
+	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/model/yaml"
 )
 

@@ -1,6 +1,10 @@
-// Package codectest holds what the tests of the HCL and YAML codecs share:
-// loading real schemas into PostgreSQL, a readable diff of two schemas,
-// and the round trip through the dev server.
+// Package codectest holds what the tests of the HCL and YAML codecs
+// (model/hcl, model/yaml) share: loading real schemas into PostgreSQL, a
+// readable diff of two schemas, and the round trip through the dev server.
+// Only tests import it. It lives here, not beside the codecs' shared code
+// in model/internal/codec, because it is test support: it imports the
+// packages the codecs are tested through (introspect, source), which the
+// model must not.
 package codectest
 
 import (
@@ -21,12 +25,9 @@ import (
 	"github.com/retortdb/retort/source"
 )
 
-// SchemasDir is where the real-world schemas are, relative to a package
-// directory two levels below the module root (model/hcl, model/yaml).
-const SchemasDir = "../../../shared/schemas"
-
 // RealSchemas are the real schemas the round trip is proved on, each as the
-// files that load it, in order.
+// files of ../shared/schemas (see package sharedtest) that load it, in
+// order.
 var RealSchemas = []struct {
 	Name  string
 	Files []string
@@ -36,8 +37,8 @@ var RealSchemas = []struct {
 }
 
 // KindsSQL is a schema with every kind of object the model holds, relative
-// to a codec package's directory.
-const KindsSQL = "../internal/codec/codectest/testdata/kinds.sql"
+// to a codec package's directory (model/hcl, model/yaml).
+const KindsSQL = "../../internal/codectest/testdata/kinds.sql"
 
 // LoadSQL runs SQL files with psql on the database at url.
 func LoadSQL(t testing.TB, url string, files ...string) {
@@ -152,10 +153,11 @@ func Load(ctx context.Context, t testing.TB, path string) (*model.Schema, error)
 }
 
 // Models are inspected schemas kept as JSON, for the round trip that needs
-// no server; relative to a codec package's directory.
+// no server; relative to a codec package's directory (model/hcl,
+// model/yaml).
 var Models = []string{
-	"../internal/codec/codectest/testdata/kinds.json",
-	"../internal/codec/codectest/testdata/pagila.json",
+	"../../internal/codectest/testdata/kinds.json",
+	"../../internal/codectest/testdata/pagila.json",
 }
 
 // ReadModel reads a schema kept as JSON.
