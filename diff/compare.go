@@ -81,9 +81,19 @@ type comparer struct {
 
 func qkey(q model.QName) string { return q.Schema + "\x00" + q.Name }
 
-// appendObjects compares two sorted lists of one kind by key, in one linear
-// pass over each, and appends a change for every key that differs.
+// appendObjects compares two lists of one kind of free-standing object
+// by key and appends an [ObjectChange] for every key that differs.
 func appendObjects[T Object](out []Change, from, to []T, key func(*T) string, equal func(a, b any) bool) []Change {
+	return appendChanges(out, from, to, key, equal, func(op Op, f, t *T) Change {
+		return &ObjectChange[T]{Operation: op, From: f, To: t}
+	})
+}
+
+// appendChanges compares two lists of one kind by key, in one linear pass
+// over each, and appends change(op, from, to) for every key that differs:
+// drops and alters in from's order, then creates in to's. from is nil for a
+// Create, to for a Drop.
+func appendChanges[T any](out []Change, from, to []T, key func(*T) string, equal func(a, b any) bool, change func(op Op, from, to *T) Change) []Change {
 	toByKey := make(map[string]*T, len(to))
 	for i := range to {
 		toByKey[key(&to[i])] = &to[i]
@@ -96,14 +106,14 @@ func appendObjects[T Object](out []Change, from, to []T, key func(*T) string, eq
 		t, ok := toByKey[k]
 		switch {
 		case !ok:
-			out = append(out, &ObjectChange[T]{Operation: Drop, From: f})
+			out = append(out, change(Drop, f, nil))
 		case !equal(f, t):
-			out = append(out, &ObjectChange[T]{Operation: Alter, From: f, To: t})
+			out = append(out, change(Alter, f, t))
 		}
 	}
 	for i := range to {
 		if t := &to[i]; !fromKeys[key(t)] {
-			out = append(out, &ObjectChange[T]{Operation: Create, To: t})
+			out = append(out, change(Create, nil, t))
 		}
 	}
 	return out

@@ -96,50 +96,22 @@ func (c *comparer) compareColumns(table model.QName, from, to []model.Column) {
 	}
 }
 
+// compareConstraints compares the constraints of a table both schemas
+// have, by name.
 func (c *comparer) compareConstraints(table model.QName, from, to []model.Constraint) {
-	toByName := make(map[string]*model.Constraint, len(to))
-	for i := range to {
-		toByName[to[i].Name] = &to[i]
-	}
-	for i := range from {
-		f := &from[i]
-		t, ok := toByName[f.Name]
-		switch {
-		case !ok:
-			c.out = append(c.out, &ConstraintChange{Table: table, Operation: Drop, From: f})
-		case !c.equal(f, t):
-			c.out = append(c.out, &ConstraintChange{Table: table, Operation: Alter, From: f, To: t})
-		}
-		delete(toByName, f.Name)
-	}
-	for i := range to {
-		if t := &to[i]; toByName[t.Name] != nil {
-			c.out = append(c.out, &ConstraintChange{Table: table, Operation: Create, To: t})
-		}
-	}
+	c.out = appendChanges(c.out, from, to, func(o *model.Constraint) string { return o.Name }, c.equal,
+		func(op Op, f, t *model.Constraint) Change {
+			return &ConstraintChange{Table: table, Operation: op, From: f, To: t}
+		})
 }
 
+// compareIndexes compares the indexes of a table or materialized view both
+// schemas have, by name.
 func (c *comparer) compareIndexes(table model.QName, from, to []model.Index) {
-	toByName := make(map[string]*model.Index, len(to))
-	for i := range to {
-		toByName[to[i].Name] = &to[i]
-	}
-	for i := range from {
-		f := &from[i]
-		t, ok := toByName[f.Name]
-		switch {
-		case !ok:
-			c.out = append(c.out, &IndexChange{Table: table, Operation: Drop, From: f})
-		case !c.equal(f, t):
-			c.out = append(c.out, &IndexChange{Table: table, Operation: Alter, From: f, To: t})
-		}
-		delete(toByName, f.Name)
-	}
-	for i := range to {
-		if t := &to[i]; toByName[t.Name] != nil {
-			c.out = append(c.out, &IndexChange{Table: table, Operation: Create, To: t})
-		}
-	}
+	c.out = appendChanges(c.out, from, to, func(o *model.Index) string { return o.Name }, c.equal,
+		func(op Op, f, t *model.Index) Change {
+			return &IndexChange{Table: table, Operation: op, From: f, To: t}
+		})
 }
 
 // compareViews compares views as whole objects and the indexes of
