@@ -37,6 +37,13 @@ type Options struct {
 	// reads everything through its one connection. InspectURL sets it.
 	// Every connection it returns is closed before Inspect returns.
 	Connect func(ctx context.Context) (*pgx.Conn, error)
+	// Progress, when set, is told how many more catalog rows have arrived,
+	// every few hundred rows and at the end of each query, so that a long
+	// inspection can show a live count (progress.Bar.Add). The total is not
+	// known in advance, and rows that a failing helper had read are read
+	// and counted again. It is called from the helper connections'
+	// goroutines as well, so it must be safe for concurrent use.
+	Progress func(rows int)
 }
 
 func (o Options) validate() error {
@@ -66,7 +73,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, opts Options) (*model.Schema, 
 	if opts.Connect != nil {
 		// The helpers connect while this connection begins and reads the
 		// small catalogs.
-		pre = startPrefetch(ctx, opts.Connect, prefetchKinds)
+		pre = startPrefetch(ctx, opts, prefetchKinds)
 	}
 	in := &inspector{opts: opts, s: &model.Schema{}, pre: pre}
 	if err := in.begin(ctx, conn); err != nil {

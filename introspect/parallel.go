@@ -2,6 +2,7 @@ package introspect
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -59,27 +60,75 @@ type prefetcher struct {
 	once  sync.Once
 
 	results map[string]*prefetched
+
+	progress func(rows int) // Options.progress
 }
 
 // prefetched is one query's result as the server sent it: every value of
-// every row in one buffer, so that thousands of rows cost no more than their
-// bytes and a length each.
+// every row, each after its length, in blocks of a fixed size, so that
+// thousands of rows cost little more than their bytes. Blocks, unlike one
+// growing buffer, are never copied as they fill, and replay drops each once
+// it has been read, while the model that it fills grows.
 type prefetched struct {
 	done   chan struct{} // closed when the fields below are final
 	fields []pgconn.FieldDescription
-	data   []byte  // the values, one after the other
-	lens   []int32 // each value's length in data, -1 for NULL
+	blocks [][]byte
 	nrows  int
 	took   time.Duration
 	err    error
 }
 
+// blockSize is the size of a prefetched block: large enough that its
+// allocation is rare, small enough that the last one wastes little.
+const blockSize = 64 << 10
+
+// put appends value v, nil for NULL, as uvarint(len(v)+1) (0 for NULL)
+// followed by its bytes. A value never spans two blocks.
+func (r *prefetched) put(v []byte) {
+	need := binary.MaxVarintLen32 + len(v)
+	if n := len(r.blocks); n == 0 || cap(r.blocks[n-1])-len(r.blocks[n-1]) < need {
+		r.blocks = append(r.blocks, make([]byte, 0, max(blockSize, need)))
+	}
+	b := &r.blocks[len(r.blocks)-1]
+	if v == nil {
+		*b = append(*b, 0)
+		return
+	}
+	*b = binary.AppendUvarint(*b, uint64(len(v))+1)
+	*b = append(*b, v...)
+}
+
+// next returns the next value that put stored, nil for NULL, and drops
+// each block once it is read to its end. The value aliases the block.
+func (r *prefetched) next() ([]byte, error) {
+	for len(r.blocks) > 0 && len(r.blocks[0]) == 0 {
+		r.blocks[0] = nil
+		r.blocks = r.blocks[1:]
+	}
+	if len(r.blocks) == 0 {
+		return nil, errors.New("prefetched rows end early")
+	}
+	b := r.blocks[0]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k)+1 {
+		return nil, errors.New("prefetched rows are corrupt")
+	}
+	if n == 0 {
+		r.blocks[0] = b[k:]
+		return nil, nil
+	}
+	end := k + int(n-1)
+	r.blocks[0] = b[end:]
+	return b[k:end:end], nil
+}
+
 // startPrefetch opens one helper connection per kind at once, so that the
 // connections start while the inspecting one reads the small catalogs. The
 // helpers wait for share (or stop) before reading.
-func startPrefetch(ctx context.Context, connect func(context.Context) (*pgx.Conn, error), kinds []string) *prefetcher {
+func startPrefetch(ctx context.Context, opts Options, kinds []string) *prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &prefetcher{cancel: cancel, ready: make(chan struct{}), results: map[string]*prefetched{}}
+	connect := opts.Connect
+	p := &prefetcher{cancel: cancel, ready: make(chan struct{}), results: map[string]*prefetched{}, progress: opts.progress}
 	for _, kind := range kinds {
 		r := &prefetched{done: make(chan struct{})}
 		p.results[kind] = r
@@ -162,18 +211,17 @@ func (p *prefetcher) read(ctx context.Context, connect func(context.Context) (*p
 	defer rows.Close()
 	for rows.Next() {
 		for _, v := range rows.RawValues() {
-			if v == nil {
-				r.lens = append(r.lens, -1)
-				continue
-			}
-			r.data = append(r.data, v...)
-			r.lens = append(r.lens, int32(len(v)))
+			r.put(v)
 		}
 		r.nrows++
+		if r.nrows%progressEvery == 0 {
+			p.progress(progressEvery)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	p.progress(r.nrows % progressEvery)
 	r.fields = rows.FieldDescriptions()
 	return nil
 }
@@ -225,16 +273,14 @@ func (in *inspector) replay(ctx context.Context, name, kind string, dest []any, 
 	}
 	tm := in.tx.Conn().TypeMap()
 	row := make([][]byte, len(r.fields))
-	data, lens := r.data, r.lens
 	for range r.nrows {
 		for i := range row {
-			if n := lens[i]; n < 0 {
-				row[i] = nil
-			} else {
-				row[i], data = data[:n:n], data[n:]
+			v, err := r.next()
+			if err != nil {
+				return true, fmt.Errorf("introspect %s: %w", kind, err)
 			}
+			row[i] = v
 		}
-		lens = lens[len(row):]
 		if err := pgx.ScanRow(tm, r.fields, row, dest...); err != nil {
 			return true, fmt.Errorf("introspect %s: %w", kind, err)
 		}
@@ -245,6 +291,6 @@ func (in *inspector) replay(ctx context.Context, name, kind string, dest []any, 
 	if in.opts.Debugf != nil {
 		in.opts.Debugf("introspect %s: %d rows in %v", kind, r.nrows, r.took.Round(time.Microsecond))
 	}
-	r.data, r.lens = nil, nil
+	r.blocks = nil
 	return true, nil
 }

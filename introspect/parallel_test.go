@@ -1,9 +1,14 @@
 package introspect
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -227,5 +232,105 @@ func TestCancelClosesEveryConnection(t *testing.T) {
 				t.Errorf("%d backends still connected to the database", backends)
 			}
 		})
+	}
+}
+
+// TestPrefetchedBlocks checks that values stored in prefetched blocks come
+// back as they went in: NULL as nil, an empty value as empty but not nil,
+// values that fill a block exactly, overflow it or exceed a block's size, and
+// that a block is let go once it is read.
+func TestPrefetchedBlocks(t *testing.T) {
+	t.Parallel()
+	fill := func(n int, c byte) []byte { return bytes.Repeat([]byte{c}, n) }
+	cases := []struct {
+		name   string
+		values [][]byte
+	}{
+		{"null and empty", [][]byte{nil, {}, []byte("x"), nil}},
+		{"block filled exactly", [][]byte{fill(blockSize-binary.MaxVarintLen32, 'a'), []byte("next")}},
+		{"value larger than a block", [][]byte{[]byte("a"), fill(3*blockSize, 'b'), nil, []byte("c")}},
+		{"many blocks", slices.Repeat([][]byte{fill(1000, 'd'), nil, fill(129, 'e')}, 200)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var r prefetched
+			for _, v := range tc.values {
+				r.put(v)
+			}
+			blocks := len(r.blocks)
+			for i, want := range tc.values {
+				got, err := r.next()
+				if err != nil {
+					t.Fatalf("value %d: %v", i, err)
+				}
+				if (got == nil) != (want == nil) || !bytes.Equal(got, want) {
+					t.Fatalf("value %d: got %q (nil %v), want %q (nil %v)", i, got, got == nil, want, want == nil)
+				}
+			}
+			if len(r.blocks) > 1 {
+				t.Errorf("%d of %d blocks still held after reading them all", len(r.blocks), blocks)
+			}
+			if _, err := r.next(); err == nil {
+				t.Error("reading past the last value: no error")
+			}
+		})
+	}
+}
+
+// TestProgressCountsEveryRow checks that Options.Progress is told of every
+// catalog row once, as many as the queries report reading, in batches of
+// at most progressEvery, whether the helpers read their share or not.
+func TestProgressCountsEveryRow(t *testing.T) {
+	t.Parallel()
+	url := load(t, manyTables(100))
+	rowsRE := regexp.MustCompile(`^introspect [a-z ]+: (\d+) rows in `)
+	for _, helpers := range []bool{true, false} {
+		var (
+			mu             sync.Mutex
+			reported, read int
+			calls, full    int
+		)
+		opts := Options{
+			Progress: func(n int) {
+				mu.Lock()
+				defer mu.Unlock()
+				if n <= 0 || n > progressEvery {
+					t.Errorf("helpers %v: Progress(%d), want 1 to %d", helpers, n, progressEvery)
+				}
+				reported += n
+				calls++
+				if n == progressEvery {
+					full++
+				}
+			},
+			Debugf: func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				if m := rowsRE.FindStringSubmatch(fmt.Sprintf(format, args...)); m != nil {
+					n, _ := strconv.Atoi(m[1])
+					read += n
+				}
+			},
+		}
+		var err error
+		if helpers {
+			_, err = InspectURL(context.Background(), url, opts)
+		} else {
+			conn, cerr := pgx.Connect(context.Background(), url)
+			if cerr != nil {
+				t.Fatal(cerr)
+			}
+			_, err = Inspect(context.Background(), conn, opts)
+			conn.Close(context.Background())
+		}
+		if err != nil {
+			t.Fatalf("helpers %v: %v", helpers, err)
+		}
+		if reported != read || read == 0 {
+			t.Errorf("helpers %v: Progress told of %d rows, the queries read %d", helpers, reported, read)
+		}
+		if full == 0 || calls > read/progressEvery+25 {
+			t.Errorf("helpers %v: %d calls (%d full batches) for %d rows: not batched", helpers, calls, full, read)
+		}
 	}
 }

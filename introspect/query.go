@@ -184,6 +184,9 @@ func (in *inspector) each(ctx context.Context, name string, args []any, dest []a
 	n := 0
 	for rows.Next() {
 		n++
+		if n%progressEvery == 0 {
+			in.opts.progress(progressEvery)
+		}
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("introspect %s: %w", kind, err)
 		}
@@ -194,10 +197,23 @@ func (in *inspector) each(ctx context.Context, name string, args []any, dest []a
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("introspect %s: %w", kind, err)
 	}
+	in.opts.progress(n % progressEvery)
 	if in.opts.Debugf != nil {
 		in.opts.Debugf("introspect %s: %d rows in %v", kind, n, time.Since(start).Round(time.Microsecond))
 	}
 	return nil
+}
+
+// progressEvery is how many rows a query reads between two calls of
+// Options.Progress: often enough for a live count, rarely enough to cost
+// nothing.
+const progressEvery = 256
+
+// progress tells Options.Progress, if set, of n more rows.
+func (o Options) progress(n int) {
+	if o.Progress != nil && n > 0 {
+		o.Progress(n)
+	}
 }
 
 // inScope reports whether the schema with oid nsp is inspected.

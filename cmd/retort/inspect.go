@@ -1,21 +1,29 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort/internal/config"
+	"github.com/retortdb/retort/internal/progress"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/gotag"
 	"github.com/retortdb/retort/model/hcl"
 	"github.com/retortdb/retort/model/yaml"
 	"github.com/retortdb/retort/render"
+	"github.com/retortdb/retort/source"
 )
 
 func newInspect(g *globals) *cobra.Command {
@@ -67,7 +75,19 @@ are counted on stderr; they do not change the exit code.`,
 			}
 			l := g.loader(s, schemas, exclude)
 			defer l.Close()
+			// A count of the catalog rows read: on thousands of tables the
+			// inspection takes seconds, and it has no other measure of
+			// how far it is (the total is unknown until the end). Only
+			// for a database: a declared source's time goes into applying
+			// it, where the dev server's log lines would cross the count.
+			var bar *progress.Bar
+			if spec, err := source.Parse(args[0]); err == nil && spec.Kind == source.Database {
+				bar = g.progressBar("inspect: catalog rows", 0)
+				l.Inspect.Progress = bar.Add
+			}
+			defer bar.Done()
 			schema, err := l.Load(cmd.Context(), args[0])
+			bar.Done()
 			if err != nil {
 				return err
 			}
@@ -91,12 +111,7 @@ are counted on stderr; they do not change the exit code.`,
 			case "dot":
 				out = render.Dot(schema)
 			case "json":
-				// Straight to stdout: MarshalIndent's bytes, copied into a
-				// string, copied again with the newline, held the output
-				// three times over next to the model (issue 15).
-				enc := json.NewEncoder(g.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(schema); err != nil {
+				if err := writeJSON(g.stdout, schema); err != nil {
 					return fmt.Errorf("encode json: %w", err)
 				}
 			case "hcl", "yaml", "go":
@@ -138,6 +153,19 @@ are counted on stderr; they do not change the exit code.`,
 	return cmd
 }
 
+// progressBar returns a live progress display on stderr, one that draws
+// nothing unless stderr is a terminal. It stays off at the debug level too,
+// whose lines, written while it is drawn, would land on its line; and with
+// -q, which asks for silence.
+func (g *globals) progressBar(label string, total int) *progress.Bar {
+	lw, ok := g.stderr.(*logWriter)
+	ctx := context.Background()
+	if !ok || !g.log.Enabled(ctx, slog.LevelInfo) || g.log.Enabled(ctx, slog.LevelDebug) {
+		return nil
+	}
+	return progress.New(lw.raw, label, total)
+}
+
 // secretsShown says whether user mapping passwords are printed: only when
 // both --privileges and --show-secrets are in force.
 func secretsShown(privileges, showSecrets bool) (bool, error) {
@@ -163,4 +191,90 @@ func reportUnsupported(g *globals, side string, s *model.Schema) {
 		return
 	}
 	fmt.Fprintf(g.stderr, "retort: %s: not represented yet, so not compared: %s\n", side, strings.Join(parts, ", "))
+}
+
+// writeJSON writes s to w as json.Encoder with a two-space indent does, byte
+// for byte, but one list element at a time: encoding/json builds the whole
+// document in memory and indents it into a second buffer, which for 5,000
+// tables held two copies of 12 MB of output (and their growth) next to the
+// model (issue 15). The elements go through one Encoder whose buffers are
+// reused, so writing makes little garbage either.
+func writeJSON(w io.Writer, s *model.Schema) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// put writes x indented, its lines after the first starting with prefix.
+	put := func(x any, prefix string) error {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	v := reflect.ValueOf(s).Elem()
+	sep := "{"
+	for i := range v.NumField() {
+		name, omitEmpty, ok := jsonField(v.Type().Field(i))
+		f := v.Field(i)
+		if !ok || omitEmpty && isEmptyJSON(f) {
+			continue
+		}
+		bw.WriteString(sep + "\n  ")
+		sep = ","
+		if err := put(name, ""); err != nil {
+			return err
+		}
+		bw.WriteString(": ")
+		if f.Kind() != reflect.Slice || f.Len() == 0 {
+			if err := put(f.Interface(), "  "); err != nil {
+				return err
+			}
+			continue
+		}
+		elemSep := "["
+		for j := range f.Len() {
+			bw.WriteString(elemSep + "\n    ")
+			elemSep = ","
+			if err := put(f.Index(j).Interface(), "    "); err != nil {
+				return err
+			}
+		}
+		bw.WriteString("\n  ]")
+	}
+	if sep == "{" {
+		bw.WriteString("{}\n")
+	} else {
+		bw.WriteString("\n}\n")
+	}
+	return bw.Flush()
+}
+
+// jsonField returns the key and the omitempty option of a struct field as
+// encoding/json reads its tag; ok is false for a field that is not encoded.
+func jsonField(f reflect.StructField) (name string, omitEmpty, ok bool) {
+	if !f.IsExported() {
+		return "", false, false
+	}
+	tag := f.Tag.Get("json")
+	if tag == "-" {
+		return "", false, false
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	if name == "" {
+		name = f.Name
+	}
+	return name, slices.Contains(strings.Split(opts, ","), "omitempty"), true
+}
+
+// isEmptyJSON says whether encoding/json's omitempty leaves v out.
+func isEmptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	}
+	return v.IsZero()
 }
