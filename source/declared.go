@@ -13,7 +13,7 @@ import (
 // schema as DDL, applies that to a scratch database on the dev server and
 // reads it back, so that the result is in PostgreSQL's own canonical text
 // (DESIGN.md, "The pipeline"). name is used in error messages.
-func (l *Loader) normalize(ctx context.Context, spec Spec, decoded *model.Schema) (*model.Schema, error) {
+func (l *run) normalize(ctx context.Context, spec Spec, decoded *model.Schema) (*model.Schema, error) {
 	if err := decoded.Validate(); err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}

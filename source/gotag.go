@@ -14,7 +14,7 @@ import (
 // normalizes the schema they declare through the dev server. With
 // --dev-url none it returns the schema as declared, normalized only in
 // order, and warns that comparisons with it are not exact.
-func (l *Loader) loadGo(ctx context.Context, spec Spec) (*model.Schema, error) {
+func (l *run) loadGo(ctx context.Context, spec Spec) (*model.Schema, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)

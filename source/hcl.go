@@ -20,7 +20,7 @@ import (
 
 // loadHCL decodes HCL schema files (a file, or a directory's .hcl files)
 // and normalizes them through the dev server.
-func (l *Loader) loadHCL(ctx context.Context, spec Spec) (*model.Schema, error) {
+func (l *run) loadHCL(ctx context.Context, spec Spec) (*model.Schema, error) {
 	files, err := declaredFiles(spec.Path, ".hcl")
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func declaredFiles(path string, exts ...string) ([]string, error) {
 // declared makes a decoded HCL or YAML schema exact through the dev server
 // and keeps its rename hints. With --dev-url none it is returned as
 // decoded, normalized, with a warning that comparisons are not exact.
-func (l *Loader) declared(ctx context.Context, spec Spec, decoded *model.Schema) (*model.Schema, error) {
+func (l *run) declared(ctx context.Context, spec Spec, decoded *model.Schema) (*model.Schema, error) {
 	if l.DevURL == "none" {
 		if err := decoded.Validate(); err != nil {
 			return nil, fmt.Errorf("source %s: %w", spec, err)
@@ -84,7 +84,7 @@ func (l *Loader) declared(ctx context.Context, spec Spec, decoded *model.Schema)
 // withoutDevServer is a declared schema read with --dev-url none: its SQL
 // texts in pg_query_go's canonical form (see [offline]), with a warning
 // that names the comparisons this cannot make exactly.
-func (l *Loader) withoutDevServer(spec Spec, decoded *model.Schema) *model.Schema {
+func (l *run) withoutDevServer(spec Spec, decoded *model.Schema) *model.Schema {
 	inexact := offline(decoded)
 	if decoded.Declares() && !filter.Declares(decoded, "public") {
 		// As through the dev server: a schema that says nothing about
@@ -93,14 +93,12 @@ func (l *Loader) withoutDevServer(spec Spec, decoded *model.Schema) *model.Schem
 		decoded.Namespaces = append(decoded.Namespaces, model.Namespace{Name: "public", Owner: "pg_database_owner", Comment: "standard public schema"})
 	}
 	decoded.Normalize()
-	if l.Logf != nil {
-		msg := fmt.Sprintf("source %s: no dev server (--dev-url none): the schema's SQL is compared in pg_query's canonical text, "+
-			"not PostgreSQL's, so what PostgreSQL would add or resolve (implicit casts, qualified names) may show as a change", spec)
-		if d := describeInexact(inexact); d != "" {
-			msg += "; not exact: " + d
-		}
-		l.Logf("%s", msg)
+	msg := fmt.Sprintf("source %s: no dev server (--dev-url none): the schema's SQL is compared in pg_query's canonical text, "+
+		"not PostgreSQL's, so what PostgreSQL would add or resolve (implicit casts, qualified names) may show as a change", spec)
+	if d := describeInexact(inexact); d != "" {
+		msg += "; not exact: " + d
 	}
+	l.logf("%s", msg)
 	return decoded
 }
 

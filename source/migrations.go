@@ -16,7 +16,7 @@ import (
 // loadMigrations replays a migrations directory (in the loader's layout) to
 // its heads on a scratch database and reads the result, without retort's own
 // version tables.
-func (l *Loader) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
+func (l *run) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
 	dir, err := layout.ReadDir(os.DirFS(spec.Path), ".", l.Layout)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
@@ -56,7 +56,7 @@ func (l *Loader) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema
 }
 
 // replay upgrades the database at t to the heads of dir.
-func (l *Loader) replay(ctx context.Context, t target, dir *migrate.Dir) error {
+func (l *run) replay(ctx context.Context, t target, dir *migrate.Dir) error {
 	conn, err := pgx.Connect(ctx, t.url)
 	if err != nil {
 		return fmt.Errorf("connect to scratch database: %w", err)

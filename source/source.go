@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -150,9 +151,21 @@ type Loader struct {
 	// server as its superuser (--trusted, dev_trusted). By default they
 	// are applied as a role without superuser rights: see [devdb].
 	Trusted bool
+	// Cache keeps the schemas that declared sources and migrations
+	// directories load as, keyed by their contents and every setting that
+	// changes them, so that an unchanged source is not applied to the dev
+	// server again (see package internal/modelcache). Live databases and
+	// empty are always read. Without a dev server nothing is cached.
+	Cache bool
+	// CacheDir is the cache's directory; empty means $RETORT_CACHE_DIR,
+	// else retort/models under the user's cache directory.
+	CacheDir string
 
-	dev   *devdb.Dev
-	probe *probe
+	// mu guards what loads running at once (LoadPair) share.
+	mu      sync.Mutex
+	dev     *devdb.Dev
+	probe   *probe
+	version *serverVersion // of the dev server, for cache keys; nil until asked
 }
 
 // Load reads src into a normalized schema.
@@ -164,60 +177,15 @@ func (l *Loader) Load(ctx context.Context, src string) (*model.Schema, error) {
 	if err := l.checkPatterns(); err != nil {
 		return nil, err
 	}
-	s, err := l.load(ctx, spec)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.filter(spec, s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// load reads spec, unfiltered.
-func (l *Loader) load(ctx context.Context, spec Spec) (*model.Schema, error) {
-	switch spec.Kind {
-	case Database:
-		s, err := introspect.InspectURL(ctx, spec.Raw, l.inspectOptions())
-		if err != nil {
-			return nil, fmt.Errorf("inspect %s: %w", spec, connstr.RedactError(err, spec.Raw))
-		}
-		return s, nil
-	case Empty:
-		return l.onScratch(ctx, spec)
-	case Migrations:
-		return l.loadMigrations(ctx, spec)
-	}
-	s, err := l.loadDeclared(ctx, spec)
-	if err != nil {
-		return nil, err
-	}
-	if l.probe != nil && l.probe.schema == nil {
-		l.probe.schema = s
-	}
-	if err := l.checkDeclares(spec, s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// loadDeclared loads a declared schema: SQL, HCL, YAML or Go.
-func (l *Loader) loadDeclared(ctx context.Context, spec Spec) (*model.Schema, error) {
-	switch spec.Kind {
-	case SQLFiles:
-		return l.loadSQL(ctx, spec)
-	case HCLFiles:
-		return l.loadHCL(ctx, spec)
-	case YAMLFiles:
-		return l.loadYAML(ctx, spec)
-	case GoPackages:
-		return l.loadGo(ctx, spec)
-	}
-	return nil, fmt.Errorf("source %s: unknown kind", spec)
+	r := l.newRun(spec)
+	s, err := r.loadCached(ctx)
+	return l.finish(ctx, r, s, err)
 }
 
 // Close drops scratch databases and stops an embedded server.
 func (l *Loader) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.dev == nil {
 		return nil
 	}
@@ -228,12 +196,16 @@ func (l *Loader) Close() error {
 }
 
 func (l *Loader) devServer(ctx context.Context, spec Spec) (*devdb.Dev, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.dev != nil {
 		return l.dev, nil
 	}
 	if l.DevURL == "none" {
 		return nil, fmt.Errorf("source %s needs a dev server to be read exactly; use --dev-url embedded or --dev-url postgres://…", spec)
 	}
+	// Opening connects to nothing: the server starts at the first
+	// scratch database, once, however many loads ask at once.
 	dev, err := devdb.Open(ctx, l.DevURL, devdb.Options{Logf: l.Logf, Debugf: l.Debugf, Trusted: l.Trusted})
 	if err != nil {
 		return nil, fmt.Errorf("dev server: %w", err)
@@ -244,7 +216,7 @@ func (l *Loader) devServer(ctx context.Context, spec Spec) (*devdb.Dev, error) {
 
 // onScratch inspects a new, empty scratch database, which is what the empty
 // source reads as on this dev server. The scratch database is always dropped.
-func (l *Loader) onScratch(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
+func (l *run) onScratch(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
 	dev, err := l.devServer(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -268,7 +240,7 @@ func (l *Loader) onScratch(ctx context.Context, spec Spec) (_ *model.Schema, err
 
 // onScratchSQL applies generated DDL text to a new scratch database and
 // inspects it. The scratch database is always dropped.
-func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *model.Schema, err error) {
+func (l *run) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *model.Schema, err error) {
 	dev, err := l.devServer(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -280,7 +252,7 @@ func (l *Loader) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *mo
 	defer func() {
 		if err == nil {
 			// Kept as the probe: see Loader.Reconcile.
-			err = l.keepProbe(ctx, sc)
+			l.kept, l.ddl = sc, ddl
 			return
 		}
 		if cerr := sc.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {

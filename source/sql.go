@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/retortdb/retort/internal/devdb"
-	"github.com/retortdb/retort/internal/userfile"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/sqlddl"
@@ -44,7 +43,7 @@ import (
 // \restrict and \unrestrict lines of pg_dump, which are skipped. So are
 // CREATE DATABASE, DROP DATABASE and ALTER SYSTEM, which would act on the
 // dev server outside the scratch database.
-func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
+func (l *run) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err error) {
 	// With --dev-url none this fails, saying a SQL source needs a dev server.
 	dev, err := l.devServer(ctx, spec)
 	if err != nil {
@@ -62,7 +61,7 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	var stmts []sqlddl.Statement
 	var hints []sqlddl.RenameHint
 	for _, f := range files {
-		src, err := userfile.Read(f, 0)
+		src, err := l.read(f)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", spec, err)
 		}
@@ -90,7 +89,7 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	defer func() {
 		if err == nil {
 			// Kept as the probe: see Loader.Reconcile.
-			err = l.keepProbe(ctx, sc)
+			l.kept = sc
 			return
 		}
 		// Drop even when ctx was cancelled: a scratch database must not outlive us.
@@ -109,8 +108,8 @@ func (l *Loader) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err e
 	if err := sc.Reclaim(ctx); err != nil {
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
-	if late > 0 && l.Logf != nil {
-		l.Logf("source %s: %d statements ran after statements written later than them, which they need", spec, late)
+	if late > 0 {
+		l.logf("source %s: %d statements ran after statements written later than them, which they need", spec, late)
 	}
 	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)
 	if err != nil {

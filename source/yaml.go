@@ -10,7 +10,7 @@ import (
 
 // loadYAML decodes YAML schema files (a file, or a directory's .yaml and
 // .yml files) and normalizes them through the dev server.
-func (l *Loader) loadYAML(ctx context.Context, spec Spec) (*model.Schema, error) {
+func (l *run) loadYAML(ctx context.Context, spec Spec) (*model.Schema, error) {
 	files, err := declaredFiles(spec.Path, ".yaml", ".yml")
 	if err != nil {
 		return nil, err

@@ -153,6 +153,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
 	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	ignoreExtensionVersions(f, g)
+	f.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -76,6 +76,14 @@ func TestScripts(t *testing.T) {
 			if cache, err := os.UserCacheDir(); err == nil {
 				env.Setenv("XDG_CACHE_HOME", cache)
 			}
+			// Each script its own cache of loaded schemas, so that
+			// what one script loads is never a hit in another.
+			cache, err := os.MkdirTemp("", "retort-cache-")
+			if err != nil {
+				return err
+			}
+			env.Setenv("RETORT_CACHE_DIR", cache)
+			env.Defer(func() { os.RemoveAll(cache) })
 			env.Defer(func() {
 				c, err := pgx.Connect(ctx, server.ConnString("postgres"))
 				if err == nil {

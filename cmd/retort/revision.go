@@ -38,7 +38,7 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	l := g.loader(st.s, nil, nil)
 	l.Migrate = st.opts
 	defer l.Close()
-	var from *model.Schema
+	var from, to *model.Schema
 	if url != "" {
 		conn, err := connect(ctx, url)
 		if err != nil {
@@ -56,15 +56,18 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 		if from, err = l.Load(ctx, url); err != nil {
 			return nil, err
 		}
+		if to, err = l.Load(ctx, desired); err != nil {
+			return nil, fmt.Errorf("declared schema: %w", err)
+		}
 	} else {
+		// The replay and the declared schema, at once.
 		var err error
-		if from, err = l.Load(ctx, "migrations://"+st.s.Migrations); err != nil {
+		if from, to, err = l.LoadPair(ctx, "migrations://"+st.s.Migrations, desired); err != nil {
+			if from != nil {
+				err = fmt.Errorf("declared schema: %w", err)
+			}
 			return nil, err
 		}
-	}
-	to, err := l.Load(ctx, desired)
-	if err != nil {
-		return nil, fmt.Errorf("declared schema: %w", err)
 	}
 	if _, err := l.Reconcile(ctx, from, to); err != nil {
 		return nil, err
@@ -238,6 +241,7 @@ before. The paths written are printed one a line.`,
 	f.StringVar(&url, "url", "", "compare with this database (at head) instead of the replayed migrations")
 	f.StringVar(&to, "to", "", "the declared schema (default: desired in retort.yaml)")
 	ignoreExtensionVersions(f, g)
+	f.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
 	filters = filterFlags(cmd)
 	return cmd
 }
@@ -346,6 +350,7 @@ a database whose version table names a revision the directory lacks.`,
 	f.StringVar(&format, "format", "review", "review, json, github or markdown (a pull-request comment)")
 	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable), as diff takes it")
 	ignoreExtensionVersions(f, g)
+	f.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
 	filters = filterFlags(cmd)
 	return cmd
 }

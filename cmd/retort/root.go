@@ -48,6 +48,10 @@ type globals struct {
 	logLevel string
 	quiet    bool
 	verbose  bool
+
+	// noCache is --no-cache of diff, revision and check: declared
+	// sources and migrations are loaded afresh, and not stored.
+	noCache bool
 }
 
 // settings loads retort.yaml and lets the global flags win over it.
@@ -98,8 +102,13 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 		Exclude:    exclude,
 		Logf:       g.logf,
 		Debugf:     g.debugf,
+		Cache:      !g.noCache,
 	}
 }
+
+// noCacheUsage is the help of --no-cache.
+const noCacheUsage = "load declared sources and migrations afresh, without the cache of normalized schemas " +
+	"($RETORT_CACHE_DIR, else retort/models in the user's cache directory)"
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	g := &globals{stdout: stdout}

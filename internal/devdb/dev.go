@@ -226,6 +226,41 @@ func (d *Dev) Major(ctx context.Context) (int, error) {
 	return n / 10000, nil
 }
 
+// Version returns the dev server's major version and version text without
+// starting the embedded server: for it, those of the binaries it runs or
+// would run (postgres --version); for a server given by URL, its
+// server_version_num and server_version, over one connection. Caches key
+// their entries by it.
+func (d *Dev) Version(ctx context.Context) (major int, version string, err error) {
+	if d.external == "" {
+		d.mu.Lock()
+		s := d.server
+		d.mu.Unlock()
+		if s != nil {
+			return s.Major(), s.Version(), nil
+		}
+		in, err := findInstall(ctx, d.opts.BinDir, d.opts.Major, func(string, ...any) {})
+		if err != nil {
+			return 0, "", fmt.Errorf("devdb: %w", err)
+		}
+		return in.major, in.version, nil
+	}
+	conn, err := d.connect(ctx, d.external)
+	if err != nil {
+		return 0, "", err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var num string
+	if err := conn.QueryRow(ctx, "SELECT pg_catalog.current_setting('server_version_num'), pg_catalog.current_setting('server_version')").Scan(&num, &version); err != nil {
+		return 0, "", fmt.Errorf("devdb: dev server version: %w", err)
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		return 0, "", fmt.Errorf("devdb: dev server version: server_version_num %q: %w", num, err)
+	}
+	return n / 10000, version, nil
+}
+
 // Close drops the scratch databases still open and stops the embedded
 // server if this Dev started it. It is safe to call more than once.
 func (d *Dev) Close() error {

@@ -67,6 +67,13 @@ type candidate struct {
 // when the probe cannot be reached at all. Nothing it does on the probe is
 // kept.
 func Reconcile(ctx context.Context, probeURL string, declared, other *model.Schema) (n int, err error) {
+	return ReconcileLazy(ctx, func(context.Context) (string, error) { return probeURL, nil }, declared, other)
+}
+
+// ReconcileLazy is [Reconcile] with a probe that is made only when some
+// expression needs it: probe returns its URL, and is called at most once,
+// and not at all when no object differs only in expression texts.
+func ReconcileLazy(ctx context.Context, probe func(context.Context) (string, error), declared, other *model.Schema) (n int, err error) {
 	changes, err := diff.Compare(other, declared, diff.Options{})
 	if err != nil {
 		return 0, fmt.Errorf("fixpoint: %w", err)
@@ -82,6 +89,10 @@ func Reconcile(ctx context.Context, probeURL string, declared, other *model.Sche
 	}
 	if len(cands) == 0 {
 		return 0, nil
+	}
+	probeURL, err := probe(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("fixpoint: %w", err)
 	}
 	conn, err := pgx.Connect(ctx, probeURL)
 	if err != nil {
