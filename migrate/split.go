@@ -18,23 +18,24 @@ type rawStatement struct {
 // constants (quotes doubled, and backslash escapes in E strings), quoted
 // identifiers, dollar-quoted strings (so DO blocks and function bodies stay
 // whole), line comments, nested block comments and SQL-standard function
-// bodies (BEGIN ATOMIC … END, with CASE … END nested inside); like psql, it
-// does not split inside parentheses, so a rule's (a; b) actions stay whole. Text made only
-// of comments and blank space after the last statement is returned as a
-// statement too, so that a caller can report directives that precede
-// nothing; callers tell it apart with onlyComments.
+// bodies (BEGIN ATOMIC … END, by psql's heuristic: see [wordState]); like
+// psql, it does not split inside parentheses, so a rule's (a; b) actions
+// stay whole. Text made only of comments and blank space after the last
+// statement is returned as a statement too, so that a caller can report
+// directives that precede nothing; callers tell it apart with onlyComments.
 //
-// This is the one function that knows how statements are split; it can be
-// replaced by a real SQL scanner without touching its callers.
+// This is the one function that knows how statements are split. It is not
+// model/sqlddl.Split, which scans with pg_query_go, so that migrate (used by
+// applications to upgrade at start-up) links no cgo; a differential fuzz test
+// (FuzzSplitMatchesSqlddl) holds the two equal.
 func splitStatements(body string) ([]rawStatement, error) {
 	var (
 		out       []rawStatement
 		start     = 0 // byte offset of the current statement
 		line      = 1
 		startLine = 1
-		atomic    = 0 // BEGIN ATOMIC / CASE nesting depth
+		words     wordState
 		parens    = 0 // parenthesis depth, as psql keeps it (rules with several actions)
-		prevWord  string
 		i         = 0
 		n         = len(body)
 		errAt     = func(l int, format string, args ...any) error {
@@ -44,7 +45,7 @@ func splitStatements(body string) ([]rawStatement, error) {
 	)
 	flush := func(end int) {
 		text := body[start:end]
-		trimmed := strings.TrimSpace(text)
+		trimmed := strings.Trim(text, scannerSpace)
 		if trimmed != "" {
 			lead := text[:strings.Index(text, trimmed[:1])]
 			out = append(out, rawStatement{Text: trimmed, Line: startLine + strings.Count(lead, "\n")})
@@ -116,43 +117,89 @@ func splitStatements(body string) ([]rawStatement, error) {
 			for j < n && isWordByte(body[j]) {
 				j++
 			}
-			w := strings.ToUpper(body[i:j])
-			switch {
-			case w == "ATOMIC" && prevWord == "BEGIN":
-				atomic++
-			case w == "CASE" && atomic > 0:
-				atomic++
-			case w == "END" && atomic > 0:
-				atomic--
-			}
-			prevWord = w
+			words.word(body[i:j], parens)
 			i = j
 		case c == '(':
 			parens++
-			prevWord = ""
 			i++
 		case c == ')':
 			if parens > 0 {
 				parens--
 			}
-			prevWord = ""
 			i++
-		case c == ';' && atomic == 0 && parens == 0:
+		case c == ';' && words.begin == 0 && parens == 0:
 			flush(i)
 			i++
-			start, startLine, prevWord = i, line, ""
+			start, startLine, words = i, line, wordState{}
 		default:
-			if c != ' ' && c != '\t' && c != '\r' {
-				prevWord = ""
-			}
 			i++
 		}
 	}
-	if atomic > 0 {
+	if words.begin > 0 {
 		return nil, errAt(line, "BEGIN ATOMIC without END")
 	}
 	flush(n)
 	return out, nil
+}
+
+// wordState applies psql's heuristic for SQL-standard function bodies
+// (psqlscan.l), as model/sqlddl.Split does: in a statement that starts
+// CREATE [OR REPLACE] FUNCTION or PROCEDURE, outside parentheses, the word
+// BEGIN opens a block, CASE inside a block opens one too, and END closes
+// one; semicolons inside a block do not end the statement. Quoted
+// identifiers are not words.
+type wordState struct {
+	words int     // words in the statement so far
+	first [4]byte // initials of CREATE, OR, REPLACE, FUNCTION, PROCEDURE among its first four words
+	begin int     // open blocks
+}
+
+func (ws *wordState) word(w string, parens int) {
+	switch {
+	case asciiEqualFold(w, "create"), asciiEqualFold(w, "function"), asciiEqualFold(w, "procedure"),
+		asciiEqualFold(w, "or"), asciiEqualFold(w, "replace"):
+		if ws.words < len(ws.first) {
+			ws.first[ws.words] = w[0] | 0x20
+		}
+	}
+	ws.words++
+	f := ws.first
+	if f[0] != 'c' || parens != 0 ||
+		!(f[1] == 'f' || f[1] == 'p' || f[1] == 'o' && f[2] == 'r' && (f[3] == 'f' || f[3] == 'p')) {
+		return
+	}
+	switch {
+	case asciiEqualFold(w, "begin"):
+		ws.begin++
+	case asciiEqualFold(w, "case"):
+		if ws.begin >= 1 {
+			ws.begin++
+		}
+	case asciiEqualFold(w, "end"):
+		if ws.begin > 0 {
+			ws.begin--
+		}
+	}
+}
+
+// asciiEqualFold compares as psql's pg_strcasecmp does: ASCII letters only.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // A splitError is a lexical error at a line of the body.
@@ -204,16 +251,21 @@ func isWordByte(c byte) bool {
 	return isWordStart(c) || (c >= '0' && c <= '9') || c == '$'
 }
 
+// scannerSpace is what PostgreSQL's scanner takes for blank space. Other
+// characters that Unicode calls space (a vertical tab, a no-break space) are
+// part of a token, as they are to model/sqlddl.Split.
+const scannerSpace = " \t\n\r\f"
+
 // onlyComments reports whether s holds nothing but comments and blank space.
 func onlyComments(s string) bool {
-	return strings.TrimSpace(stripLeadingComments(s)) == ""
+	return strings.Trim(stripLeadingComments(s), scannerSpace) == ""
 }
 
 // stripLeadingComments removes the comments and blank space before the first
 // token of s.
 func stripLeadingComments(s string) string {
 	for {
-		s = strings.TrimLeft(s, " \t\r\n")
+		s = strings.TrimLeft(s, scannerSpace)
 		switch {
 		case strings.HasPrefix(s, "--"):
 			j := strings.IndexByte(s, '\n')

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -146,7 +147,7 @@ func (l *loader) table(t *tableSpec, enums *enumSet, relations map[model.QName]t
 			c.Columns = append(c.Columns, p.col)
 		}
 		if u.nullsNotDistinct {
-			c.Definition = "UNIQUE NULLS NOT DISTINCT (" + sqlq.IdentList(c.Columns) + ")"
+			c.Definition = sqltext.KeyText(false, c.Columns, nil, true)
 		}
 		mt.Constraints = append(mt.Constraints, c)
 		l.relation(relations, t.q.Schema, u.name, u.at, u.tag)

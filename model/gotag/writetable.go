@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -222,10 +223,9 @@ func defaultIdentity(o model.SequenceOptions) bool {
 func (w *writer) constraintOpts(t *model.Table, c model.Constraint, byCol map[string]*fieldOut, inOrder func([]string) bool) string {
 	def := constraintText(c)
 	whole := "constraint:" + tagName(c.Name) + "(" + def + ")"
-	cols := sqlq.IdentList(c.Columns)
 	switch c.Type {
 	case model.PrimaryKey:
-		if def != "PRIMARY KEY ("+cols+")" || c.Name != pgObjectName(t.Name, "", "pkey") || !allIn(c.Columns, byCol) {
+		if def != sqltext.KeyText(true, c.Columns, nil, false) || c.Name != pgObjectName(t.Name, "", "pkey") || !allIn(c.Columns, byCol) {
 			return whole
 		}
 		for i, col := range c.Columns {
@@ -239,8 +239,8 @@ func (w *writer) constraintOpts(t *model.Table, c model.Constraint, byCol map[st
 	case model.Unique:
 		var sub []string
 		switch def {
-		case "UNIQUE (" + cols + ")":
-		case "UNIQUE NULLS NOT DISTINCT (" + cols + ")":
+		case sqltext.KeyText(false, c.Columns, nil, false):
+		case sqltext.KeyText(false, c.Columns, nil, true):
 			sub = append(sub, "nulls_not_distinct")
 		default:
 			return whole
@@ -317,20 +317,17 @@ func constraintText(c model.Constraint) string {
 	if c.Definition != "" {
 		return c.Definition
 	}
-	cols := sqlq.IdentList(c.Columns)
 	switch c.Type {
-	case model.PrimaryKey:
-		return "PRIMARY KEY (" + cols + ")"
-	case model.Unique:
-		return "UNIQUE (" + cols + ")"
+	case model.PrimaryKey, model.Unique:
+		return sqltext.KeyText(c.Type == model.PrimaryKey, c.Columns, nil, false)
 	case model.ForeignKey:
 		if c.RefTable == nil {
 			return ""
 		}
-		s := "FOREIGN KEY (" + cols + ") REFERENCES " + sqlq.Qualified(c.RefTable.Schema, c.RefTable.Name) + "(" + sqlq.IdentList(c.RefColumns) + ")"
+		s := sqltext.ForeignKeyHead(c.Columns, c.RefTable.Schema, c.RefTable.Name) + "(" + sqlq.IdentList(c.RefColumns) + ")"
 		for _, a := range []struct{ event, code string }{{"UPDATE", c.OnUpdate}, {"DELETE", c.OnDelete}} {
-			if word := actionWords[a.code]; word != "" {
-				s += " ON " + a.event + " " + strings.ToUpper(strings.ReplaceAll(word, "_", " "))
+			if word, _ := sqltext.Action(a.code); word != "" {
+				s += " ON " + a.event + " " + word
 			}
 		}
 		return s

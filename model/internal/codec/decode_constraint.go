@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -107,54 +108,23 @@ func (d *decoder) key(ts *tableState, b *Block, typ model.ConstraintType) model.
 // keyText is pg_get_constraintdef's text of a primary key or unique
 // constraint.
 func keyText(typ model.ConstraintType, cols, include []string, nullsNotDistinct, deferrable, initiallyDeferred bool) string {
-	var b strings.Builder
-	if typ == model.PrimaryKey {
-		b.WriteString("PRIMARY KEY ")
-	} else {
-		b.WriteString("UNIQUE ")
-		if nullsNotDistinct {
-			b.WriteString("NULLS NOT DISTINCT ")
-		}
-	}
-	b.WriteString("(" + identList(cols) + ")")
-	if len(include) > 0 {
-		b.WriteString(" INCLUDE (" + identList(include) + ")")
-	}
-	b.WriteString(deferText(deferrable, initiallyDeferred))
-	return b.String()
+	return sqltext.KeyText(typ == model.PrimaryKey, cols, include, nullsNotDistinct) + sqltext.Deferral(deferrable, initiallyDeferred)
 }
 
-func deferText(deferrable, initiallyDeferred bool) string {
-	s := ""
-	if deferrable {
-		s += " DEFERRABLE"
-	}
-	if initiallyDeferred {
-		s += " INITIALLY DEFERRED"
-	}
-	return s
-}
-
-var fkActionWords = map[string]string{"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
-
-// fkText is pg_get_constraintdef's text of a foreign key.
+// fkText is pg_get_constraintdef's text of a foreign key. Unknown action
+// codes are left out: decoding has reported them.
 func fkText(c *model.Constraint) string {
 	var b strings.Builder
-	b.WriteString("FOREIGN KEY (" + identList(c.Columns) + ") REFERENCES " + qualified(c.RefTable.Schema, c.RefTable.Name))
+	b.WriteString(sqltext.ForeignKeyHead(c.Columns, c.RefTable.Schema, c.RefTable.Name))
 	b.WriteString("(" + identList(c.RefColumns) + ")")
-	switch c.Match {
-	case "f":
-		b.WriteString(" MATCH FULL")
-	case "p":
-		b.WriteString(" MATCH PARTIAL")
-	}
-	if w := fkActionWords[c.OnUpdate]; w != "" {
+	b.WriteString(sqltext.MatchText(c.Match))
+	if w, _ := sqltext.Action(c.OnUpdate); w != "" {
 		b.WriteString(" ON UPDATE " + w)
 	}
-	if w := fkActionWords[c.OnDelete]; w != "" {
+	if w, _ := sqltext.Action(c.OnDelete); w != "" {
 		b.WriteString(" ON DELETE " + w)
 	}
-	b.WriteString(deferText(c.Deferrable, c.InitiallyDeferred))
+	b.WriteString(sqltext.Deferral(c.Deferrable, c.InitiallyDeferred))
 	if c.NotValid {
 		b.WriteString(" NOT VALID")
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -175,7 +176,7 @@ func keyColName(key string) string {
 	case ok && k.Column != "":
 		return k.Column
 	case ok && isCall(k.Expr):
-		if parts, _, ok := scanIdents(k.Expr); ok {
+		if parts, _, ok := sqltext.Idents(k.Expr); ok {
 			return parts[len(parts)-1]
 		}
 	}

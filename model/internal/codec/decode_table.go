@@ -3,6 +3,7 @@ package codec
 import (
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/model/sqlddl"
 )
@@ -401,32 +402,14 @@ func (r *reader) parentIndex(schema string) *model.QName {
 
 // indexText is pg_get_indexdef's text for an index given by its parts.
 func indexText(owner model.QName, partitioned bool, ix model.Index) string {
-	var b strings.Builder
-	b.WriteString("CREATE ")
-	if ix.Unique {
-		b.WriteString("UNIQUE ")
+	opts := make([]string, len(ix.Options))
+	for i, o := range ix.Options {
+		k, v, _ := strings.Cut(o, "=")
+		opts[i] = sqltext.OptionKey(k) + "=" + literal(v)
 	}
-	b.WriteString("INDEX " + quoteIdent(ix.Name) + " ON ")
-	if partitioned {
-		b.WriteString("ONLY ")
-	}
-	b.WriteString(qualified(owner.Schema, owner.Name) + " USING " + quoteIdent(ix.Method) + " (" + strings.Join(ix.Keys, ", ") + ")")
-	if len(ix.Include) > 0 {
-		b.WriteString(" INCLUDE (" + identList(ix.Include) + ")")
-	}
-	if ix.NullsNotDistinct {
-		b.WriteString(" NULLS NOT DISTINCT")
-	}
-	if len(ix.Options) > 0 {
-		opts := make([]string, len(ix.Options))
-		for i, o := range ix.Options {
-			k, v, _ := strings.Cut(o, "=")
-			opts[i] = optionKey(k) + "=" + literal(v)
-		}
-		b.WriteString(" WITH (" + strings.Join(opts, ", ") + ")")
-	}
-	if ix.Predicate != "" {
-		b.WriteString(" WHERE " + ix.Predicate)
-	}
-	return b.String()
+	return sqltext.Index{
+		Name: ix.Name, Unique: ix.Unique, Only: partitioned, Schema: owner.Schema, Table: owner.Name,
+		Method: ix.Method, Keys: ix.Keys, Include: ix.Include, NullsNotDistinct: ix.NullsNotDistinct,
+		With: strings.Join(opts, ", "), Predicate: ix.Predicate,
+	}.String()
 }

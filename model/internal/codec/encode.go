@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -299,7 +300,7 @@ func (e *encoder) defaultValue(text, typ string) *Value {
 	case numberText.MatchString(text):
 		return Num(text)
 	case strings.HasPrefix(text, "'") && typ != "":
-		if val, rest, ok := unliteral(text); ok && rest == "::"+castType(typ) && literal(val)+rest == text {
+		if val, rest, ok := sqltext.Literal(text); ok && rest == "::"+castType(typ) && literal(val)+rest == text {
 			if numberText.MatchString(val) && strings.HasPrefix(val, "-") && numericTypes[castType(typ)] {
 				return Num(val)
 			}

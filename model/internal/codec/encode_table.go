@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -186,7 +187,7 @@ func (e *encoder) constraint(tb *Body, t *model.Table, c *model.Constraint) {
 		var include []string
 		if m := includeList.FindStringSubmatch(c.Definition); m != nil {
 			for _, f := range strings.Split(m[1], ", ") {
-				if n, ok := unquoteIdent(f); ok {
+				if n, ok := sqltext.Ident(f); ok {
 					include = append(include, n)
 				}
 			}
@@ -347,7 +348,7 @@ func (e *encoder) keyPart(p keyPart) *Body {
 		b.set("nulls", e.kw(p.Nulls))
 	}
 	if p.OpClass != "" {
-		if _, rest, ok := scanIdents(p.OpClass); ok && rest == "" && IsIdent(p.OpClass) {
+		if _, rest, ok := sqltext.Idents(p.OpClass); ok && rest == "" && IsIdent(p.OpClass) {
 			b.set("ops", e.kw(p.OpClass))
 		} else {
 			b.set("ops", Str(p.OpClass))
@@ -367,7 +368,7 @@ func (e *encoder) partition(key string) *Body {
 		typ := key[:i]
 		var parts []keyPart
 		plain := true
-		for _, s := range splitTop(key[i+2:len(key)-1], ',') {
+		for _, s := range sqltext.SplitTop(key[i+2:len(key)-1], ',') {
 			p, ok := parseKey(strings.TrimSpace(s))
 			if !ok {
 				parts = nil

@@ -281,12 +281,3 @@ func (r *reader) options(name string) []string {
 	opts, _ := r.sqlStrs(name, oneOption, optionCheck)
 	return opts
 }
-
-// optionKey quotes a key=value option's dotted key.
-func optionKey(k string) string {
-	words := strings.Split(k, ".")
-	for i, w := range words {
-		words[i] = quoteIdent(w)
-	}
-	return strings.Join(words, ".")
-}

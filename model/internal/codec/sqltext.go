@@ -3,6 +3,8 @@ package codec
 import (
 	"regexp"
 	"strings"
+
+	"github.com/retortdb/retort/internal/sqltext"
 )
 
 // Type names: PostgreSQL's canonical text (format_type) and the bare words
@@ -116,38 +118,10 @@ func castType(typ string) string {
 
 var numberText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$`)
 
-// splitTop splits s at top-level occurrences of sep (outside quotes,
-// parentheses and brackets).
-func splitTop(s string, sep byte) []string {
-	var parts []string
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"', '\'':
-			j := strings.IndexByte(s[i+1:], c)
-			if j < 0 {
-				i = len(s)
-				continue
-			}
-			i += j + 1
-		case '(', '[':
-			depth++
-		case ')', ']':
-			depth--
-		default:
-			if c == sep && depth == 0 {
-				parts = append(parts, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(parts, s[start:])
-}
-
 // fields splits s at top-level whitespace.
 func fields(s string) []string {
 	var out []string
-	for _, f := range splitTop(strings.Join(strings.Fields(s), " "), ' ') {
+	for _, f := range sqltext.SplitTop(strings.Join(strings.Fields(s), " "), ' ') {
 		if f != "" {
 			out = append(out, f)
 		}
@@ -184,7 +158,7 @@ func wrapped(s string) bool {
 // isCall reports whether s is one function call, such as lower(name) or
 // public.f(a, b).
 func isCall(s string) bool {
-	parts, rest, ok := scanIdents(s)
+	parts, rest, ok := sqltext.Idents(s)
 	return ok && len(parts) > 0 && wrapped(rest)
 }
 
@@ -204,7 +178,7 @@ func exprText(e string) string {
 // else in parentheses.
 func predicateText(e string) string {
 	e = strings.TrimSpace(e)
-	if parts, rest, ok := scanIdents(e); ok && rest == "" && len(parts) > 0 || isCall(e) || wrapped(e) {
+	if parts, rest, ok := sqltext.Idents(e); ok && rest == "" && len(parts) > 0 || isCall(e) || wrapped(e) {
 		return e
 	}
 	return "(" + e + ")"
@@ -263,7 +237,7 @@ func parseKey(s string) (keyPart, bool) {
 		return keyPart{}, false
 	}
 	var k keyPart
-	if name, ok := unquoteIdent(f[0]); ok && quoteIdent(name) == f[0] {
+	if name, ok := sqltext.Ident(f[0]); ok && quoteIdent(name) == f[0] {
 		k.Column = name
 	} else if isCall(f[0]) || wrapped(f[0]) {
 		k.Expr = f[0]
@@ -306,7 +280,7 @@ func collationText(s string) string {
 // collationWord is the inverse of collationText where it can be: the bare
 // name inside a quoted one-part collation.
 func collationWord(s string) string {
-	if parts, rest, ok := scanIdents(s); ok && rest == "" && len(parts) == 1 && strings.HasPrefix(s, `"`) {
+	if parts, rest, ok := sqltext.Idents(s); ok && rest == "" && len(parts) == 1 && strings.HasPrefix(s, `"`) {
 		if collationText(parts[0]) == s {
 			return parts[0]
 		}
@@ -355,7 +329,7 @@ func functionFromTrigger(def string) string {
 		return ""
 	}
 	rest := def[i+n:]
-	_, after, ok := scanIdents(rest)
+	_, after, ok := sqltext.Idents(rest)
 	if !ok || !strings.HasPrefix(after, "(") {
 		return ""
 	}
