@@ -39,6 +39,7 @@ func (b *builder) comment(t target, text string) {
 func (b *builder) commentOn(ref model.ObjectRef, id, object, value string) {
 	b.add(Statement{
 		ID:       stmtID(prioComment, id),
+		prio:     prioComment,
 		SQL:      "COMMENT ON " + object + " IS " + value,
 		Requires: []model.ObjectRef{ref},
 	})
@@ -51,6 +52,7 @@ func (b *builder) owner(t target, role string) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioOwner, "owner "+t.id),
+		prio:     prioOwner,
 		SQL:      "ALTER " + t.alter + " OWNER TO " + sqlq.QuoteIdent(role),
 		Requires: []model.ObjectRef{t.ref},
 	})
@@ -79,16 +81,16 @@ func (b *builder) grants(t target, owner string, gs []model.Grant) {
 		ownerSQL = sqlq.QuoteIdent(owner)
 	}
 	req := []model.ObjectRef{t.ref}
-	b.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "0 revoke public"),
+	b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "0 revoke public"),
 		SQL: "REVOKE ALL ON " + t.grant + " FROM PUBLIC", Requires: req})
-	b.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "1 revoke owner"),
+	b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "1 revoke owner"),
 		SQL: "REVOKE ALL ON " + t.grant + " FROM " + ownerSQL, Requires: req})
 	for _, g := range groupGrants(gs) {
 		sql := "GRANT " + strings.Join(g.privs, ", ") + " ON " + t.grant + " TO " + roleSQL(g.grantee)
 		if g.grantable {
 			sql += " WITH GRANT OPTION"
 		}
-		b.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "2 grant "+g.key()), SQL: sql, Requires: req})
+		b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "2 grant "+g.key()), SQL: sql, Requires: req})
 	}
 }
 
@@ -110,7 +112,7 @@ func (b *builder) columnGrants(t target, column string, gs []model.Grant) {
 		if g.grantable {
 			sql += " WITH GRANT OPTION"
 		}
-		b.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "3 column "+sqlq.QuoteIdent(column)+" grant "+g.key()),
+		b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "3 column "+sqlq.QuoteIdent(column)+" grant "+g.key()),
 			SQL: sql, Requires: []model.ObjectRef{t.ref}})
 	}
 }

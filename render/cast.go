@@ -37,6 +37,6 @@ func (b *builder) cast(c *model.Cast) {
 		b.errorf(t.id, "unknown cast context %q", c.Context)
 		return
 	}
-	b.add(Statement{ID: stmtID(prioCast, t.id), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{prio: prioCast, ID: stmtID(prioCast, t.id), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
 	b.comment(t, c.Comment)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -91,6 +92,7 @@ func addConstraint(t *model.Table, c *model.Constraint, only bool, prio int) (St
 	}
 	return Statement{
 		ID:       stmtID(prio, "constraint", qnameSQL(t.QName), sqlq.QuoteIdent(c.Name)),
+		prio:     prio,
 		SQL:      alterTable(t, only) + "\n    ADD CONSTRAINT " + sqlq.QuoteIdent(c.Name) + " " + def,
 		Provides: []model.ObjectRef{constraintRef(t.QName, c.Name)},
 		Requires: append([]model.ObjectRef{tableRef(t.QName)}, c.Deps...),
@@ -128,10 +130,12 @@ func (b *builder) keysOf(q model.QName) []model.ObjectRef {
 func (b *builder) attachIndex(parent, table model.QName, index string, child ...model.ObjectRef) {
 	name := sqlq.Qualified(table.Schema, index)
 	b.add(Statement{
-		ID:       stmtID(prioIndexAttach, "attach index", name),
-		SQL:      "ALTER INDEX " + qnameSQL(parent) + " ATTACH PARTITION " + name,
-		Provides: child,
-		Requires: append([]model.ObjectRef{indexRef(parent.Schema, parent.Name, ""), attachedRef(table)}, child...),
+		ID:        stmtID(prioIndexAttach, "attach index", name),
+		prio:      prioIndexAttach,
+		SQL:       "ALTER INDEX " + qnameSQL(parent) + " ATTACH PARTITION " + name,
+		Provides:  child,
+		Requires:  append([]model.ObjectRef{indexRef(parent.Schema, parent.Name, "")}, child...),
+		reqTokens: []token{attachedRef(table)},
 	})
 }
 
@@ -144,26 +148,19 @@ func constraintDef(c *model.Constraint) (string, error) {
 	}
 	var sb strings.Builder
 	switch c.Type {
-	case model.PrimaryKey:
-		sb.WriteString("PRIMARY KEY (" + sqlq.IdentList(c.Columns) + ")")
-	case model.Unique:
-		sb.WriteString("UNIQUE (" + sqlq.IdentList(c.Columns) + ")")
+	case model.PrimaryKey, model.Unique:
+		sb.WriteString(sqltext.KeyText(c.Type == model.PrimaryKey, c.Columns, nil, false))
 	case model.ForeignKey:
 		if c.RefTable == nil {
 			return "", errors.New("foreign key without a referenced table")
 		}
-		sb.WriteString("FOREIGN KEY (" + sqlq.IdentList(c.Columns) + ") REFERENCES " + qnameSQL(*c.RefTable))
+		sb.WriteString(sqltext.ForeignKeyHead(c.Columns, c.RefTable.Schema, c.RefTable.Name))
 		if len(c.RefColumns) > 0 {
 			sb.WriteString("(" + sqlq.IdentList(c.RefColumns) + ")")
 		}
-		switch c.Match {
-		case "f":
-			sb.WriteString(" MATCH FULL")
-		case "p":
-			sb.WriteString(" MATCH PARTIAL")
-		}
+		sb.WriteString(sqltext.MatchText(c.Match))
 		for _, a := range []struct{ event, code string }{{"UPDATE", c.OnUpdate}, {"DELETE", c.OnDelete}} {
-			action, ok := fkActions[a.code]
+			action, ok := sqltext.Action(a.code)
 			if !ok {
 				return "", errors.New("unknown foreign key action " + sqlq.Literal(a.code))
 			}
@@ -174,13 +171,7 @@ func constraintDef(c *model.Constraint) (string, error) {
 	default:
 		return "", errors.New("no definition")
 	}
-	if c.Deferrable {
-		sb.WriteString(" DEFERRABLE")
-		if c.InitiallyDeferred {
-			sb.WriteString(" INITIALLY DEFERRED")
-		}
-	}
+	// INITIALLY DEFERRED alone would make the constraint deferrable.
+	sb.WriteString(sqltext.Deferral(c.Deferrable, c.Deferrable && c.InitiallyDeferred))
 	return sb.String(), nil
 }
-
-var fkActions = map[string]string{"": "", "a": "", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

@@ -225,7 +225,7 @@ func (b *builder) breakCycle(ce *CycleError) bool {
 	}
 	inCycle := func(r model.ObjectRef) bool { return in[keyOf(r)] }
 	ids := slices.Clone(ce.IDs)
-	slices.SortStableFunc(ids, func(x, y string) int { return cmp.Compare(idPriority(x), idPriority(y)) })
+	slices.SortStableFunc(ids, func(x, y string) int { return cmp.Compare(b.stmts[b.byID[x]].prio, b.stmts[b.byID[y]].prio) })
 	for _, id := range ids {
 		br := b.breakers[id]
 		if br == nil {
@@ -270,7 +270,7 @@ func (b *builder) dropPublic() {
 			}
 		}
 	}
-	b.add(Statement{ID: stmtID(prioDropPublic, "drop schema public"), SQL: "DROP SCHEMA IF EXISTS public"})
+	b.add(Statement{prio: prioDropPublic, ID: stmtID(prioDropPublic, "drop schema public"), SQL: "DROP SCHEMA IF EXISTS public"})
 }
 
 func nsRef(name string) model.ObjectRef { return model.ObjectRef{Kind: model.KindSchema, Name: name} }

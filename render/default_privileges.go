@@ -100,7 +100,7 @@ func (b *builder) defaultPrivileges(d *model.DefaultPrivileges) {
 		req = append(req, nsRef(d.Schema))
 	}
 	for i, sql := range defaultPrivilegesSet(d) {
-		b.add(Statement{ID: stmtID(prioGrant, "default privileges", d.Role, d.Schema, d.ObjectType, string(rune('a'+i))),
+		b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "default privileges", d.Role, d.Schema, d.ObjectType, string(rune('a'+i))),
 			SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
 	}
 }
@@ -119,7 +119,7 @@ func (p *planner) defaultPrivilegesChange(c *diff.ObjectChange[model.DefaultPriv
 	}
 	if c.From != nil {
 		for i, sql := range defaultPrivilegesReset(c.From) {
-			p.add(Statement{ID: id("0 reset", i), SQL: sql, Provides: []model.ObjectRef{released(ref), freed(ref)}})
+			p.add(Statement{prio: prioGrant, ID: id("0 reset", i), SQL: sql, provTokens: []token{released(ref), freed(ref)}})
 		}
 	}
 	if c.To != nil {
@@ -127,9 +127,9 @@ func (p *planner) defaultPrivilegesChange(c *diff.ObjectChange[model.DefaultPriv
 		if d.Schema != "" {
 			req = append(req, nsRef(d.Schema))
 		}
-		req = append(req, freed(ref))
 		for i, sql := range defaultPrivilegesSet(c.To) {
-			p.add(Statement{ID: id("1 set", i), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
+			p.add(Statement{prio: prioGrant, ID: id("1 set", i), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req,
+				reqTokens: []token{freed(ref)}})
 		}
 	}
 }

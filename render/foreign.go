@@ -28,7 +28,7 @@ func (b *builder) fdw(w *model.ForeignDataWrapper) {
 		b.errorf(t.id, "%v", err)
 		return
 	}
-	b.add(Statement{ID: stmtID(prioFDW, t.id), SQL: sql + opts, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{prio: prioFDW, ID: stmtID(prioFDW, t.id), SQL: sql + opts, Provides: []model.ObjectRef{ref}, Requires: req})
 	b.comment(t, w.Comment)
 	b.owner(t, w.Owner)
 	b.grants(t, w.Owner, w.Grants)
@@ -58,6 +58,7 @@ func (b *builder) server(s *model.ForeignServer) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioServer, t.id),
+		prio:     prioServer,
 		SQL:      sql + opts,
 		Provides: []model.ObjectRef{ref},
 		Requires: []model.ObjectRef{{Kind: model.KindForeignDataWrapper, Name: s.Wrapper}},
@@ -93,6 +94,7 @@ func (b *builder) userMapping(m *model.UserMapping) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioUserMapping, id),
+		prio:     prioUserMapping,
 		SQL:      "CREATE USER MAPPING FOR " + roleSQL(m.User) + " SERVER " + sqlq.QuoteIdent(m.Server) + opts,
 		Provides: []model.ObjectRef{{Kind: model.KindUserMapping, Table: m.Server, Name: m.User}},
 		Requires: []model.ObjectRef{{Kind: model.KindServer, Name: m.Server}},

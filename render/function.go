@@ -22,6 +22,7 @@ func (b *builder) function(f *model.Function) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioFunction, t.id),
+		prio:     prioFunction,
 		SQL:      def,
 		Provides: []model.ObjectRef{ref},
 		Requires: append([]model.ObjectRef{nsRef(f.Schema)}, f.Deps...),
@@ -144,6 +145,7 @@ func (b *builder) aggregate(a *model.Aggregate) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioAggregate, t.id),
+		prio:     prioAggregate,
 		SQL:      "CREATE AGGREGATE " + sig + " (\n    " + strings.Join(opts, ",\n    ") + "\n)",
 		Provides: []model.ObjectRef{ref},
 		Requires: req,

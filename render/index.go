@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -25,7 +26,7 @@ func (b *builder) index(owner model.QName, ownerRef model.ObjectRef, partitioned
 		// it, which the partition's own index would then duplicate.
 		req = append(req, b.descendants(owner)...)
 	}
-	b.add(Statement{ID: stmtID(prioIndex, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{prio: prioIndex, ID: stmtID(prioIndex, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
 	if ix.ParentIndex != nil {
 		b.attachIndex(*ix.ParentIndex, owner, ix.Name, ref)
 	}
@@ -54,38 +55,17 @@ func indexDef(owner model.QName, partitioned bool, ix *model.Index) (string, err
 	if len(ix.Keys) == 0 {
 		return "", errors.New("no definition and no keys")
 	}
-	var sb strings.Builder
-	sb.WriteString("CREATE ")
-	if ix.Unique {
-		sb.WriteString("UNIQUE ")
-	}
-	sb.WriteString("INDEX " + sqlq.QuoteIdent(ix.Name) + " ON ")
-	if partitioned {
-		sb.WriteString("ONLY ")
-	}
-	sb.WriteString(qnameSQL(owner))
-	if ix.Method != "" {
-		sb.WriteString(" USING " + sqlq.QuoteIdent(ix.Method))
-	}
-	sb.WriteString(" (" + strings.Join(ix.Keys, ", ") + ")")
-	if len(ix.Include) > 0 {
-		sb.WriteString(" INCLUDE (" + sqlq.IdentList(ix.Include) + ")")
-	}
-	if ix.NullsNotDistinct {
-		sb.WriteString(" NULLS NOT DISTINCT")
-	}
+	var with string
 	if len(ix.Options) > 0 {
 		opts, err := optionList(ix.Options, "=")
 		if err != nil {
 			return "", err
 		}
-		sb.WriteString(" WITH (" + opts + ")")
+		with = opts
 	}
-	if ix.Tablespace != "" {
-		sb.WriteString(" TABLESPACE " + sqlq.QuoteIdent(ix.Tablespace))
-	}
-	if ix.Predicate != "" {
-		sb.WriteString(" WHERE " + ix.Predicate)
-	}
-	return sb.String(), nil
+	return sqltext.Index{
+		Name: ix.Name, Unique: ix.Unique, Only: partitioned, Schema: owner.Schema, Table: owner.Name,
+		Method: ix.Method, Keys: ix.Keys, Include: ix.Include, NullsNotDistinct: ix.NullsNotDistinct,
+		With: with, Tablespace: ix.Tablespace, Predicate: ix.Predicate,
+	}.String(), nil
 }

@@ -143,8 +143,8 @@ func changeHazards(p *Plan) (per [][]Hazard, other []Hazard) {
 			continue
 		}
 		provided := map[refKey]bool{}
-		for _, r := range st.Provides {
-			provided[keyOf(untoken(r))] = true
+		for _, k := range st.providedKeys() {
+			provided[k] = true
 		}
 		best, score := []int(nil), 0
 		for i, c := range p.Changes {

@@ -5,73 +5,16 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
-
-// scanIdentChain reads a dotted chain of identifiers at the start of text,
-// each either double-quoted or bare in the form quote_ident leaves bare
-// (so "Foo" unquoted is no identifier: PostgreSQL would fold it). It
-// returns the unquoted parts and the rest of text; ok is false when text
-// does not start with an identifier.
-func scanIdentChain(text string) (parts []string, rest string, ok bool) {
-	s := text
-	for {
-		var part string
-		if strings.HasPrefix(s, `"`) {
-			var b strings.Builder
-			i := 1
-			closed := false
-			for i < len(s) {
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						b.WriteByte('"')
-						i += 2
-						continue
-					}
-					closed = true
-					i++
-					break
-				}
-				b.WriteByte(s[i])
-				i++
-			}
-			if !closed || b.Len() == 0 {
-				return nil, text, false
-			}
-			part, s = b.String(), s[i:]
-		} else {
-			i := 0
-			for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= '0' && s[i] <= '9' || s[i] == '_' || s[i] == '$') {
-				i++
-			}
-			if i == 0 || sqlq.QuoteIdent(s[:i]) != s[:i] {
-				return nil, text, false
-			}
-			part, s = s[:i], s[i:]
-		}
-		parts = append(parts, part)
-		if !strings.HasPrefix(s, ".") {
-			return parts, s, true
-		}
-		s = s[1:]
-	}
-}
-
-// identChain parses text that must be exactly a chain of identifiers.
-func identChain(text string) ([]string, bool) {
-	parts, rest, ok := scanIdentChain(text)
-	if !ok || rest != "" {
-		return nil, false
-	}
-	return parts, true
-}
 
 // nameText returns the SQL for a name that the model may hold either as
 // PostgreSQL printed it (already quoted and maybe qualified, e.g.
 // pg_catalog."C") or raw (e.g. C): text that parses as a chain of
 // identifiers is kept, anything else is quoted as one identifier.
 func nameText(text string) string {
-	if _, ok := identChain(text); ok {
+	if _, ok := sqltext.PrintedChain(text); ok {
 		return text
 	}
 	return sqlq.QuoteIdent(text)
@@ -80,7 +23,7 @@ func nameText(text string) string {
 // qualifiedIn is like nameText, but a raw or one-part name is qualified
 // with schema.
 func qualifiedIn(schema, text string) string {
-	if parts, ok := identChain(text); ok {
+	if parts, ok := sqltext.PrintedChain(text); ok {
 		if len(parts) == 1 {
 			return sqlq.Qualified(schema, parts[0])
 		}
@@ -96,7 +39,7 @@ func qnameSQL(q model.QName) string { return sqlq.Qualified(q.Schema, q.Name) }
 // `public."My Type"[]`, `public.t(10)` or `"s".f(integer)` starts with,
 // if it starts with one.
 func qnameRef(text string) (model.QName, bool) {
-	parts, rest, ok := scanIdentChain(strings.TrimSpace(text))
+	parts, rest, ok := sqltext.PrintedIdents(strings.TrimSpace(text))
 	if !ok || len(parts) != 2 {
 		return model.QName{}, false
 	}
@@ -119,7 +62,7 @@ func typeRef(text string) (model.ObjectRef, bool) {
 
 // collationRef is the dependency a collation text names, if qualified.
 func collationRef(text string) (model.ObjectRef, bool) {
-	parts, ok := identChain(text)
+	parts, ok := sqltext.PrintedChain(text)
 	if !ok || len(parts) != 2 || parts[0] == "pg_catalog" {
 		return model.ObjectRef{}, false
 	}
@@ -136,8 +79,7 @@ func sequenceRefs(expr string) []model.ObjectRef {
 		if i < 0 {
 			return refs
 		}
-		expr = expr[i+len(call):]
-		lit, rest, ok := cutLiteral(expr)
+		lit, rest, ok := sqltext.Literal(expr[i+len(call)-1:])
 		if !ok {
 			return refs
 		}
@@ -146,24 +88,6 @@ func sequenceRefs(expr string) []model.ObjectRef {
 			refs = append(refs, model.ObjectRef{Kind: model.KindSequence, Schema: q.Schema, Name: q.Name})
 		}
 	}
-}
-
-// cutLiteral reads the body of a single-quoted literal whose opening quote
-// has been consumed.
-func cutLiteral(s string) (lit, rest string, ok bool) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\'' {
-			if i+1 < len(s) && s[i+1] == '\'' {
-				b.WriteByte('\'')
-				i++
-				continue
-			}
-			return b.String(), s[i+1:], true
-		}
-		b.WriteByte(s[i])
-	}
-	return "", s, false
 }
 
 // optionList renders "key=value" option strings, as PostgreSQL stores
@@ -176,11 +100,7 @@ func optionList(opts []string, sep string) (string, error) {
 		if !ok || k == "" {
 			return "", fmt.Errorf("option %q is not key=value", o)
 		}
-		var key []string
-		for _, w := range strings.Split(k, ".") {
-			key = append(key, sqlq.QuoteIdent(w))
-		}
-		parts = append(parts, strings.Join(key, ".")+sep+sqlq.Literal(v))
+		parts = append(parts, sqltext.OptionKey(k)+sep+sqlq.Literal(v))
 	}
 	return strings.Join(parts, ", "), nil
 }
@@ -194,51 +114,18 @@ func roleSQL(role string) string {
 }
 
 // splitTopLevel splits text on commas outside parentheses, brackets and
-// quotes.
+// quotes, and trims the parts; blank text has none.
 func splitTopLevel(text string) []string {
-	var parts []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '(' || c == '[':
-			depth++
-		case c == ')' || c == ']':
-			depth--
-		case c == ',' && depth == 0:
-			parts = append(parts, strings.TrimSpace(text[start:i]))
-			start = i + 1
-		}
+	parts := sqltext.SplitTop(text, ',')
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
 	}
-	if s := strings.TrimSpace(text[start:]); s != "" || len(parts) > 0 {
-		parts = append(parts, s)
+	if len(parts) == 1 && parts[0] == "" {
+		return nil
 	}
 	return parts
 }
 
 // indexTopLevel is the index of the first occurrence of word in text outside
 // quotes, or -1.
-func indexTopLevel(text, word string) int {
-	var quote byte
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case strings.HasPrefix(text[i:], word):
-			return i
-		}
-	}
-	return -1
-}
+func indexTopLevel(text, word string) int { return sqltext.IndexUnquoted(text, word) }

@@ -34,6 +34,7 @@ func (b *builder) namespace(n model.Namespace, exists bool) {
 	} else {
 		b.add(Statement{
 			ID:       stmtID(prioSchema, t.id),
+			prio:     prioSchema,
 			SQL:      "CREATE SCHEMA " + sqlq.QuoteIdent(n.Name),
 			Provides: []model.ObjectRef{t.ref},
 		})
@@ -59,7 +60,7 @@ func (b *builder) extension(e model.Extension) {
 		sql += " VERSION " + sqlq.Literal(e.Version)
 	}
 	t := target{ref: ref, id: "extension " + name, comment: "EXTENSION " + name}
-	b.add(Statement{ID: stmtID(prioExtension, t.id), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{prio: prioExtension, ID: stmtID(prioExtension, t.id), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
 	b.comment(t, e.Comment)
 }
 
@@ -99,6 +100,7 @@ func (b *builder) collation(c model.Collation) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioCollation, t.id),
+		prio:     prioCollation,
 		SQL:      "CREATE COLLATION " + name + " (" + strings.Join(opts, ", ") + ")",
 		Provides: []model.ObjectRef{ref},
 		Requires: []model.ObjectRef{nsRef(c.Schema)},

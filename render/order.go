@@ -32,25 +32,96 @@ func (e *CycleError) Error() string {
 		if i > 0 {
 			b.WriteString(" needs ")
 		}
-		b.WriteString(untoken(r).String())
+		b.WriteString(r.String())
 	}
 	if len(e.Cycle) > 0 {
 		b.WriteString(" needs ")
-		b.WriteString(untoken(e.Cycle[0]).String())
+		b.WriteString(e.Cycle[0].String())
 	}
 	return b.String()
 }
 
-// untoken names the object behind a plan's ordering token (such as
-// "released relation public.a"): a user knows objects, not tokens.
-func untoken(r model.ObjectRef) model.ObjectRef {
-	for _, p := range []string{tokReleased, tokFree, tokName, tokAttached, tokBuilt, tokDetached} {
-		if k, ok := strings.CutPrefix(string(r.Kind), p); ok {
-			r.Kind = model.ObjectKind(k)
-			break
+// tokenKind is what an ordering token says about its object. Tokens order
+// the steps of a plan that are not objects of their own: a drop waits for
+// the released tokens of its dependents, a create for the free token of
+// its name, and so on.
+type tokenKind uint8
+
+// The token kinds. The zero kind stands for the object itself where the
+// graph matches objects and tokens in one map.
+const (
+	// tokReleased: an object of the source no longer holds on to what it
+	// depended on (it is dropped, or its type or default changed).
+	tokReleased tokenKind = iota + 1
+	// tokFree: the object's name is free (it is dropped or renamed away).
+	tokFree
+	// tokRenamed: a table has the name the plan gives it.
+	tokRenamed
+	// tokAttached: a partition is attached to its parent.
+	tokAttached
+	// tokBuilt: a partition's index or key is built, before it is
+	// attached to its parent's.
+	tokBuilt
+	// tokDetached: a partition is detached from its parent.
+	tokDetached
+	// tokLabel: an enum label is added.
+	tokLabel
+	// tokChecked: a column's values are checked before its type changes.
+	tokChecked
+	// tokAside: a type or collation rebuilt under a temporary name has
+	// been renamed aside.
+	tokAside
+	// tokClamped: a sequence's value is clamped into its new range.
+	tokClamped
+	// tokMoved: a table moved to another schema before its rename.
+	tokMoved
+)
+
+// token is an ordering token: a step of the plan about one object.
+type token struct {
+	kind tokenKind
+	key  refKey
+}
+
+// tokenOf is the token of kind about r.
+func tokenOf(kind tokenKind, r model.ObjectRef) token { return token{kind: kind, key: keyOf(r)} }
+
+// object names the object a token is about, for messages: a user knows
+// objects, not tokens. Objects that share a name space are named by it
+// ("relation public.a").
+func (t token) object() model.ObjectRef {
+	k := t.key
+	if t.kind == tokLabel {
+		// k.table is the enum, k.name the label.
+		return model.ObjectRef{Kind: model.KindType, Schema: k.schema, Name: k.table}
+	}
+	return model.ObjectRef{Kind: model.ObjectKind(k.family), Schema: k.schema, Table: k.table, Name: k.name, Args: k.args}
+}
+
+// marksObject reports whether the token marks a state of its object as a
+// whole (released, free, renamed, attached, built, detached), so that a
+// statement providing it is about that object.
+func (t token) marksObject() bool {
+	switch t.kind {
+	case tokReleased, tokFree, tokRenamed, tokAttached, tokBuilt, tokDetached:
+		return true
+	}
+	return false
+}
+
+// providedKeys returns the keys of the objects a statement provides, and
+// of those its tokens mark as a whole: what the statement is about.
+func (st *Statement) providedKeys() []refKey {
+	out := make([]refKey, 0, len(st.Provides)+len(st.provTokens))
+	for _, r := range st.Provides {
+		out = append(out, keyOf(r))
+	}
+	for _, t := range st.provTokens {
+		if t.marksObject() {
+			out = append(out, t.key)
 		}
 	}
-	return r
+	return out
 }
 
 // refKey is what a requirement is matched on. Kinds that share one
@@ -84,9 +155,10 @@ func keyOf(r model.ObjectRef) refKey {
 // Order sorts statements so that each comes after every statement that
 // provides something it requires. It is one deterministic topological sort:
 // whenever several statements could come next, the one with the lowest kind
-// priority (the number an ID starts with) comes first, then the lowest ID.
-// Requirements on objects that no statement provides are taken as met, and
-// a statement never waits on itself.
+// priority comes first, then the lowest ID. (Statements made by this
+// package carry their kind priority; others have priority 0, and are
+// ordered by their IDs.) Requirements on objects that no statement provides
+// are taken as met, and a statement never waits on itself.
 //
 // A cycle is reported as a [*CycleError] naming its objects; two statements
 // with one ID as an error wrapping [ErrDuplicateID].
@@ -119,43 +191,45 @@ func newGraph(stmts []Statement) (*graph, error) {
 	n := len(stmts)
 	g := &graph{stmts: stmts, prio: make([]int, n), succ: make([][]int, n), pred: make([][]int, n)}
 	ids := make(map[string]int, n)
-	providers := map[refKey][]int{}
+	providers := map[token][]int{}
+	provide := func(t token, i int) {
+		if ps := providers[t]; len(ps) == 0 || ps[len(ps)-1] != i {
+			providers[t] = append(ps, i)
+		}
+	}
 	for i, s := range stmts {
 		if j, dup := ids[s.ID]; dup {
 			return nil, fmt.Errorf("%w %q (statements %d and %d)", ErrDuplicateID, s.ID, j, i)
 		}
 		ids[s.ID] = i
-		g.prio[i] = idPriority(s.ID)
+		g.prio[i] = s.prio
 		for _, r := range s.Provides {
-			k := keyOf(r)
-			if ps := providers[k]; len(ps) == 0 || ps[len(ps)-1] != i {
-				providers[k] = append(ps, i)
-			}
+			provide(token{key: keyOf(r)}, i)
+		}
+		for _, t := range s.provTokens {
+			provide(t, i)
 		}
 	}
 	seen := make([]int, n) // seen[p] == i+1 once the edge p→i exists
+	require := func(t token, i int) {
+		for _, p := range providers[t] {
+			if p == i || seen[p] == i+1 {
+				continue
+			}
+			seen[p] = i + 1
+			g.succ[p] = append(g.succ[p], i)
+			g.pred[i] = append(g.pred[i], p)
+		}
+	}
 	for i, s := range stmts {
 		for _, r := range s.Requires {
-			for _, p := range providers[keyOf(r)] {
-				if p == i || seen[p] == i+1 {
-					continue
-				}
-				seen[p] = i + 1
-				g.succ[p] = append(g.succ[p], i)
-				g.pred[i] = append(g.pred[i], p)
-			}
+			require(token{key: keyOf(r)}, i)
+		}
+		for _, t := range s.reqTokens {
+			require(t, i)
 		}
 	}
 	return g, nil
-}
-
-// idPriority is the decimal number an ID starts with, or 0.
-func idPriority(id string) int {
-	p := 0
-	for i := 0; i < len(id) && id[i] >= '0' && id[i] <= '9' && p < 1e8; i++ {
-		p = p*10 + int(id[i]-'0')
-	}
-	return p
 }
 
 func (g *graph) less(a, b int) bool {
@@ -251,12 +325,16 @@ func (g *graph) cycleError(placed []int) *CycleError {
 }
 
 // name is what a cycle message calls a statement: the first object it
-// provides, or its ID.
+// provides, else the object of the first token it provides, else its ID.
 func (g *graph) name(n int) model.ObjectRef {
-	if p := g.stmts[n].Provides; len(p) > 0 {
-		return p[0]
+	st := &g.stmts[n]
+	if len(st.Provides) > 0 {
+		return st.Provides[0]
 	}
-	return model.ObjectRef{Kind: "statement", Name: g.stmts[n].ID}
+	if len(st.provTokens) > 0 {
+		return st.provTokens[0].object()
+	}
+	return model.ObjectRef{Kind: "statement", Name: st.ID}
 }
 
 // cyclePath finds a shortest cycle through the first node of comp, by a

@@ -21,13 +21,14 @@ func ids(stmts []render.Statement) []string {
 
 func TestOrderPriorityThenID(t *testing.T) {
 	a := ref(model.KindTable, "s", "a")
+	at := render.WithPriority
 	stmts := []render.Statement{
-		{ID: "25 comment table s.a", Requires: []model.ObjectRef{a}},
-		{ID: "12 table s.b"},
-		{ID: "12 table s.a", Provides: []model.ObjectRef{a}, Requires: []model.ObjectRef{ref(model.KindSchema, "", "s")}},
-		{ID: "1 schema s", Provides: []model.ObjectRef{{Kind: model.KindSchema, Name: "s"}}},
+		at(render.Statement{ID: "25 comment table s.a", Requires: []model.ObjectRef{a}}, 25),
+		at(render.Statement{ID: "12 table s.b"}, 12),
+		at(render.Statement{ID: "12 table s.a", Provides: []model.ObjectRef{a}, Requires: []model.ObjectRef{ref(model.KindSchema, "", "s")}}, 12),
+		at(render.Statement{ID: "1 schema s", Provides: []model.ObjectRef{{Kind: model.KindSchema, Name: "s"}}}, 1),
 		// pg_catalog things are provided by nobody: already there.
-		{ID: "04 type s.t", Requires: []model.ObjectRef{ref(model.KindType, "pg_catalog", "int4")}},
+		at(render.Statement{ID: "04 type s.t", Requires: []model.ObjectRef{ref(model.KindType, "pg_catalog", "int4")}}, 4),
 	}
 	want := []string{"1 schema s", "04 type s.t", "12 table s.a", "12 table s.b", "25 comment table s.a"}
 	for range 20 {
@@ -42,13 +43,42 @@ func TestOrderPriorityThenID(t *testing.T) {
 	}
 }
 
+// TestOrderPriorityIsNotInID: the priority is the statement's own, never
+// read out of its ID; without one (statements made outside the package)
+// the IDs alone decide.
+func TestOrderPriorityIsNotInID(t *testing.T) {
+	tests := []struct {
+		name  string
+		stmts []render.Statement
+		want  []string
+	}{
+		{"field beats ID", []render.Statement{
+			render.WithPriority(render.Statement{ID: "01 b"}, 9),
+			render.WithPriority(render.Statement{ID: "99 a"}, 1),
+		}, []string{"99 a", "01 b"}},
+		{"no priority", []render.Statement{{ID: "1 schema s"}, {ID: "04 type s.t"}, {ID: "12 table s.a"}},
+			[]string{"04 type s.t", "1 schema s", "12 table s.a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := render.Order(tt.stmts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(got), tt.want) {
+				t.Errorf("Order = %q, want %q", ids(got), tt.want)
+			}
+		})
+	}
+}
+
 func TestOrderDependencyBeatsPriority(t *testing.T) {
 	tbl := ref(model.KindTable, "s", "t")
 	stmts := []render.Statement{
-		{ID: "05 function s.f()", Provides: []model.ObjectRef{fn("s", "f", "")}, Requires: []model.ObjectRef{tbl}},
-		{ID: "12 table s.t", Provides: []model.ObjectRef{tbl}},
+		render.WithPriority(render.Statement{ID: "05 function s.f()", Provides: []model.ObjectRef{fn("s", "f", "")}, Requires: []model.ObjectRef{tbl}}, 5),
+		render.WithPriority(render.Statement{ID: "12 table s.t", Provides: []model.ObjectRef{tbl}}, 12),
 		// A requirement of kind type is met by the table's row type.
-		{ID: "05 function s.g(s.t)", Requires: []model.ObjectRef{ref(model.KindType, "s", "t")}},
+		render.WithPriority(render.Statement{ID: "05 function s.g(s.t)", Requires: []model.ObjectRef{ref(model.KindType, "s", "t")}}, 5),
 	}
 	got, err := render.Order(stmts)
 	if err != nil {
@@ -92,9 +122,9 @@ func TestOrderDuplicateID(t *testing.T) {
 func TestOrderSharedProvider(t *testing.T) {
 	child := ref(model.KindTable, "s", "child")
 	stmts := []render.Statement{
-		{ID: "12 table s.child", Provides: []model.ObjectRef{child}},
-		{ID: "13 attach s.child", Provides: []model.ObjectRef{child}, Requires: []model.ObjectRef{child}},
-		{ID: "01 index on child", Requires: []model.ObjectRef{child}},
+		render.WithPriority(render.Statement{ID: "12 table s.child", Provides: []model.ObjectRef{child}}, 12),
+		render.WithPriority(render.Statement{ID: "13 attach s.child", Provides: []model.ObjectRef{child}, Requires: []model.ObjectRef{child}}, 13),
+		render.WithPriority(render.Statement{ID: "01 index on child", Requires: []model.ObjectRef{child}}, 1),
 	}
 	got, err := render.Order(stmts)
 	if err != nil {

@@ -3,7 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
@@ -174,7 +174,7 @@ type planner struct {
 
 type alias struct {
 	parent refKey
-	tokens []model.ObjectRef
+	tokens []token
 }
 
 func newPlanner(old, new *model.Schema, opts Options) *planner {
@@ -286,24 +286,20 @@ func (p *planner) built(fn func()) []int {
 	return out
 }
 
-// dropPrio is the priority of drop statements: they come first, those of
-// dependent kinds (triggers, foreign keys, views) before those of the kinds
-// they depend on.
-const dropPrio = prioDropPublic
-
 // dropStmt is what drop needs to write a DROP statement.
 type dropStmt struct {
 	ref model.ObjectRef
 	// kindPrio is the create priority of the kind, which orders drops in
-	// reverse.
+	// reverse (see dropID).
 	kindPrio int
 	sql      string
 	// parts are dropped along with the object: a table's columns,
 	// constraints, indexes, triggers and owned sequences.
 	parts   []model.ObjectRef
 	hazards []Hazard
-	// requires are extra requirements.
+	// requires and waits are extra requirements: objects and tokens.
 	requires []model.ObjectRef
+	waits    []token
 }
 
 // drop adds a DROP statement. It provides the object's (and its parts')
@@ -316,22 +312,23 @@ func (p *planner) drop(d dropStmt) int {
 	for _, r := range all {
 		own[keyOf(r)] = true
 	}
-	var provides, requires []model.ObjectRef
+	var provides, waits []token
 	for _, r := range all {
 		provides = append(provides, released(r), freed(r))
 		for _, dep := range p.dependents[keyOf(r)] {
 			if !own[keyOf(dep)] {
-				requires = append(requires, released(dep))
+				waits = append(waits, released(dep))
 			}
 		}
 	}
-	requires = append(requires, d.requires...)
 	i := p.add(Statement{
-		ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-d.kindPrio), refID(d.ref)),
-		SQL:      d.sql,
-		Hazards:  d.hazards,
-		Provides: provides,
-		Requires: requires,
+		ID:         dropID(d.kindPrio, refID(d.ref)),
+		prio:       dropPrio,
+		SQL:        d.sql,
+		Hazards:    d.hazards,
+		Requires:   d.requires,
+		provTokens: provides,
+		reqTokens:  append(waits, d.waits...),
 	})
 	if i >= 0 {
 		for _, r := range all {
@@ -344,7 +341,7 @@ func (p *planner) drop(d dropStmt) int {
 // aliasDrop records that dropping parent drops the object too; the
 // statement that drops parent provides the object's tokens.
 func (p *planner) aliasDrop(parent model.ObjectRef, objs ...model.ObjectRef) {
-	var tokens []model.ObjectRef
+	var tokens []token
 	for _, r := range objs {
 		tokens = append(tokens, released(r), freed(r))
 	}
@@ -357,31 +354,19 @@ func (p *planner) aliasDrop(parent model.ObjectRef, objs ...model.ObjectRef) {
 func (p *planner) finish() {
 	for _, a := range p.aliases {
 		if i, ok := p.droppers[a.parent]; ok {
-			p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, a.tokens...)
+			p.b.stmts[i].provTokens = append(p.b.stmts[i].provTokens, a.tokens...)
 		}
 	}
 	for i := range p.b.stmts {
 		st := &p.b.stmts[i]
-		var extra []model.ObjectRef
 		for _, r := range st.Provides {
-			if isToken(r) {
-				continue
-			}
-			extra = append(extra, freed(r))
-		}
-		for _, r := range extra {
-			if !provides(st, r) {
-				st.Requires = append(st.Requires, r)
+			if t := freed(r); !st.providesToken(t) {
+				st.reqTokens = append(st.reqTokens, t)
 			}
 		}
 	}
 	// Drop the statements that were removed, and index the rest again.
-	kept := p.b.stmts[:0]
-	for _, st := range p.b.stmts {
-		if !strings.HasPrefix(st.ID, removedPrefix) {
-			kept = append(kept, st)
-		}
-	}
+	kept := slices.DeleteFunc(p.b.stmts, func(st Statement) bool { return st.removed })
 	p.b.stmts = kept
 	p.b.byID = make(map[string]int, len(kept))
 	for i, st := range kept {
@@ -390,78 +375,36 @@ func (p *planner) finish() {
 	p.droppers = nil
 }
 
-// removedPrefix marks the ID of a statement that is left out of the plan.
-const removedPrefix = "\x00removed "
-
 // remove marks a statement to be left out of the plan.
 func (p *planner) remove(i int) {
-	p.b.stmts[i].ID = removedPrefix + p.b.stmts[i].ID
+	p.b.stmts[i].removed = true
 }
 
-func provides(st *Statement, r model.ObjectRef) bool {
-	k := keyOf(r)
-	for _, q := range st.Provides {
-		if keyOf(q) == k {
-			return true
-		}
-	}
-	return false
+// providesToken reports whether st provides t.
+func (st *Statement) providesToken(t token) bool {
+	return slices.Contains(st.provTokens, t)
 }
 
-// The token kinds. A released token is provided once an object of the
-// source no longer holds on to what it depended on (it is dropped, or its
-// type or default changed); a drop waits for the released tokens of its
-// dependents. A free token is provided once an object's name is free (it is
-// dropped or renamed away); a create waits for the free token of its name.
-const (
-	tokReleased = "released "
-	tokFree     = "free "
-	tokName     = "renamed "
-	tokAttached = "attached "
-	tokBuilt    = "built "
-	tokDetached = "detached "
-	tokLabel    = "enum label"
-	tokChecked  = "checked "
-)
-
-func token(prefix string, r model.ObjectRef) model.ObjectRef {
-	k := keyOf(r)
-	return model.ObjectRef{Kind: model.ObjectKind(prefix + k.family), Schema: k.schema, Table: k.table, Name: k.name, Args: k.args}
-}
-
-func released(r model.ObjectRef) model.ObjectRef { return token(tokReleased, r) }
-func freed(r model.ObjectRef) model.ObjectRef    { return token(tokFree, r) }
+func released(r model.ObjectRef) token { return tokenOf(tokReleased, r) }
+func freed(r model.ObjectRef) token    { return tokenOf(tokFree, r) }
 
 // nameRef is provided by the statement that gives a table its name, when
 // the plan renames it; the table's ALTER statements wait for it.
-func nameRef(q model.QName) model.ObjectRef { return token(tokName, tableRef(q)) }
+func nameRef(q model.QName) token { return tokenOf(tokRenamed, tableRef(q)) }
 
 // attachedRef is provided by the statement that attaches a partition;
 // attaching its indexes to the parent's waits for it.
-func attachedRef(q model.QName) model.ObjectRef { return token(tokAttached, tableRef(q)) }
+func attachedRef(q model.QName) token { return tokenOf(tokAttached, tableRef(q)) }
 
 // detachedRef is provided by the statement that detaches a partition;
 // dropping its indexes that were attached to the parent's waits for it.
-func detachedRef(q model.QName) model.ObjectRef { return token(tokDetached, tableRef(q)) }
+func detachedRef(q model.QName) token { return tokenOf(tokDetached, tableRef(q)) }
 
 // builtRef is provided by the statement that builds an index or key of a
 // partition, before it is attached to its parent's: a table's ATTACH
 // PARTITION waits for it, so that it attaches the index instead of building
 // a copy.
-func builtRef(r model.ObjectRef) model.ObjectRef { return token(tokBuilt, r) }
-
-func isToken(r model.ObjectRef) bool {
-	switch {
-	case hasPrefix(string(r.Kind), tokReleased), hasPrefix(string(r.Kind), tokFree),
-		hasPrefix(string(r.Kind), tokName), hasPrefix(string(r.Kind), tokAttached),
-		hasPrefix(string(r.Kind), tokBuilt), hasPrefix(string(r.Kind), tokDetached), hasPrefix(string(r.Kind), tokChecked),
-		r.Kind == tokLabel:
-		return true
-	}
-	return false
-}
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+func builtRef(r model.ObjectRef) token { return tokenOf(tokBuilt, r) }
 
 func colRef(t model.QName, name string) model.ObjectRef {
 	return model.ObjectRef{Kind: diff.KindColumn, Schema: t.Schema, Table: t.Name, Name: name}

@@ -2,9 +2,7 @@ package render
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/retortdb/retort/diff"
@@ -68,7 +66,7 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	}
 	// Children that leave take no new column along; children that are to
 	// inherit a column they had as their own give it up first.
-	st.Requires = append(st.Requires, p.leaving(tq)...)
+	st.reqTokens = append(st.reqTokens, p.leaving(tq)...)
 	st = p.adoptColumns(tq, c, st)
 	p.add(st)
 	p.columnComment(t, c.Name, "", c.Comment)
@@ -119,7 +117,7 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 		return
 	}
 	ref := colRef(tq, c.Name)
-	var req []model.ObjectRef
+	var waits []token
 	if c.Inherited && inheritsColumn(p.oi, t, c) {
 		pq, _ := p.oi.parentColumn(t, c.Name)
 		if !p.keptByChild(pq, c.Name) {
@@ -128,26 +126,26 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 			return
 		}
 		// The parent drops it for itself only: then this child's own.
-		req = append(req, released(colRef(pq, c.Name)))
+		waits = append(waits, released(colRef(pq, c.Name)))
 	}
 	// Constraints and indexes on the column go with it: the plan drops
 	// them first. Views, rules and policies that read the table are
 	// rebuilt around it.
 	for _, r := range tableParts(t) {
 		if r.Kind == model.KindConstraint || r.Kind == model.KindIndex {
-			req = append(req, released(r))
+			waits = append(waits, released(r))
 		}
 	}
 	for _, r := range p.retypeBlockers(tq, map[string]bool{c.Name: true}) {
-		req = append(req, released(r))
+		waits = append(waits, released(r))
 	}
-	req = append(req, nameRef(tq))
+	waits = append(waits, nameRef(tq))
 	only := p.keptByChild(tq, c.Name)
 	i := p.drop(dropStmt{
 		ref: ref, kindPrio: prioTable - 1,
-		sql:      alterTable(t, only) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
-		hazards:  []Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
-		requires: req,
+		sql:     alterTable(t, only) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
+		hazards: []Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
+		waits:   waits,
 	})
 	if i >= 0 {
 		p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, tableRef(tq))
@@ -163,11 +161,13 @@ func (p *planner) renameColumn(tq model.QName, f, t *model.Column) {
 		return
 	}
 	p.add(Statement{
-		ID:       stmtID(dropPrio, "rename", "column "+qnameSQL(tq)+" "+sqlq.QuoteIdent(t.Name)),
-		SQL:      alterTable(tbl, false) + " RENAME COLUMN " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(t.Name),
-		Hazards:  []Hazard{lockHazard(tq, "RENAME COLUMN")},
-		Provides: []model.ObjectRef{colRef(tq, t.Name), freed(colRef(tq, f.Name))},
-		Requires: []model.ObjectRef{nameRef(tq)},
+		ID:         stmtID(dropPrio, "rename", "column "+qnameSQL(tq)+" "+sqlq.QuoteIdent(t.Name)),
+		prio:       dropPrio,
+		SQL:        alterTable(tbl, false) + " RENAME COLUMN " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(t.Name),
+		Hazards:    []Hazard{lockHazard(tq, "RENAME COLUMN")},
+		Provides:   []model.ObjectRef{colRef(tq, t.Name)},
+		provTokens: []token{freed(colRef(tq, f.Name))},
+		reqTokens:  []token{nameRef(tq)},
 	})
 }
 
@@ -185,6 +185,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	f := *from
 	only := false
 	var req []model.ObjectRef
+	var waits []token
 	// A child's inherited column changes with its parent's: type and
 	// collation always, default and NOT NULL when the child had the
 	// parent's. What is left is set on the child alone.
@@ -204,11 +205,12 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	reset := p.resetDefaults[tq][to.Name] && f.Default != ""
 	if reset {
 		p.add(Statement{
-			ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-prioDefault), "default "+refID(ref)),
-			SQL:      alterTable(t, only) + " " + col + " DROP DEFAULT",
-			Hazards:  []Hazard{lockHazard(tq, "DROP DEFAULT")},
-			Provides: []model.ObjectRef{released(ref)},
-			Requires: []model.ObjectRef{nameRef(tq)},
+			ID:         dropID(prioDefault, "default "+refID(ref)),
+			prio:       dropPrio,
+			SQL:        alterTable(t, only) + " " + col + " DROP DEFAULT",
+			Hazards:    []Hazard{lockHazard(tq, "DROP DEFAULT")},
+			provTokens: []token{released(ref)},
+			reqTokens:  []token{nameRef(tq)},
 		})
 		f.Default = ""
 	}
@@ -227,15 +229,16 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		// On its own, so that the name of the identity's sequence is free
 		// for a sequence the plan creates (serial's, usually).
 		st := Statement{
-			ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-prioDefault), "identity "+refID(ref)),
-			SQL:      alterTable(t, only) + " " + col + " DROP IDENTITY",
-			Hazards:  []Hazard{lockHazard(tq, "DROP IDENTITY")},
-			Provides: []model.ObjectRef{released(ref)},
-			Requires: []model.ObjectRef{nameRef(tq)},
+			ID:         dropID(prioDefault, "identity "+refID(ref)),
+			prio:       dropPrio,
+			SQL:        alterTable(t, only) + " " + col + " DROP IDENTITY",
+			Hazards:    []Hazard{lockHazard(tq, "DROP IDENTITY")},
+			provTokens: []token{released(ref)},
+			reqTokens:  []token{nameRef(tq)},
 		}
 		for _, q := range p.ni.owned[tq] {
 			if q.OwnedBy.Column == to.Name {
-				st.Provides = append(st.Provides, freed(seqRef(q.QName)))
+				st.provTokens = append(st.provTokens, freed(seqRef(q.QName)))
 			}
 		}
 		p.add(st)
@@ -245,7 +248,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		if ot != nil {
 			for _, q := range p.oi.owned[ot.QName] {
 				if q.OwnedBy.Column == from.Name {
-					req = append(req, freed(seqRef(q.QName)))
+					waits = append(waits, freed(seqRef(q.QName)))
 				}
 			}
 		}
@@ -276,8 +279,8 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 				words = append(words, "SET "+o)
 			}
 			seq := "pg_catalog.pg_get_serial_sequence(" + sqlq.Literal(qnameSQL(tq)) + ", " + sqlq.Literal(to.Name) + ")::pg_catalog.regclass"
-			wait, restart := p.clampSequence(refID(ref), seq, fo, tos, []model.ObjectRef{nameRef(tq), colRef(tq, to.Name)})
-			req = append(req, wait...)
+			wait, restart := p.clampSequence(refID(ref), seq, fo, tos, []model.ObjectRef{colRef(tq, to.Name)}, []token{nameRef(tq)})
+			waits = append(waits, wait...)
 			if restart {
 				words = append(words, "RESTART")
 				hz = append(hz, restartHazard(columnText(tq, to.Name)))
@@ -310,13 +313,13 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 				rt.guard, rt.known = "", false
 			case rt.guard != "":
 				p.add(retypeGuard(tq, to.Name, to.Type, rt.guard))
-				req = append(req, checkedRef(ref))
+				waits = append(waits, checkedRef(ref))
 			}
 		}
 		subs = append(subs, s)
 		hz = append(hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class, rt)...)
 		for _, r := range p.retypeBlockers(tq, map[string]bool{to.Name: true}) {
-			req = append(req, released(r))
+			waits = append(waits, released(r))
 		}
 	}
 	if f.Default != to.Default {
@@ -341,11 +344,12 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		if !reset {
 			// The column lets go of what its old type and default used;
 			// with a reset, the statement that drops the default does.
-			st.Provides = append(st.Provides, released(ref))
+			st.provTokens = append(st.provTokens, released(ref))
 		}
 		st.Requires = append(st.Requires, colRef(tq, to.Name))
 		st.Requires = append(st.Requires, columnRequires(to, false)...)
 		st.Requires = append(st.Requires, req...)
+		st.reqTokens = append(st.reqTokens, waits...)
 		p.add(st)
 	}
 	p.columnComment(t, to.Name, from.Comment, to.Comment)
@@ -450,168 +454,8 @@ func (p *planner) columnComment(t *model.Table, col, from, to string) {
 	tt := tableTarget(t)
 	p.add(Statement{
 		ID:       stmtID(prioComment, "comment", tt.id, "column "+sqlq.QuoteIdent(col)),
+		prio:     prioComment,
 		SQL:      "COMMENT ON COLUMN " + qnameSQL(t.QName) + "." + sqlq.QuoteIdent(col) + " IS " + value,
 		Requires: []model.ObjectRef{tt.ref, colRef(t.QName, col)},
 	})
 }
-
-// The classes of a change of column type.
-const (
-	// typeCoercible needs no rewrite and loses nothing.
-	typeCoercible = iota
-	// typeWidening rewrites the table but every value fits.
-	typeWidening
-	// typeOther may fail or lose data, and rewrites the table.
-	typeOther
-)
-
-var typmodRE = regexp.MustCompile(`\(([0-9, ]*)\)`)
-
-// splitType takes a format_type text apart: its name without modifiers
-// and its modifiers.
-func splitType(text string) (base string, mods []int) {
-	text = strings.TrimSpace(text)
-	if m := typmodRE.FindStringSubmatch(text); m != nil {
-		for _, s := range strings.Split(m[1], ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err == nil {
-				mods = append(mods, n)
-			}
-		}
-		text = strings.Replace(text, m[0], "", 1)
-	}
-	return strings.Join(strings.Fields(text), " "), mods
-}
-
-var (
-	stringTypes  = map[string]bool{"text": true, "character varying": true}
-	integerRank  = map[string]int{"smallint": 1, "integer": 2, "bigint": 3}
-	precisionMod = map[string]bool{"timestamp without time zone": true, "timestamp with time zone": true,
-		"time without time zone": true, "time with time zone": true, "interval": true}
-)
-
-// classifyTypeChange says what changing a column from one type to another
-// costs, for the types whose casts PostgreSQL knows to be binary coercible
-// or widening; any other change is typeOther.
-func classifyTypeChange(from, to string) int {
-	if from == to {
-		return typeCoercible
-	}
-	fb, fm := splitType(from)
-	tb, tm := splitType(to)
-	switch {
-	case stringTypes[fb] && stringTypes[tb]:
-		// varchar(n) to varchar(m >= n), to varchar or to text.
-		if tb == "text" || len(tm) == 0 || len(fm) > 0 && tm[0] >= fm[0] {
-			return typeCoercible
-		}
-	case fb == "numeric" && tb == "numeric":
-		if len(tm) == 0 || len(fm) == 2 && len(tm) == 2 && fm[1] == tm[1] && tm[0] >= fm[0] {
-			return typeCoercible
-		}
-	case fb == tb && (fb == "bit varying" || precisionMod[fb]):
-		if len(tm) == 0 || len(fm) > 0 && tm[0] >= fm[0] {
-			return typeCoercible
-		}
-	case fb == "cidr" && tb == "inet":
-		return typeCoercible
-	case integerRank[fb] > 0 && integerRank[tb] > integerRank[fb]:
-		return typeWidening
-	case integerRank[fb] > 0 && tb == "numeric" && len(tm) == 0:
-		return typeWidening
-	case (integerRank[fb] > 0 && integerRank[fb] < 3 || fb == "real") && tb == "double precision":
-		return typeWidening
-	case fb == "smallint" && tb == "real":
-		return typeWidening
-	case tb == "text" && !strings.HasSuffix(fb, "[]"):
-		return typeWidening
-	case fb == "timestamp without time zone" && tb == "timestamp with time zone" && len(fm) == 0 && len(tm) == 0:
-		return typeWidening
-	case fb == "date" && (tb == "timestamp without time zone" || tb == "timestamp with time zone") && len(tm) == 0:
-		return typeWidening
-	}
-	return typeOther
-}
-
-// typeChangeHazards are the hazards of changing a column's type.
-func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []Hazard {
-	name := columnText(t, col)
-	switch class {
-	case typeCoercible:
-		return nil
-	case typeWidening:
-		return []Hazard{{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"}}
-	}
-	return []Hazard{
-		{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
-		retypeHazard(t, col, from, to, rt),
-	}
-}
-
-// plainTypes are the built-in types stored PLAIN (fixed-length types).
-var plainTypes = map[string]bool{
-	"smallint": true, "integer": true, "bigint": true, "real": true, "double precision": true, "boolean": true,
-	"date": true, "timestamp without time zone": true, "timestamp with time zone": true, "time without time zone": true,
-	"time with time zone": true, "interval": true, "uuid": true, "oid": true, `"char"`: true, "money": true,
-	"point": true, "macaddr": true, "macaddr8": true, "pg_lsn": true,
-}
-
-// defaultStorage is the storage a built-in type has by default: PLAIN for
-// fixed-length types, MAIN for numeric, EXTENDED for the other variable
-// length ones. Types of the schema (enums, domains) are not known here and
-// are taken as EXTENDED.
-func defaultStorage(typ string) string {
-	base, _ := splitType(typ)
-	switch {
-	case strings.HasSuffix(base, "[]"):
-		return "x"
-	case plainTypes[base]:
-		return "p"
-	case base == "numeric" || base == "inet" || base == "cidr":
-		return "m"
-	}
-	return "x"
-}
-
-// castVia is what a USING cast from a column's old type to its new one
-// goes through: nothing where PostgreSQL has a cast between the two (or
-// between their element types), or where one is a string type, which every
-// type converts to and from through its text form; text otherwise, as for
-// an enum, composite or range type of the schema, or boolean to jsonb,
-// which have no cast between them but their text input and output.
-func (p *planner) castVia(from, to string) string {
-	if q, ok := typeOf(from); ok && q.Schema != "pg_catalog" {
-		if p.oi.domains[q] != nil {
-			return ""
-		}
-		return "::text"
-	}
-	fe, fArr := strings.CutSuffix(from, "[]")
-	te, tArr := strings.CutSuffix(to, "[]")
-	if fArr != tArr {
-		return "::text"
-	}
-	fb, tb := castName(fe), castName(te)
-	switch {
-	case fb == tb, stringCategory[fb], stringCategory[tb], builtinCasts[[2]string{fb, tb}]:
-		return ""
-	}
-	if q, ok := typeOf(to); ok && p.oi.domains[q] != nil {
-		return "" // a domain: the cast to its base type decides
-	}
-	return "::text"
-}
-
-// castName is a type's name as builtinCasts keys it: format_type's name
-// without a typmod.
-func castName(typ string) string {
-	base, _ := splitType(typ)
-	if base == "character" {
-		return "bpchar"
-	}
-	return base
-}
-
-// stringCategory are the types of PostgreSQL's string category, to and from
-// which every type has an explicit I/O conversion cast.
-var stringCategory = map[string]bool{"text": true, "character varying": true, "bpchar": true, "name": true}

@@ -45,7 +45,7 @@ func (p *planner) grantChange(t target, fromOwner, toOwner string, from, to []mo
 		}
 	}
 	for _, g := range grantees {
-		p.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "0 revoke old "+roleSQL(g)),
+		p.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "0 revoke old "+roleSQL(g)),
 			SQL: "REVOKE ALL ON " + t.grant + " FROM " + roleSQL(g), Requires: req})
 	}
 	if len(to) > 0 {
@@ -56,17 +56,17 @@ func (p *planner) grantChange(t target, fromOwner, toOwner string, from, to []mo
 	if p.opts.Owners && toOwner != "" {
 		owner = sqlq.QuoteIdent(toOwner)
 	}
-	p.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "1 default owner"),
+	p.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "1 default owner"),
 		SQL: "GRANT ALL ON " + t.grant + " TO " + owner, Requires: req})
 	var public string
-	switch {
-	case strings.HasPrefix(t.grant, "FUNCTION "), strings.HasPrefix(t.grant, "PROCEDURE "):
+	switch t.ref.Kind {
+	case model.KindFunction, model.KindAggregate: // functions, procedures, aggregates
 		public = "EXECUTE"
-	case strings.HasPrefix(t.grant, "TYPE "), strings.HasPrefix(t.grant, "DOMAIN "):
+	case model.KindType: // types and domains
 		public = "USAGE"
 	}
 	if public != "" {
-		p.add(Statement{ID: stmtID(prioGrant, "acl "+t.id, "2 default public"),
+		p.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "2 default public"),
 			SQL: "GRANT " + public + " ON " + t.grant + " TO PUBLIC", Requires: req})
 	}
 }
@@ -90,7 +90,7 @@ func (p *planner) columnGrantChange(t *model.Table, col string, from, to []model
 				privs = append(privs, gr.Privilege+" ("+sqlq.QuoteIdent(col)+")")
 			}
 		}
-		p.add(Statement{ID: stmtID(prioGrant, "acl "+tt.id, "3 column "+sqlq.QuoteIdent(col)+" 0 revoke "+roleSQL(g)),
+		p.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+tt.id, "3 column "+sqlq.QuoteIdent(col)+" 0 revoke "+roleSQL(g)),
 			SQL:      "REVOKE " + strings.Join(privs, ", ") + " ON " + tt.grant + " FROM " + roleSQL(g),
 			Requires: []model.ObjectRef{tt.ref, colRef(t.QName, col)}})
 	}

@@ -64,8 +64,8 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 		return
 	}
 	st.Hazards = hz
-	st.Requires = append(st.Requires, nameRef(tq))
-	st.Provides = append(st.Provides, builtRef(constraintRef(tq, c.Name)))
+	st.reqTokens = append(st.reqTokens, nameRef(tq))
+	st.provTokens = append(st.provTokens, builtRef(constraintRef(tq, c.Name)))
 	p.add(st)
 	if c.ParentIndex != nil {
 		r, _ := keyIndexRef(tq, c)
@@ -88,19 +88,19 @@ func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
 		parts = append(parts, r)
 	}
 	p.markDropped(append([]model.ObjectRef{ref}, parts...)...)
-	req := []model.ObjectRef{nameRef(tq)}
+	waits := []token{nameRef(tq)}
 	if c.ParentIndex != nil {
 		if !p.detaches(tq) {
 			p.aliasDrop(indexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), append([]model.ObjectRef{ref}, parts...)...)
 			return
 		}
-		req = append(req, detachedRef(tq))
+		waits = append(waits, detachedRef(tq))
 	}
 	i := p.drop(dropStmt{
 		ref: ref, kindPrio: constraintPrio(c),
-		sql:      alterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
-		parts:    parts,
-		requires: req,
+		sql:   alterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
+		parts: parts,
+		waits: waits,
 	})
 	if i >= 0 && c.Type != model.ForeignKey {
 		// What is created on the table afterwards may need the name.
@@ -123,7 +123,8 @@ func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
 		return
 	}
 	name := sqlq.QuoteIdent(c.Name)
-	req := []model.ObjectRef{tableRef(tq), nameRef(tq), constraintRef(tq, c.Name)}
+	req := []model.ObjectRef{tableRef(tq), constraintRef(tq, c.Name)}
+	waits := []token{nameRef(tq)}
 	if f.Type == model.ForeignKey && (f.Deferrable != c.Deferrable || f.InitiallyDeferred != c.InitiallyDeferred) {
 		words := "NOT DEFERRABLE"
 		if c.Deferrable {
@@ -133,16 +134,20 @@ func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
 			}
 		}
 		p.add(Statement{
-			ID:       stmtID(prioForeignKey, "alter constraint", qnameSQL(tq), name),
-			SQL:      alterTable(t, false) + " ALTER CONSTRAINT " + name + " " + words,
-			Requires: req,
+			ID:        stmtID(prioForeignKey, "alter constraint", qnameSQL(tq), name),
+			prio:      prioForeignKey,
+			SQL:       alterTable(t, false) + " ALTER CONSTRAINT " + name + " " + words,
+			Requires:  req,
+			reqTokens: waits,
 		})
 	}
 	if f.NotValid && !c.NotValid {
 		p.add(Statement{
-			ID:       stmtID(constraintPrio(c), "validate constraint", qnameSQL(tq), name),
-			SQL:      alterTable(t, false) + " VALIDATE CONSTRAINT " + name,
-			Requires: req,
+			ID:        stmtID(constraintPrio(c), "validate constraint", qnameSQL(tq), name),
+			prio:      constraintPrio(c),
+			SQL:       alterTable(t, false) + " VALIDATE CONSTRAINT " + name,
+			Requires:  req,
+			reqTokens: waits,
 		})
 	}
 	if f.ParentIndex == nil && c.ParentIndex != nil {
@@ -163,6 +168,7 @@ func (p *planner) constraintComment(tq model.QName, name, from, to string) {
 	}
 	p.add(Statement{
 		ID:       stmtID(prioComment, "comment", "table "+qnameSQL(tq), "constraint "+sqlq.QuoteIdent(name)),
+		prio:     prioComment,
 		SQL:      "COMMENT ON CONSTRAINT " + sqlq.QuoteIdent(name) + " ON " + qnameSQL(tq) + " IS " + value,
 		Requires: []model.ObjectRef{constraintRef(tq, name)},
 	})

@@ -48,8 +48,8 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 	}
 	ref := typeRefOf(to.QName)
 	name := qnameSQL(to.QName)
-	label := func(l string) model.ObjectRef {
-		return model.ObjectRef{Kind: tokLabel, Schema: to.Schema, Table: to.Name, Name: l}
+	label := func(l string) token {
+		return token{kind: tokLabel, key: refKey{schema: to.Schema, table: to.Name, name: l}}
 	}
 	added := map[string]bool{}
 	for i, l := range to.Labels {
@@ -57,7 +57,7 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 			continue
 		}
 		sql := "ALTER TYPE " + name + " ADD VALUE " + sqlq.Literal(l)
-		var req []model.ObjectRef
+		var req []token
 		switch {
 		case i > 0:
 			prev := to.Labels[i-1]
@@ -76,12 +76,14 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 		added[l] = true
 		p.addStmt(Statement{
 			ID:      stmtID(dropPrio, "add value", name, fmt.Sprintf("%06d", i)),
+			prio:    dropPrio,
 			SQL:     sql,
 			Hazards: []Hazard{{Kind: HazardNonTransactional, Message: "ALTER TYPE " + qnameSQL(to.QName) + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
 			// Every column and default that uses the new labels waits for
 			// them; a label comes after the one it is placed next to.
-			Provides: []model.ObjectRef{ref, label(l)},
-			Requires: req,
+			Provides:   []model.ObjectRef{ref},
+			provTokens: []token{label(l)},
+			reqTokens:  req,
 		})
 	}
 }
@@ -121,11 +123,11 @@ func (p *planner) rebuildRenamed(ref model.ObjectRef, kind string, kindPrio int,
 	q := model.QName{Schema: ref.Schema, Name: ref.Name}
 	id := string(ref.Kind) + " " + qnameSQL(q)
 	tmp := tempName(q.Name)
-	renamed := token("renamed "+string(ref.Kind)+" ", ref)
+	renamed := tokenOf(tokAside, ref)
 	// What is dropped by its signature (functions, casts) is dropped before
 	// the rename changes the signature's meaning; views and indexes that
 	// name the object, before it takes the name of the old one.
-	var before, after []model.ObjectRef
+	var before, after []token
 	for _, d := range p.dependents[keyOf(ref)] {
 		after = append(after, released(d))
 		if d.Kind != diff.KindColumn && d.Kind != model.KindType {
@@ -133,19 +135,22 @@ func (p *planner) rebuildRenamed(ref model.ObjectRef, kind string, kindPrio int,
 		}
 	}
 	p.add(Statement{
-		ID:       stmtID(dropPrio, "rename", id),
-		SQL:      "ALTER " + kind + " " + qnameSQL(q) + " RENAME TO " + sqlq.QuoteIdent(tmp),
-		Provides: []model.ObjectRef{freed(ref), renamed},
-		Requires: before,
+		ID:         stmtID(dropPrio, "rename", id),
+		prio:       dropPrio,
+		SQL:        "ALTER " + kind + " " + qnameSQL(q) + " RENAME TO " + sqlq.QuoteIdent(tmp),
+		provTokens: []token{freed(ref), renamed},
+		reqTokens:  before,
 	})
 	create()
 	move()
 	p.add(Statement{
-		ID:       stmtID(dropPrio, "drop", fmt.Sprintf("%02d", 40-kindPrio), id+" old"),
-		SQL:      "DROP " + kind + " " + sqlq.Qualified(q.Schema, tmp),
-		Provides: []model.ObjectRef{released(ref)},
+		ID:         dropID(kindPrio, id+" old"),
+		prio:       dropPrio,
+		SQL:        "DROP " + kind + " " + sqlq.Qualified(q.Schema, tmp),
+		provTokens: []token{released(ref)},
 		// After the new object, which the old one's users have moved to.
-		Requires: append(after, renamed, ref),
+		Requires:  []model.ObjectRef{ref},
+		reqTokens: append(after, renamed),
 	})
 }
 
@@ -200,11 +205,12 @@ func (p *planner) addMove(t *model.Table, id string, cols []*model.Column, subs 
 	names := map[string]bool{}
 	for _, c := range cols {
 		names[c.Name] = true
-		st.Provides = append(st.Provides, released(colRef(t.QName, c.Name)), colRef(t.QName, c.Name))
+		st.Provides = append(st.Provides, colRef(t.QName, c.Name))
+		st.provTokens = append(st.provTokens, released(colRef(t.QName, c.Name)))
 		st.Requires = append(st.Requires, columnRequires(c, false)...)
 	}
 	for _, r := range p.retypeBlockers(t.QName, names) {
-		st.Requires = append(st.Requires, released(r))
+		st.reqTokens = append(st.reqTokens, released(r))
 	}
 	p.add(st)
 }

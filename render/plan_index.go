@@ -31,8 +31,8 @@ func (p *planner) createIndex(owner model.QName, ix *model.Index) {
 	for _, i := range idx {
 		st := &p.b.stmts[i]
 		if st.ID == stmtID(prioIndex, "index "+sqlq.Qualified(owner.Schema, ix.Name)) {
-			st.Requires = append(st.Requires, nameRef(owner))
-			st.Provides = append(st.Provides, builtRef(indexRef(owner.Schema, ix.Name, owner.Name)))
+			st.reqTokens = append(st.reqTokens, nameRef(owner))
+			st.provTokens = append(st.provTokens, builtRef(indexRef(owner.Schema, ix.Name, owner.Name)))
 			if !partitioned {
 				st.Hazards = append(st.Hazards, Hazard{Kind: HazardIndexBuild, Message: "CREATE INDEX " + sqlq.QuoteIdent(ix.Name) +
 					" blocks writes to " + qnameSQL(owner) + " while it builds (CREATE INDEX CONCURRENTLY does not)"})
@@ -46,16 +46,16 @@ func (p *planner) createIndex(owner model.QName, ix *model.Index) {
 func (p *planner) dropIndex(owner model.QName, ix *model.Index) {
 	ref := indexRef(owner.Schema, ix.Name, owner.Name)
 	p.markDropped(ref)
-	var req []model.ObjectRef
+	var waits []token
 	if ix.ParentIndex != nil {
 		if !p.detaches(owner) {
 			p.aliasDrop(indexRef(ix.ParentIndex.Schema, ix.ParentIndex.Name, ""), ref)
 			return
 		}
 		// Detached with its table, the index stands alone.
-		req = append(req, detachedRef(owner))
+		waits = append(waits, detachedRef(owner))
 	}
-	p.drop(dropStmt{ref: ref, kindPrio: prioIndex, sql: "DROP INDEX " + sqlq.Qualified(owner.Schema, ix.Name), requires: req})
+	p.drop(dropStmt{ref: ref, kindPrio: prioIndex, sql: "DROP INDEX " + sqlq.Qualified(owner.Schema, ix.Name), waits: waits})
 }
 
 // alterIndex changes what can change of an index in place: its comment,
@@ -73,6 +73,7 @@ func (p *planner) alterIndex(owner model.QName, f, ix *model.Index) {
 		name := sqlq.Qualified(owner.Schema, ix.Name)
 		p.add(Statement{
 			ID:       stmtID(prioComment, "comment", "index "+name),
+			prio:     prioComment,
 			SQL:      "COMMENT ON INDEX " + name + " IS " + value,
 			Requires: []model.ObjectRef{ref},
 		})

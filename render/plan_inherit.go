@@ -65,8 +65,8 @@ func columnOf(t *model.Table, name string) *model.Column {
 // leaving returns the tables that are partitions or inheritance children of
 // q in the source and no longer are in the target: a column the plan adds
 // to q must not reach them, so the add waits for them to leave.
-func (p *planner) leaving(q model.QName) []model.ObjectRef {
-	var out []model.ObjectRef
+func (p *planner) leaving(q model.QName) []token {
+	var out []token
 	for _, t := range p.new.Tables {
 		old := p.oldTable(t.QName)
 		if old == nil {
@@ -102,27 +102,31 @@ func (p *planner) adoptColumns(q model.QName, c *model.Column, add Statement) St
 		col, moved := colRef(t.QName, c.Name), colRef(t.QName, tmp)
 		id := "table " + qnameSQL(t.QName)
 		p.add(Statement{
-			ID:       stmtID(prioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 1 rename"),
-			SQL:      alterTable(&t, false) + " RENAME COLUMN " + sqlq.QuoteIdent(c.Name) + " TO " + sqlq.QuoteIdent(tmp),
-			Hazards:  []Hazard{lockHazard(t.QName, "RENAME COLUMN")},
-			Provides: []model.ObjectRef{freed(col), moved},
-			Requires: []model.ObjectRef{nameRef(t.QName)},
+			ID:         stmtID(prioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 1 rename"),
+			prio:       prioTable,
+			SQL:        alterTable(&t, false) + " RENAME COLUMN " + sqlq.QuoteIdent(c.Name) + " TO " + sqlq.QuoteIdent(tmp),
+			Hazards:    []Hazard{lockHazard(t.QName, "RENAME COLUMN")},
+			Provides:   []model.ObjectRef{moved},
+			provTokens: []token{freed(col)},
+			reqTokens:  []token{nameRef(t.QName)},
 		})
-		add.Requires = append(add.Requires, freed(col))
+		add.reqTokens = append(add.reqTokens, freed(col))
 		p.add(Statement{
-			ID:  stmtID(prioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 2 copy"),
-			SQL: "UPDATE ONLY " + qnameSQL(t.QName) + " SET " + sqlq.QuoteIdent(c.Name) + " = " + sqlq.QuoteIdent(tmp),
+			ID:   stmtID(prioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 2 copy"),
+			prio: prioTable,
+			SQL:  "UPDATE ONLY " + qnameSQL(t.QName) + " SET " + sqlq.QuoteIdent(c.Name) + " = " + sqlq.QuoteIdent(tmp),
 			Hazards: []Hazard{{Kind: HazardTableRewrite, Message: "copies " + columnText(t.QName, c.Name) +
 				" into the column it now inherits from " + qnameSQL(q) + ": every row of " + qnameSQL(t.QName) + " is updated", table: t.QName}},
-			Provides: []model.ObjectRef{released(moved)},
-			Requires: []model.ObjectRef{moved, colRef(q, c.Name)},
+			Requires:   []model.ObjectRef{moved, colRef(q, c.Name)},
+			provTokens: []token{released(moved)},
 		})
 		p.add(Statement{
-			ID:       stmtID(prioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 3 drop"),
-			SQL:      alterTable(&t, false) + " DROP COLUMN " + sqlq.QuoteIdent(tmp),
-			Hazards:  []Hazard{lockHazard(t.QName, "DROP COLUMN")},
-			Provides: []model.ObjectRef{tableRef(t.QName), col},
-			Requires: []model.ObjectRef{released(moved)},
+			ID:        stmtID(prioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 3 drop"),
+			prio:      prioTable,
+			SQL:       alterTable(&t, false) + " DROP COLUMN " + sqlq.QuoteIdent(tmp),
+			Hazards:   []Hazard{lockHazard(t.QName, "DROP COLUMN")},
+			Provides:  []model.ObjectRef{tableRef(t.QName), col},
+			reqTokens: []token{released(moved)},
 		})
 	}
 	return add

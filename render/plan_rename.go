@@ -87,16 +87,20 @@ func (p *planner) renameConstraint(tq model.QName, f, c *model.Constraint) {
 	if t == nil {
 		return
 	}
-	provides := []model.ObjectRef{constraintRef(tq, c.Name), freed(constraintRef(tq, f.Name))}
+	provides := []model.ObjectRef{constraintRef(tq, c.Name)}
+	frees := []token{freed(constraintRef(tq, f.Name))}
 	if r, ok := keyIndexRef(tq, c); ok {
 		old, _ := keyIndexRef(tq, f)
-		provides = append(provides, r, freed(old))
+		provides = append(provides, r)
+		frees = append(frees, freed(old))
 	}
 	p.add(Statement{
-		ID:       stmtID(prioConstraint, "rename constraint", qnameSQL(tq), sqlq.QuoteIdent(c.Name)),
-		SQL:      alterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(c.Name),
-		Provides: provides,
-		Requires: []model.ObjectRef{nameRef(tq)},
+		ID:         stmtID(prioConstraint, "rename constraint", qnameSQL(tq), sqlq.QuoteIdent(c.Name)),
+		prio:       prioConstraint,
+		SQL:        alterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(c.Name),
+		Provides:   provides,
+		provTokens: frees,
+		reqTokens:  []token{nameRef(tq)},
 	})
 	p.constraintComment(tq, c.Name, f.Comment, c.Comment)
 }
@@ -104,10 +108,12 @@ func (p *planner) renameConstraint(tq model.QName, f, c *model.Constraint) {
 // renameIndex renames an index.
 func (p *planner) renameIndex(owner model.QName, f, ix *model.Index) {
 	p.add(Statement{
-		ID:       stmtID(prioIndex, "rename index", sqlq.Qualified(owner.Schema, ix.Name)),
-		SQL:      "ALTER INDEX " + sqlq.Qualified(owner.Schema, f.Name) + " RENAME TO " + sqlq.QuoteIdent(ix.Name),
-		Provides: []model.ObjectRef{indexRef(owner.Schema, ix.Name, owner.Name), freed(indexRef(owner.Schema, f.Name, owner.Name))},
-		Requires: []model.ObjectRef{nameRef(owner)},
+		ID:         stmtID(prioIndex, "rename index", sqlq.Qualified(owner.Schema, ix.Name)),
+		prio:       prioIndex,
+		SQL:        "ALTER INDEX " + sqlq.Qualified(owner.Schema, f.Name) + " RENAME TO " + sqlq.QuoteIdent(ix.Name),
+		Provides:   []model.ObjectRef{indexRef(owner.Schema, ix.Name, owner.Name)},
+		provTokens: []token{freed(indexRef(owner.Schema, f.Name, owner.Name))},
+		reqTokens:  []token{nameRef(owner)},
 	})
 	p.alterIndex(owner, &model.Index{Name: ix.Name, Comment: f.Comment, ParentIndex: ix.ParentIndex}, ix)
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -271,12 +272,14 @@ func retypeGuard(tq model.QName, colName, typ, cond string) Statement {
 	tag := dollarTag(body)
 	ref := colRef(tq, colName)
 	return Statement{
-		ID:  stmtID(prioTable, "alter", "table "+table, "column "+sqlq.QuoteIdent(colName), "check"),
-		SQL: "DO " + tag + body + tag,
+		ID:   stmtID(prioTable, "alter", "table "+table, "column "+sqlq.QuoteIdent(colName), "check"),
+		prio: prioTable,
+		SQL:  "DO " + tag + body + tag,
 		Hazards: []Hazard{{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq,
 			Message: "the check before ALTER COLUMN TYPE scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}},
-		Provides: []model.ObjectRef{checkedRef(ref)},
-		Requires: []model.ObjectRef{nameRef(tq), ref},
+		Requires:   []model.ObjectRef{ref},
+		provTokens: []token{checkedRef(ref)},
+		reqTokens:  []token{nameRef(tq)},
 	}
 }
 
@@ -295,7 +298,7 @@ func dollarTag(body string) string {
 
 // checkedRef is provided by the check before a column's type change; the
 // ALTER waits for it.
-func checkedRef(col model.ObjectRef) model.ObjectRef { return token(tokChecked, col) }
+func checkedRef(col model.ObjectRef) token { return tokenOf(tokChecked, col) }
 
 // retypeHazard is the data-loss hazard of a type change, in words that say
 // what happens to the values.
@@ -312,3 +315,164 @@ func retypeHazard(tq model.QName, col, from, to string, r retype) Hazard {
 	}
 	return Hazard{Kind: HazardDataLoss, Message: msg}
 }
+
+// The classes of a change of column type.
+const (
+	// typeCoercible needs no rewrite and loses nothing.
+	typeCoercible = iota
+	// typeWidening rewrites the table but every value fits.
+	typeWidening
+	// typeOther may fail or lose data, and rewrites the table.
+	typeOther
+)
+
+var typmodRE = regexp.MustCompile(`\(([0-9, ]*)\)`)
+
+// splitType takes a format_type text apart: its name without modifiers
+// and its modifiers.
+func splitType(text string) (base string, mods []int) {
+	text = strings.TrimSpace(text)
+	if m := typmodRE.FindStringSubmatch(text); m != nil {
+		for _, s := range strings.Split(m[1], ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err == nil {
+				mods = append(mods, n)
+			}
+		}
+		text = strings.Replace(text, m[0], "", 1)
+	}
+	return strings.Join(strings.Fields(text), " "), mods
+}
+
+var (
+	stringTypes  = map[string]bool{"text": true, "character varying": true}
+	integerRank  = map[string]int{"smallint": 1, "integer": 2, "bigint": 3}
+	precisionMod = map[string]bool{"timestamp without time zone": true, "timestamp with time zone": true,
+		"time without time zone": true, "time with time zone": true, "interval": true}
+)
+
+// classifyTypeChange says what changing a column from one type to another
+// costs, for the types whose casts PostgreSQL knows to be binary coercible
+// or widening; any other change is typeOther.
+func classifyTypeChange(from, to string) int {
+	if from == to {
+		return typeCoercible
+	}
+	fb, fm := splitType(from)
+	tb, tm := splitType(to)
+	switch {
+	case stringTypes[fb] && stringTypes[tb]:
+		// varchar(n) to varchar(m >= n), to varchar or to text.
+		if tb == "text" || len(tm) == 0 || len(fm) > 0 && tm[0] >= fm[0] {
+			return typeCoercible
+		}
+	case fb == "numeric" && tb == "numeric":
+		if len(tm) == 0 || len(fm) == 2 && len(tm) == 2 && fm[1] == tm[1] && tm[0] >= fm[0] {
+			return typeCoercible
+		}
+	case fb == tb && (fb == "bit varying" || precisionMod[fb]):
+		if len(tm) == 0 || len(fm) > 0 && tm[0] >= fm[0] {
+			return typeCoercible
+		}
+	case fb == "cidr" && tb == "inet":
+		return typeCoercible
+	case integerRank[fb] > 0 && integerRank[tb] > integerRank[fb]:
+		return typeWidening
+	case integerRank[fb] > 0 && tb == "numeric" && len(tm) == 0:
+		return typeWidening
+	case (integerRank[fb] > 0 && integerRank[fb] < 3 || fb == "real") && tb == "double precision":
+		return typeWidening
+	case fb == "smallint" && tb == "real":
+		return typeWidening
+	case tb == "text" && !strings.HasSuffix(fb, "[]"):
+		return typeWidening
+	case fb == "timestamp without time zone" && tb == "timestamp with time zone" && len(fm) == 0 && len(tm) == 0:
+		return typeWidening
+	case fb == "date" && (tb == "timestamp without time zone" || tb == "timestamp with time zone") && len(tm) == 0:
+		return typeWidening
+	}
+	return typeOther
+}
+
+// typeChangeHazards are the hazards of changing a column's type.
+func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []Hazard {
+	name := columnText(t, col)
+	switch class {
+	case typeCoercible:
+		return nil
+	case typeWidening:
+		return []Hazard{{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"}}
+	}
+	return []Hazard{
+		{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
+		retypeHazard(t, col, from, to, rt),
+	}
+}
+
+// plainTypes are the built-in types stored PLAIN (fixed-length types).
+var plainTypes = map[string]bool{
+	"smallint": true, "integer": true, "bigint": true, "real": true, "double precision": true, "boolean": true,
+	"date": true, "timestamp without time zone": true, "timestamp with time zone": true, "time without time zone": true,
+	"time with time zone": true, "interval": true, "uuid": true, "oid": true, `"char"`: true, "money": true,
+	"point": true, "macaddr": true, "macaddr8": true, "pg_lsn": true,
+}
+
+// defaultStorage is the storage a built-in type has by default: PLAIN for
+// fixed-length types, MAIN for numeric, EXTENDED for the other variable
+// length ones. Types of the schema (enums, domains) are not known here and
+// are taken as EXTENDED.
+func defaultStorage(typ string) string {
+	base, _ := splitType(typ)
+	switch {
+	case strings.HasSuffix(base, "[]"):
+		return "x"
+	case plainTypes[base]:
+		return "p"
+	case base == "numeric" || base == "inet" || base == "cidr":
+		return "m"
+	}
+	return "x"
+}
+
+// castVia is what a USING cast from a column's old type to its new one
+// goes through: nothing where PostgreSQL has a cast between the two (or
+// between their element types), or where one is a string type, which every
+// type converts to and from through its text form; text otherwise, as for
+// an enum, composite or range type of the schema, or boolean to jsonb,
+// which have no cast between them but their text input and output.
+func (p *planner) castVia(from, to string) string {
+	if q, ok := typeOf(from); ok && q.Schema != "pg_catalog" {
+		if p.oi.domains[q] != nil {
+			return ""
+		}
+		return "::text"
+	}
+	fe, fArr := strings.CutSuffix(from, "[]")
+	te, tArr := strings.CutSuffix(to, "[]")
+	if fArr != tArr {
+		return "::text"
+	}
+	fb, tb := castName(fe), castName(te)
+	switch {
+	case fb == tb, stringCategory[fb], stringCategory[tb], builtinCasts[[2]string{fb, tb}]:
+		return ""
+	}
+	if q, ok := typeOf(to); ok && p.oi.domains[q] != nil {
+		return "" // a domain: the cast to its base type decides
+	}
+	return "::text"
+}
+
+// castName is a type's name as builtinCasts keys it: format_type's name
+// without a typmod.
+func castName(typ string) string {
+	base, _ := splitType(typ)
+	if base == "character" {
+		return "bpchar"
+	}
+	return base
+}
+
+// stringCategory are the types of PostgreSQL's string category, to and from
+// which every type has an explicit I/O conversion cast.
+var stringCategory = map[string]bool{"text": true, "character varying": true, "bpchar": true, "name": true}

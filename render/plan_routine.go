@@ -24,10 +24,12 @@ func (p *planner) functionChange(c *diff.ObjectChange[model.Function]) {
 		t := functionTarget(fn)
 		if f.Definition != fn.Definition {
 			p.add(Statement{
-				ID:       stmtID(prioFunction, "alter", t.id),
-				SQL:      strings.TrimSpace(fn.Definition),
-				Provides: []model.ObjectRef{t.ref, released(t.ref)},
-				Requires: append([]model.ObjectRef{nsRef(fn.Schema)}, fn.Deps...),
+				ID:         stmtID(prioFunction, "alter", t.id),
+				prio:       prioFunction,
+				SQL:        strings.TrimSpace(fn.Definition),
+				Provides:   []model.ObjectRef{t.ref},
+				Requires:   append([]model.ObjectRef{nsRef(fn.Schema)}, fn.Deps...),
+				provTokens: []token{released(t.ref)},
 			})
 		}
 		p.commentChange(t, f.Comment, fn.Comment)

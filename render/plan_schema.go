@@ -12,15 +12,15 @@ func (p *planner) namespaceChange(c *diff.ObjectChange[model.Namespace]) {
 		p.b.namespace(*c.To, false)
 	case diff.Drop:
 		n := c.From
-		var req []model.ObjectRef
+		var waits []token
 		for _, r := range inSchema(p.old, n.Name) {
-			req = append(req, released(r))
+			waits = append(waits, released(r))
 		}
 		p.drop(dropStmt{
 			ref: nsRef(n.Name), kindPrio: prioSchema,
-			sql:      "DROP SCHEMA " + sqlq.QuoteIdent(n.Name),
-			hazards:  []Hazard{{Kind: HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
-			requires: req,
+			sql:     "DROP SCHEMA " + sqlq.QuoteIdent(n.Name),
+			hazards: []Hazard{{Kind: HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
+			waits:   waits,
 		})
 	case diff.Alter:
 		t := namespaceTarget(c.To.Name)
@@ -48,6 +48,7 @@ func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 		if f.Schema != e.Schema {
 			p.add(Statement{
 				ID:       stmtID(prioExtension, "alter", t.id, "schema"),
+				prio:     prioExtension,
 				SQL:      "ALTER EXTENSION " + sqlq.QuoteIdent(e.Name) + " SET SCHEMA " + sqlq.QuoteIdent(e.Schema),
 				Provides: []model.ObjectRef{t.ref},
 				Requires: []model.ObjectRef{nsRef(e.Schema)},
@@ -56,6 +57,7 @@ func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 		if f.Version != e.Version && e.Version != "" {
 			p.add(Statement{
 				ID:       stmtID(prioExtension, "alter", t.id, "version"),
+				prio:     prioExtension,
 				SQL:      "ALTER EXTENSION " + sqlq.QuoteIdent(e.Name) + " UPDATE TO " + sqlq.Literal(e.Version),
 				Provides: []model.ObjectRef{t.ref},
 			})

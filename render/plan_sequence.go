@@ -52,15 +52,16 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 	if opts := sequenceOptionChanges(f.SequenceOptions, q.SequenceOptions); len(opts) > 0 {
 		st := Statement{
 			ID:       stmtID(prioSequence, "alter", t.id),
+			prio:     prioSequence,
 			SQL:      "ALTER SEQUENCE " + name + "\n    " + strings.Join(opts, "\n    "),
 			Provides: []model.ObjectRef{t.ref},
 		}
-		req, restart := p.clampSequence(t.id, sqlq.Literal(name)+"::pg_catalog.regclass", f.SequenceOptions, q.SequenceOptions, nil)
+		wait, restart := p.clampSequence(t.id, sqlq.Literal(name)+"::pg_catalog.regclass", f.SequenceOptions, q.SequenceOptions, nil, nil)
 		if restart {
 			st.SQL += "\n    RESTART"
 			st.Hazards = append(st.Hazards, restartHazard(qnameSQL(q.QName)))
 		}
-		st.Requires = req
+		st.reqTokens = wait
 		p.add(st)
 	}
 	if f.Unlogged != q.Unlogged {
@@ -68,15 +69,16 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 		if q.Unlogged {
 			word = "UNLOGGED"
 		}
-		p.add(Statement{ID: stmtID(prioSequence, "alter", t.id, "persistence"), SQL: "ALTER SEQUENCE " + name + " SET " + word,
+		p.add(Statement{prio: prioSequence, ID: stmtID(prioSequence, "alter", t.id, "persistence"), SQL: "ALTER SEQUENCE " + name + " SET " + word,
 			Provides: []model.ObjectRef{t.ref}})
 	}
 	if !reflect.DeepEqual(f.OwnedBy, q.OwnedBy) {
 		st := Statement{
-			ID: stmtID(prioSequenceOwned, "owned by", t.id),
+			ID:   stmtID(prioSequenceOwned, "owned by", t.id),
+			prio: prioSequenceOwned,
 			// The column that owned it may be dropped once it does not.
-			Provides: []model.ObjectRef{released(t.ref)},
-			Requires: []model.ObjectRef{t.ref},
+			Requires:   []model.ObjectRef{t.ref},
+			provTokens: []token{released(t.ref)},
 		}
 		if o := q.OwnedBy; o != nil {
 			st.SQL = "ALTER SEQUENCE " + name + " OWNED BY " + qnameSQL(o.Table) + "." + sqlq.QuoteIdent(o.Column)
@@ -99,7 +101,7 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 // sequence as an SQL regclass expression. It returns what the ALTER must
 // wait for; restart is true when no value fits both bounds, and the ALTER
 // must RESTART the sequence at its new start.
-func (p *planner) clampSequence(id, seq string, from, to model.SequenceOptions, req []model.ObjectRef) (wait []model.ObjectRef, restart bool) {
+func (p *planner) clampSequence(id, seq string, from, to model.SequenceOptions, req []model.ObjectRef, waits []token) (wait []token, restart bool) {
 	if to.Min <= from.Min && to.Max >= from.Max || from.Min == 0 && from.Max == 0 || to.Min == 0 && to.Max == 0 {
 		return nil, false
 	}
@@ -107,16 +109,18 @@ func (p *planner) clampSequence(id, seq string, from, to model.SequenceOptions, 
 	if lo > hi {
 		return nil, true
 	}
-	tok := token("clamped ", model.ObjectRef{Kind: model.KindSequence, Name: id})
+	tok := tokenOf(tokClamped, model.ObjectRef{Kind: model.KindSequence, Name: id})
 	body := fmt.Sprintf("PERFORM pg_catalog.setval(s, greatest(least(coalesce(pg_catalog.pg_sequence_last_value(s), %d), %d), %d), "+
 		"pg_catalog.pg_sequence_last_value(s) IS NOT NULL) FROM (SELECT %s AS s) AS v;", from.Start, hi, lo, seq)
 	p.add(Statement{
-		ID:       stmtID(prioSequence, "clamp", id),
-		SQL:      "DO $retort$BEGIN " + body + " END$retort$",
-		Provides: []model.ObjectRef{tok},
-		Requires: req,
+		ID:         stmtID(prioSequence, "clamp", id),
+		prio:       prioSequence,
+		SQL:        "DO $retort$BEGIN " + body + " END$retort$",
+		Requires:   req,
+		provTokens: []token{tok},
+		reqTokens:  waits,
 	})
-	return []model.ObjectRef{tok}, false
+	return []token{tok}, false
 }
 
 func restartHazard(seq string) Hazard {

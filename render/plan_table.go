@@ -136,11 +136,11 @@ func (p *planner) createTable(t *model.Table) {
 		skipKeys[keyOf(r)] = true
 	}
 	// The statement that makes the table a partition: the attach, or the
-	// create itself.
+	// create itself (the one statement of priority prioTable that building
+	// a table adds).
 	maker := -1
 	for _, i := range idx {
-		st := &p.b.stmts[i]
-		if strings.HasPrefix(st.ID, stmtID(prioTableAttach, "attach")) || maker < 0 && strings.HasPrefix(st.ID, stmtID(prioTable, "table")) {
+		if st := &p.b.stmts[i]; st.prio == prioTableAttach || maker < 0 && st.prio == prioTable {
 			maker = i
 		}
 	}
@@ -152,8 +152,8 @@ func (p *planner) createTable(t *model.Table) {
 				creates = true
 			}
 		}
-		isAttachIndex := strings.HasPrefix(st.ID, stmtID(prioIndexAttach, "attach index"))
-		if creates && (isAttachIndex || strings.HasPrefix(st.ID, stmtID(prioIndex, "index")) || strings.HasPrefix(st.ID, stmtID(prioConstraint, "constraint"))) {
+		// The index, key or attach that makes one of them: not a comment.
+		if creates && (st.prio == prioIndexAttach || st.prio == prioIndex || st.prio == prioConstraint) {
 			p.remove(i)
 		}
 	}
@@ -205,11 +205,12 @@ func (p *planner) markDropped(refs ...model.ObjectRef) {
 // what is created on the table comes after it.
 func (p *planner) alterStmt(t *model.Table, id string, sql string, hz ...Hazard) Statement {
 	return Statement{
-		ID:       stmtID(prioTable, "alter", "table "+qnameSQL(t.QName), id),
-		SQL:      sql,
-		Hazards:  hz,
-		Provides: []model.ObjectRef{tableRef(t.QName)},
-		Requires: []model.ObjectRef{nameRef(t.QName)},
+		ID:        stmtID(prioTable, "alter", "table "+qnameSQL(t.QName), id),
+		prio:      prioTable,
+		SQL:       sql,
+		Hazards:   hz,
+		Provides:  []model.ObjectRef{tableRef(t.QName)},
+		reqTokens: []token{nameRef(t.QName)},
 	}
 }
 
@@ -224,7 +225,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 	for _, parent := range f.Inherits {
 		if !slices.Contains(t.Inherits, parent) {
 			st := p.alterStmt(t, "no inherit "+qnameSQL(parent), alterTable(t, false)+" NO INHERIT "+qnameSQL(parent), lockHazard(name, "NO INHERIT"))
-			st.Provides = append(st.Provides, released(tableRef(t.QName)), detachedRef(t.QName))
+			st.provTokens = append(st.provTokens, released(tableRef(t.QName)), detachedRef(t.QName))
 			p.add(st)
 		}
 	}
@@ -276,10 +277,12 @@ func (p *planner) alterTable(f, t *model.Table) {
 			// The index may be created by the plan, after the table's
 			// changes: this waits for it, and so stands alone.
 			p.add(Statement{
-				ID:       stmtID(prioIndex, "replica identity", tt.id),
-				SQL:      alterTable(t, false) + " REPLICA IDENTITY USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex),
-				Hazards:  []Hazard{lockHazard(name, "REPLICA IDENTITY")},
-				Requires: []model.ObjectRef{tableRef(name), nameRef(name), indexRef(t.Schema, t.ReplicaIdentityIndex, t.Name)},
+				ID:        stmtID(prioIndex, "replica identity", tt.id),
+				prio:      prioIndex,
+				SQL:       alterTable(t, false) + " REPLICA IDENTITY USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex),
+				Hazards:   []Hazard{lockHazard(name, "REPLICA IDENTITY")},
+				Requires:  []model.ObjectRef{tableRef(name), indexRef(t.Schema, t.ReplicaIdentityIndex, t.Name)},
+				reqTokens: []token{nameRef(name)},
 			})
 		default:
 			p.b.errorf(tt.id, "unknown replica identity %q", t.ReplicaIdentity)
@@ -388,12 +391,14 @@ func (p *planner) repartition(f, t *model.Table) {
 		parent := *f.PartitionOf
 		st := Statement{
 			ID:      stmtID(prioTable, "alter", "table "+child, "detach"),
+			prio:    prioTable,
 			SQL:     "ALTER TABLE " + qnameSQL(parent) + " DETACH PARTITION " + child,
 			Hazards: []Hazard{lockHazard(parent, "DETACH PARTITION")},
 			// Detached, the table is a table of its own: what is done to it
 			// as such comes after.
-			Provides: []model.ObjectRef{tableRef(t.QName), released(tableRef(t.QName)), detachedRef(t.QName)},
-			Requires: []model.ObjectRef{nameRef(t.QName)},
+			Provides:   []model.ObjectRef{tableRef(t.QName)},
+			provTokens: []token{released(tableRef(t.QName)), detachedRef(t.QName)},
+			reqTokens:  []token{nameRef(t.QName)},
 		}
 		p.add(st)
 	}
@@ -401,25 +406,28 @@ func (p *planner) repartition(f, t *model.Table) {
 		return
 	}
 	parent := *t.PartitionOf
-	req := []model.ObjectRef{tableRef(parent), tableRef(t.QName), nameRef(t.QName)}
+	req := []model.ObjectRef{tableRef(parent), tableRef(t.QName)}
+	waits := []token{nameRef(t.QName)}
 	// The partition's own indexes and keys are created first, so that
 	// ATTACH PARTITION attaches them instead of building copies.
 	for _, ix := range t.Indexes {
 		if r := indexRef(t.Schema, ix.Name, t.Name); ix.ParentIndex != nil && p.created[keyOf(r)] {
-			req = append(req, builtRef(r))
+			waits = append(waits, builtRef(r))
 		}
 	}
 	for i := range t.Constraints {
 		if r := constraintRef(t.QName, t.Constraints[i].Name); t.Constraints[i].ParentIndex != nil && p.created[keyOf(r)] {
-			req = append(req, builtRef(r))
+			waits = append(waits, builtRef(r))
 		}
 	}
 	p.add(Statement{
-		ID:       stmtID(prioTableAttach, "attach", "table "+child),
-		SQL:      "ALTER TABLE " + qnameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
-		Hazards:  []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Severity: SeverityDanger, table: t.QName, Message: "ATTACH PARTITION scans " + qnameSQL(t.QName) + " to check its rows against the partition bound"}},
-		Provides: []model.ObjectRef{attachedRef(t.QName)},
-		Requires: req,
+		ID:         stmtID(prioTableAttach, "attach", "table "+child),
+		prio:       prioTableAttach,
+		SQL:        "ALTER TABLE " + qnameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
+		Hazards:    []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Severity: SeverityDanger, table: t.QName, Message: "ATTACH PARTITION scans " + qnameSQL(t.QName) + " to check its rows against the partition bound"}},
+		Requires:   req,
+		provTokens: []token{attachedRef(t.QName)},
+		reqTokens:  waits,
 	})
 }
 
@@ -431,33 +439,37 @@ func (p *planner) renameTable(f, t *model.Table) {
 	if t.Kind == model.TableForeign {
 		kind = "FOREIGN TABLE "
 	}
-	done := []model.ObjectRef{tableRef(t.QName), nameRef(t.QName)}
-	var req []model.ObjectRef
+	var waits []token
 	if f.Schema != t.Schema {
 		moved := model.QName{Schema: t.Schema, Name: f.Name}
-		provides := []model.ObjectRef{freed(tableRef(cur))}
-		if moved == t.QName {
-			provides = append(provides, done...)
-		} else {
-			provides = append(provides, token("moved ", tableRef(moved)))
-			req = append(req, token("moved ", tableRef(moved)))
+		st := Statement{
+			ID:         stmtID(dropPrio, "rename", "table "+qnameSQL(cur), "schema"),
+			prio:       dropPrio,
+			SQL:        "ALTER " + kind + qnameSQL(cur) + " SET SCHEMA " + sqlq.QuoteIdent(t.Schema),
+			Hazards:    []Hazard{lockHazard(cur, "SET SCHEMA")},
+			provTokens: []token{freed(tableRef(cur))},
 		}
-		p.add(Statement{
-			ID:       stmtID(dropPrio, "rename", "table "+qnameSQL(cur), "schema"),
-			SQL:      "ALTER " + kind + qnameSQL(cur) + " SET SCHEMA " + sqlq.QuoteIdent(t.Schema),
-			Hazards:  []Hazard{lockHazard(cur, "SET SCHEMA")},
-			Provides: provides,
-		})
+		if moved == t.QName {
+			st.Provides = []model.ObjectRef{tableRef(t.QName)}
+			st.provTokens = append(st.provTokens, nameRef(t.QName))
+		} else {
+			tok := tokenOf(tokMoved, tableRef(moved))
+			st.provTokens = append(st.provTokens, tok)
+			waits = append(waits, tok)
+		}
+		p.add(st)
 		cur = moved
 	}
 	if cur.Name == t.Name {
 		return
 	}
 	p.add(Statement{
-		ID:       stmtID(dropPrio, "rename", "table "+qnameSQL(t.QName)),
-		SQL:      "ALTER " + kind + qnameSQL(cur) + " RENAME TO " + sqlq.QuoteIdent(t.Name),
-		Hazards:  []Hazard{lockHazard(cur, "RENAME")},
-		Provides: append(done, freed(tableRef(cur))),
-		Requires: req,
+		ID:         stmtID(dropPrio, "rename", "table "+qnameSQL(t.QName)),
+		prio:       dropPrio,
+		SQL:        "ALTER " + kind + qnameSQL(cur) + " RENAME TO " + sqlq.QuoteIdent(t.Name),
+		Hazards:    []Hazard{lockHazard(cur, "RENAME")},
+		Provides:   []model.ObjectRef{tableRef(t.QName)},
+		provTokens: []token{nameRef(t.QName), freed(tableRef(cur))},
+		reqTokens:  waits,
 	})
 }

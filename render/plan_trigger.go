@@ -74,6 +74,7 @@ func (p *planner) enableChange(id, kind string, table model.QName, name, from, t
 	}
 	p.add(Statement{
 		ID:       stmtID(prio, id, "enabled"),
+		prio:     prio,
 		SQL:      p.b.alterRelation(table) + " " + words + " " + kind + " " + sqlq.QuoteIdent(name),
 		Requires: []model.ObjectRef{ref},
 	})
@@ -116,7 +117,7 @@ func (p *planner) eventTriggerChange(c *diff.ObjectChange[model.EventTrigger]) {
 			if te != "O" {
 				words = enableWords[te]
 			}
-			p.add(Statement{ID: stmtID(prioEventTrigger, t.id, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
+			p.add(Statement{prio: prioEventTrigger, ID: stmtID(prioEventTrigger, t.id, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
 				Requires: []model.ObjectRef{ref}})
 		}
 		p.commentChange(t, f.Comment, e.Comment)

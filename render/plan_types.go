@@ -31,11 +31,13 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 	ref := t.ref
 	stmt := func(id, sql string, hz ...Hazard) Statement {
 		return Statement{
-			ID:       stmtID(prioType, "alter", t.id, id),
-			SQL:      "ALTER DOMAIN " + name + " " + sql,
-			Hazards:  hz,
-			Provides: []model.ObjectRef{ref, released(ref)},
-			Requires: append([]model.ObjectRef{}, d.Deps...),
+			ID:         stmtID(prioType, "alter", t.id, id),
+			prio:       prioType,
+			SQL:        "ALTER DOMAIN " + name + " " + sql,
+			Hazards:    hz,
+			Provides:   []model.ObjectRef{ref},
+			Requires:   append([]model.ObjectRef{}, d.Deps...),
+			provTokens: []token{released(ref)},
 		}
 	}
 	if p.resetDomains[d.QName] {
@@ -44,16 +46,18 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		for _, ch := range f.Checks {
 			cn := sqlq.QuoteIdent(ch.Name)
 			p.add(Statement{
-				ID:       stmtID(dropPrio, "drop", "36", t.id, "constraint", cn),
-				SQL:      "ALTER DOMAIN " + name + " DROP CONSTRAINT " + cn,
-				Provides: []model.ObjectRef{released(ref), released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch))},
+				ID:         dropID(prioType, t.id, "constraint", cn),
+				prio:       dropPrio,
+				SQL:        "ALTER DOMAIN " + name + " DROP CONSTRAINT " + cn,
+				provTokens: []token{released(ref), released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch))},
 			})
 		}
 		if f.Default != "" {
 			p.add(Statement{
-				ID:       stmtID(dropPrio, "drop", "36", t.id, "default"),
-				SQL:      "ALTER DOMAIN " + name + " DROP DEFAULT",
-				Provides: []model.ObjectRef{released(ref)},
+				ID:         dropID(prioType, t.id, "default"),
+				prio:       dropPrio,
+				SQL:        "ALTER DOMAIN " + name + " DROP DEFAULT",
+				provTokens: []token{released(ref)},
 			})
 		}
 		g := *f
@@ -62,7 +66,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		stmt0 := stmt
 		stmt = func(id, sql string, hz ...Hazard) Statement {
 			st := stmt0(id, sql, hz...)
-			st.Provides = []model.ObjectRef{ref}
+			st.provTokens = nil
 			return st
 		}
 	}
@@ -81,6 +85,16 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 			p.add(stmt("not null", "DROP NOT NULL"))
 		}
 	}
+	p.alterDomainChecks(t, f, d, stmt)
+	p.commentChange(t, f.Comment, d.Comment)
+	p.ownerChange(t, f.Owner, d.Owner)
+	p.grantChange(t, f.Owner, d.Owner, f.Grants, d.Grants)
+}
+
+// alterDomainChecks adds, replaces, validates and drops the checks of
+// domain d (f in the source), each statement made by stmt.
+func (p *planner) alterDomainChecks(t target, f, d *model.Domain, stmt func(id, sql string, hz ...Hazard) Statement) {
+	name := qnameSQL(d.QName)
 	old := map[string]model.DomainCheck{}
 	for _, ch := range f.Checks {
 		old[ch.Name] = ch
@@ -96,8 +110,9 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		case !had || !same:
 			if had {
 				st := stmt("constraint "+cn+" drop", "DROP CONSTRAINT "+cn)
-				st.ID = stmtID(dropPrio, "drop", "36", t.id, "constraint", cn)
-				st.Provides = append(st.Provides, released(domainCheckRef(d, ch)), freed(domainCheckRef(d, ch)))
+				st.ID = dropID(prioType, t.id, "constraint", cn)
+				st.prio = dropPrio
+				st.provTokens = append(st.provTokens, released(domainCheckRef(d, ch)), freed(domainCheckRef(d, ch)))
 				st.Requires = nil
 				p.add(st)
 			}
@@ -132,15 +147,13 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		if !now[ch.Name] {
 			cn := sqlq.QuoteIdent(ch.Name)
 			st := stmt("constraint "+cn+" drop", "DROP CONSTRAINT "+cn)
-			st.ID = stmtID(dropPrio, "drop", "36", t.id, "constraint", cn)
-			st.Provides = append(st.Provides, released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch)))
+			st.ID = dropID(prioType, t.id, "constraint", cn)
+			st.prio = dropPrio
+			st.provTokens = append(st.provTokens, released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch)))
 			st.Requires = nil
 			p.add(st)
 		}
 	}
-	p.commentChange(t, f.Comment, d.Comment)
-	p.ownerChange(t, f.Owner, d.Owner)
-	p.grantChange(t, f.Owner, d.Owner, f.Grants, d.Grants)
 }
 
 func (p *planner) compositeChange(c *diff.ObjectChange[model.CompositeType]) {
@@ -197,10 +210,12 @@ func (p *planner) alterComposite(f, ct *model.CompositeType) {
 	}
 	if len(subs) > 0 {
 		p.add(Statement{
-			ID:       stmtID(prioType, "alter", t.id, "attributes"),
-			SQL:      "ALTER TYPE " + name + " " + strings.Join(subs, ",\n    "),
-			Provides: []model.ObjectRef{t.ref, released(t.ref)},
-			Requires: req,
+			ID:         stmtID(prioType, "alter", t.id, "attributes"),
+			prio:       prioType,
+			SQL:        "ALTER TYPE " + name + " " + strings.Join(subs, ",\n    "),
+			Provides:   []model.ObjectRef{t.ref},
+			Requires:   req,
+			provTokens: []token{released(t.ref)},
 		})
 	}
 	for _, a := range ct.Attributes {

@@ -43,13 +43,14 @@ func (p *planner) viewChange(c *diff.ObjectChange[model.View]) {
 func (p *planner) breakDropCycle(id string, v *model.View, t target) {
 	p.b.breakers[id] = func(func(model.ObjectRef) bool) []Statement {
 		drop := p.b.stmts[p.b.byID[id]]
-		rel := keyOf(released(t.ref))
-		drop.Provides = slices.DeleteFunc(slices.Clone(drop.Provides), func(r model.ObjectRef) bool { return keyOf(r) == rel })
+		rel := released(t.ref)
+		drop.provTokens = slices.DeleteFunc(slices.Clone(drop.provTokens), func(tok token) bool { return tok == rel })
 		query, _ := placeholderQuery(v) // v and its column types are there
 		ph := Statement{
 			ID:            stmtID(dropPrio, "drop", "placeholder", t.id),
+			prio:          dropPrio,
 			SQL:           "CREATE OR REPLACE VIEW " + qnameSQL(v.QName) + " AS\n" + query,
-			Provides:      []model.ObjectRef{released(t.ref)},
+			provTokens:    []token{rel},
 			Transactional: true,
 		}
 		return []Statement{drop, ph}
@@ -65,7 +66,9 @@ func (p *planner) alterView(f, v *model.View) {
 		f.CheckOption != v.CheckOption || !sameViewColumns(f.Columns, v.Columns)) {
 		st := p.b.viewCreate(v, t, true)
 		st.ID = stmtID(prioView, "alter", t.id)
-		st.Provides = []model.ObjectRef{t.ref, released(t.ref)}
+		st.prio = prioView
+		st.Provides = []model.ObjectRef{t.ref}
+		st.provTokens = []token{released(t.ref)}
 		st.Requires = slices.DeleteFunc(st.Requires, func(r model.ObjectRef) bool { return keyOf(r) == keyOf(t.ref) })
 		p.add(st)
 	}
@@ -74,7 +77,7 @@ func (p *planner) alterView(f, v *model.View) {
 		if v.WithNoData {
 			sql += " WITH NO DATA"
 		}
-		p.add(Statement{ID: stmtID(prioMatView, "alter", t.id, "refresh"), SQL: sql, Requires: []model.ObjectRef{t.ref},
+		p.add(Statement{prio: prioMatView, ID: stmtID(prioMatView, "alter", t.id, "refresh"), SQL: sql, Requires: []model.ObjectRef{t.ref},
 			Hazards: []Hazard{lockHazard(v.QName, "REFRESH MATERIALIZED VIEW")}})
 	}
 	old := map[string]model.ViewColumn{}
@@ -91,7 +94,7 @@ func (p *planner) alterView(f, v *model.View) {
 			} else {
 				sql += " SET DEFAULT " + c.Default
 			}
-			p.add(Statement{ID: stmtID(prioDefault, "default", t.id, col), SQL: sql,
+			p.add(Statement{prio: prioDefault, ID: stmtID(prioDefault, "default", t.id, col), SQL: sql,
 				Requires: append([]model.ObjectRef{t.ref}, sequenceRefs(c.Default)...)})
 		}
 		if o.Comment != c.Comment && p.opts.Comments {

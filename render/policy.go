@@ -47,6 +47,7 @@ func (b *builder) policy(p *model.Policy) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioPolicy, id),
+		prio:     prioPolicy,
 		SQL:      sb.String(),
 		Provides: []model.ObjectRef{ref},
 		Requires: append([]model.ObjectRef{tableRef(p.Table)}, p.Deps...),

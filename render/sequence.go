@@ -20,6 +20,7 @@ func (b *builder) sequence(q *model.Sequence) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioSequence, t.id),
+		prio:     prioSequence,
 		SQL:      strings.Join(append([]string{create + name}, sequenceOptions(q.SequenceOptions, true)...), "\n    "),
 		Provides: []model.ObjectRef{ref},
 		Requires: []model.ObjectRef{nsRef(q.Schema)},
@@ -27,6 +28,7 @@ func (b *builder) sequence(q *model.Sequence) {
 	if o := q.OwnedBy; o != nil {
 		b.add(Statement{
 			ID:       stmtID(prioSequenceOwned, "owned by", t.id),
+			prio:     prioSequenceOwned,
 			SQL:      "ALTER SEQUENCE " + name + " OWNED BY " + qnameSQL(o.Table) + "." + sqlq.QuoteIdent(o.Column),
 			Requires: []model.ObjectRef{ref, tableRef(o.Table)},
 		})

@@ -29,10 +29,23 @@ type Statement struct {
 	// is in pg_catalog, in an extension, or in the database already.
 	Requires []model.ObjectRef
 	// ID identifies the statement within its plan and breaks ties in
-	// [Order]. It starts with the statement's kind priority as a decimal
-	// number, e.g. "12 table public.film", so that statements of one kind
-	// come out together when the dependencies allow it.
+	// [Order]. The statements retort makes start it with their kind
+	// priority as a decimal number, e.g. "12 table public.film", which keeps
+	// IDs of different kinds apart; [Order] reads the priority from its own
+	// field, never from the ID.
 	ID string
+
+	// prio is the kind priority (one of the prio constants): [Order] puts
+	// statements of a lower priority first wherever dependencies leave a
+	// choice. It is 0 for statements made outside this package.
+	prio int
+	// removed marks a statement the planner left out of its plan after
+	// adding it (a partition's index that attaching the partition makes).
+	removed bool
+	// provTokens and reqTokens are the ordering tokens the statement
+	// provides and requires: steps of the plan that are not objects, such
+	// as "the name of table a is free" (see [tokenKind]).
+	provTokens, reqTokens []token
 }
 
 // Hazard is a risk that running a statement carries, such as data loss or
@@ -255,9 +268,24 @@ const (
 )
 
 // stmtID builds a statement ID from a priority and words naming the
-// statement; names in it are quoted as in SQL, so that IDs are unique.
+// statement; names in it are quoted as in SQL, so that IDs are unique. The
+// statement's prio field must be set to the same priority.
 func stmtID(prio int, words ...string) string {
 	return fmt.Sprintf("%02d %s", prio, strings.Join(words, " "))
+}
+
+// dropPrio is the priority of drop statements: they come before every
+// create, and among them the word that [dropID] writes orders them.
+const dropPrio = prioDropPublic
+
+// dropID builds the ID of a drop statement, of priority dropPrio. Its
+// first word after "drop" orders drops among themselves: the reverse of
+// the create priority of the object's kind, in two digits, so that the
+// drops of dependent kinds (triggers, foreign keys, views) come before
+// those of the kinds they depend on. It is the one place that turns a kind
+// priority into a drop's place.
+func dropID(kindPrio int, words ...string) string {
+	return stmtID(dropPrio, append([]string{"drop", fmt.Sprintf("%02d", 40-kindPrio)}, words...)...)
 }
 
 // ensureSemicolon trims trailing space from a statement and makes it end in

@@ -79,10 +79,12 @@ func (b *builder) table(t *model.Table) {
 	}
 	if formOf(t) == formAttached {
 		b.add(Statement{
-			ID:       stmtID(prioTableAttach, "attach", tt.id),
-			SQL:      "ALTER TABLE ONLY " + qnameSQL(*t.PartitionOf) + " ATTACH PARTITION " + qnameSQL(t.QName) + " " + t.PartitionBound,
-			Provides: []model.ObjectRef{tt.ref, attachedRef(t.QName)},
-			Requires: []model.ObjectRef{tt.ref, tableRef(*t.PartitionOf)},
+			ID:         stmtID(prioTableAttach, "attach", tt.id),
+			prio:       prioTableAttach,
+			SQL:        "ALTER TABLE ONLY " + qnameSQL(*t.PartitionOf) + " ATTACH PARTITION " + qnameSQL(t.QName) + " " + t.PartitionBound,
+			Provides:   []model.ObjectRef{tt.ref},
+			Requires:   []model.ObjectRef{tt.ref, tableRef(*t.PartitionOf)},
+			provTokens: []token{attachedRef(t.QName)},
 		})
 	}
 	b.inheritedColumns(t, tt)
@@ -214,7 +216,7 @@ func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, erro
 			sb.WriteString("\nTABLESPACE " + sqlq.QuoteIdent(t.Tablespace))
 		}
 	}
-	return Statement{ID: stmtID(prioTable, "table "+qnameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
+	return Statement{prio: prioTable, ID: stmtID(prioTable, "table "+qnameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
 }
 
 // columnDef declares one column. withOptions is the form of typed tables,
@@ -347,6 +349,7 @@ func (b *builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool)
 func setDefault(t *model.Table, tt target, c *model.Column) Statement {
 	return Statement{
 		ID:       stmtID(prioDefault, "default", tt.id, sqlq.QuoteIdent(c.Name)),
+		prio:     prioDefault,
 		SQL:      alterTable(t, true) + " ALTER COLUMN " + sqlq.QuoteIdent(c.Name) + " SET DEFAULT " + c.Default,
 		Requires: append(append([]model.ObjectRef{tt.ref}, c.Deps...), sequenceRefs(c.Default)...),
 	}
@@ -377,6 +380,7 @@ func (b *builder) inheritedColumns(t *model.Table, tt target) {
 		default:
 			b.add(Statement{
 				ID:       stmtID(prioDefault, "default", tt.id, col),
+				prio:     prioDefault,
 				SQL:      alterTable(t, true) + " ALTER COLUMN " + col + " DROP DEFAULT",
 				Requires: []model.ObjectRef{tt.ref},
 			})
@@ -384,6 +388,7 @@ func (b *builder) inheritedColumns(t *model.Table, tt target) {
 		if c.NotNull && !pNotNull {
 			b.add(Statement{
 				ID:       stmtID(prioDefault, "not null", tt.id, col),
+				prio:     prioDefault,
 				SQL:      alterTable(t, true) + " ALTER COLUMN " + col + " SET NOT NULL",
 				Requires: []model.ObjectRef{tt.ref},
 			})
@@ -456,6 +461,7 @@ func (b *builder) columnSettings(t *model.Table, tt target) {
 		}
 		b.add(Statement{
 			ID:       stmtID(prioDefault, "column", tt.id, sqlq.QuoteIdent(c.Name)),
+			prio:     prioDefault,
 			SQL:      alterTable(t, true) + strings.Join(subs, ","),
 			Requires: []model.ObjectRef{tt.ref},
 		})
@@ -465,11 +471,11 @@ func (b *builder) columnSettings(t *model.Table, tt target) {
 // tableSettings adds row security and replica identity.
 func (b *builder) tableSettings(t *model.Table, tt target) {
 	if t.RowSecurity {
-		b.add(Statement{ID: stmtID(prioPolicy, "enable row security", tt.id),
+		b.add(Statement{prio: prioPolicy, ID: stmtID(prioPolicy, "enable row security", tt.id),
 			SQL: alterTable(t, false) + " ENABLE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.ref}})
 	}
 	if t.ForceRowSecurity {
-		b.add(Statement{ID: stmtID(prioPolicy, "enable row security", tt.id, "force"),
+		b.add(Statement{prio: prioPolicy, ID: stmtID(prioPolicy, "enable row security", tt.id, "force"),
 			SQL: alterTable(t, false) + " FORCE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.ref}})
 	}
 	if t.Kind == model.TableForeign {
@@ -497,6 +503,6 @@ func (b *builder) tableSettings(t *model.Table, tt target) {
 		b.errorf(tt.id, "unknown replica identity %q", t.ReplicaIdentity)
 		return
 	}
-	b.add(Statement{ID: stmtID(prioIndex, "replica identity", tt.id),
+	b.add(Statement{prio: prioIndex, ID: stmtID(prioIndex, "replica identity", tt.id),
 		SQL: alterTable(t, true) + " REPLICA IDENTITY " + identity, Requires: req})
 }

@@ -34,7 +34,7 @@ func (b *builder) trigger(tr *model.Trigger) {
 	}
 	req := append([]model.ObjectRef{tableRef(tr.Table)}, tr.Deps...)
 	req = append(req, b.routineRefs(tr.Function)...)
-	b.add(Statement{ID: stmtID(prioTrigger, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{prio: prioTrigger, ID: stmtID(prioTrigger, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
 	b.enable(id, "TRIGGER", b.alterRelation(tr.Table), name, tr.Enabled, ref, prioTrigger)
 	if b.opts.Comments && tr.Comment != "" {
 		b.commentOn(ref, "comment "+id, "TRIGGER "+name+" ON "+table, sqlq.Literal(tr.Comment))
@@ -53,6 +53,7 @@ func (b *builder) enable(id, kind, alter, name, state string, ref model.ObjectRe
 	}
 	b.add(Statement{
 		ID:       stmtID(prio, id, "enabled"),
+		prio:     prio,
 		SQL:      alter + " " + words + " " + kind + " " + name,
 		Requires: []model.ObjectRef{ref},
 	})
@@ -71,6 +72,7 @@ func (b *builder) rule(r *model.Rule) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioRule, id),
+		prio:     prioRule,
 		SQL:      def,
 		Provides: []model.ObjectRef{ref},
 		Requires: append([]model.ObjectRef{tableRef(r.Table)}, r.Deps...),
@@ -105,6 +107,7 @@ func (b *builder) eventTrigger(e *model.EventTrigger) {
 	sb.WriteString("\n    EXECUTE FUNCTION " + fn)
 	b.add(Statement{
 		ID:       stmtID(prioEventTrigger, t.id),
+		prio:     prioEventTrigger,
 		SQL:      sb.String(),
 		Provides: []model.ObjectRef{ref},
 		Requires: b.routineRefs(e.Function),
@@ -117,6 +120,7 @@ func (b *builder) eventTrigger(e *model.EventTrigger) {
 		}
 		b.add(Statement{
 			ID:       stmtID(prioEventTrigger, t.id, "enabled"),
+			prio:     prioEventTrigger,
 			SQL:      "ALTER EVENT TRIGGER " + name + " " + words,
 			Requires: []model.ObjectRef{ref},
 		})

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -35,6 +36,7 @@ func (b *builder) enum(e model.Enum) {
 	sb.WriteString(")")
 	b.add(Statement{
 		ID:       stmtID(prioType, t.id),
+		prio:     prioType,
 		SQL:      sb.String(),
 		Provides: []model.ObjectRef{t.ref},
 		Requires: []model.ObjectRef{nsRef(e.Schema)},
@@ -63,6 +65,7 @@ func (b *builder) domain(d *model.Domain) {
 		if d.Default != "" {
 			out = append(out, Statement{
 				ID:       stmtID(prioType, t.id, "default"),
+				prio:     prioType,
 				SQL:      "ALTER DOMAIN " + name + " SET DEFAULT " + d.Default,
 				Requires: req,
 			})
@@ -73,6 +76,7 @@ func (b *builder) domain(d *model.Domain) {
 			}
 			out = append(out, Statement{
 				ID:       domainCheckID(t, c),
+				prio:     prioType,
 				SQL:      "ALTER DOMAIN " + name + " ADD CONSTRAINT " + sqlq.QuoteIdent(c.Name) + " " + c.Definition,
 				Provides: []model.ObjectRef{domainCheckRef(d, c)},
 				Requires: req,
@@ -86,6 +90,7 @@ func (b *builder) domain(d *model.Domain) {
 		}
 		b.add(Statement{
 			ID:       domainCheckID(t, c),
+			prio:     prioType,
 			SQL:      "ALTER DOMAIN " + qnameSQL(d.QName) + " ADD CONSTRAINT " + sqlq.QuoteIdent(c.Name) + " " + withNotValid(c.Definition),
 			Provides: []model.ObjectRef{domainCheckRef(d, c)},
 			Requires: append([]model.ObjectRef{t.ref}, d.Deps...),
@@ -130,7 +135,7 @@ func (b *builder) domainCreate(d *model.Domain, t target, bare bool) Statement {
 			provides = append(provides, domainCheckRef(d, c))
 		}
 	}
-	return Statement{ID: stmtID(prioType, t.id), SQL: sb.String(), Provides: provides, Requires: req}
+	return Statement{prio: prioType, ID: stmtID(prioType, t.id), SQL: sb.String(), Provides: provides, Requires: req}
 }
 
 func domainCheckID(t target, c model.DomainCheck) string {
@@ -173,7 +178,7 @@ func (b *builder) composite(c *model.CompositeType) {
 		sb.WriteByte('\n')
 	}
 	sb.WriteString(")")
-	b.add(Statement{ID: stmtID(prioType, t.id), SQL: sb.String(), Provides: []model.ObjectRef{t.ref}, Requires: req})
+	b.add(Statement{prio: prioType, ID: stmtID(prioType, t.id), SQL: sb.String(), Provides: []model.ObjectRef{t.ref}, Requires: req})
 	b.comment(t, c.Comment)
 	for _, a := range c.Attributes {
 		if b.opts.Comments && a.Comment != "" {
@@ -208,7 +213,7 @@ func (b *builder) rangeType(r *model.RangeType) {
 	provides := []model.ObjectRef{t.ref}
 	if r.Multirange != "" {
 		opts = append(opts, "multirange_type_name = "+qualifiedIn(r.Schema, r.Multirange))
-		if parts, ok := identChain(r.Multirange); ok && len(parts) == 2 {
+		if parts, ok := sqltext.PrintedChain(r.Multirange); ok && len(parts) == 2 {
 			provides = append(provides, model.ObjectRef{Kind: model.KindType, Schema: parts[0], Name: parts[1]})
 		} else if ok {
 			provides = append(provides, model.ObjectRef{Kind: model.KindType, Schema: r.Schema, Name: parts[0]})
@@ -216,6 +221,7 @@ func (b *builder) rangeType(r *model.RangeType) {
 	}
 	b.add(Statement{
 		ID:       stmtID(prioType, t.id),
+		prio:     prioType,
 		SQL:      "CREATE TYPE " + qnameSQL(r.QName) + " AS RANGE (\n    " + strings.Join(opts, ",\n    ") + "\n)",
 		Provides: provides,
 		Requires: req,

@@ -45,6 +45,7 @@ func (b *builder) view(v *model.View) {
 		col := sqlq.QuoteIdent(c.Name)
 		b.add(Statement{
 			ID:       stmtID(prioDefault, "default", t.id, col),
+			prio:     prioDefault,
 			SQL:      "ALTER VIEW " + qnameSQL(v.QName) + " ALTER COLUMN " + col + " SET DEFAULT " + c.Default,
 			Requires: append([]model.ObjectRef{t.ref}, sequenceRefs(c.Default)...),
 		})
@@ -117,6 +118,7 @@ func (b *builder) viewCreate(v *model.View, t target, replace bool) Statement {
 	}
 	st := Statement{
 		ID:       stmtID(prioView, t.id),
+		prio:     prioView,
 		SQL:      sb.String(),
 		Provides: []model.ObjectRef{t.ref},
 		Requires: append([]model.ObjectRef{nsRef(v.Schema)}, v.Deps...),
@@ -138,6 +140,7 @@ func (b *builder) viewPlaceholder(v *model.View, t target) []Statement {
 	return []Statement{
 		{
 			ID:       stmtID(prioView, t.id),
+			prio:     prioView,
 			SQL:      "CREATE VIEW " + qnameSQL(v.QName) + " AS\n" + sql,
 			Provides: []model.ObjectRef{t.ref},
 			Requires: append([]model.ObjectRef{nsRef(v.Schema)}, req...),
@@ -211,6 +214,7 @@ func (b *builder) matviewCreate(v *model.View, t target) Statement {
 	}
 	return Statement{
 		ID:       stmtID(prioMatView, t.id),
+		prio:     prioMatView,
 		SQL:      sb.String(),
 		Provides: []model.ObjectRef{t.ref},
 		Requires: append([]model.ObjectRef{nsRef(v.Schema)}, v.Deps...),
