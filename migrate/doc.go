@@ -65,7 +65,15 @@
 // lock in time fails instead of queueing behind a long transaction, where
 // its ACCESS EXCLUSIVE request would block every reader of the table.
 // [NoLockTimeout] turns it off. A LockTimeout that is set also bounds the
-// wait for the advisory lock.
+// wait for the advisory lock. A transaction that fails on its lock_timeout
+// is rolled back and tried again after a pause, [DefaultLockTries] times in
+// all unless [Options.LockTries] says otherwise, and so is a statement
+// outside a transaction (which committed nothing); each retry is logged.
+//
+// The statements of one transaction go to the server in one round trip, as
+// one simple-protocol batch, so that a revision of thousands of statements
+// costs a few round trips, not thousands; a statement with its own
+// timeouts runs by itself. A failure still names the statement that failed.
 //
 // The runner pins the session settings revisions are written for, and
 // puts the session's own back afterwards: client_encoding UTF8,

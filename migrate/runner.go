@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/retortdb/retort/internal/sqlq"
 )
@@ -27,6 +26,7 @@ type PartialError struct {
 	Statement *Statement // the failing statement; nil when retort's own bookkeeping (version, history, progress) failed
 	Committed int        // statements of Failed that ran outside a transaction and stay committed
 	Invalid   []string   // invalid indexes the failing statement left behind, qualified
+	Tries     int        // how many times the failed unit was tried, when its lock_timeout ran out (see [Options.LockTries])
 	Err       error      // the cause
 }
 
@@ -40,8 +40,12 @@ func (e *PartialError) Error() string {
 		fmt.Fprintf(&b, " updating retort's own tables (%s)", r.Filename)
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
-	if pgErr := (*pgconn.PgError)(nil); errors.As(e.Err, &pgErr) && pgErr.Code == "55P03" {
-		b.WriteString(" (another session holds a lock the statement needs: retry when it is released, or raise lock_timeout)")
+	if lockTimedOut(e.Err) {
+		b.WriteString(" (another session holds a lock the statement needs: retry when it is released, or raise lock_timeout")
+		if e.Tries > 1 {
+			fmt.Fprintf(&b, "; tried %d times", e.Tries)
+		}
+		b.WriteString(")")
 	}
 	if len(e.Applied) == 0 {
 		b.WriteString("; no revision was applied before it")
@@ -254,7 +258,8 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		logRan := func(st *Statement, d time.Duration) {
 			o.Debugf("%s:%d: %s (%v)", file, st.Line, statementSummary(st.SQL), d.Round(time.Microsecond))
 		}
-		if perr := runUnits(ctx, conn, units, from, restoreLock, restoreStmt, logRan); perr != nil {
+		sr := &stepRun{o: o, step: step, restoreLock: restoreLock, restoreStmt: restoreStmt, logRan: logRan}
+		if perr := sr.runUnits(ctx, conn, units, from); perr != nil {
 			perr.Applied, perr.Failed = done, step
 			return done, perr
 		}
@@ -262,70 +267,6 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		heads = next
 	}
 	return done, nil
-}
-
-// runUnits runs a step's units, the first from statements of the step
-// having run before; the error carries the failing statement, the count of
-// statements committed outside a transaction and the invalid indexes the
-// failing statement left. When a unit outside a transaction fails, the
-// session's timeouts are put back to restoreLock and restoreStmt, so that
-// the connection is left as it was. logRan is told each statement of the
-// revision that succeeded and how long it took.
-func runUnits(ctx context.Context, conn *pgx.Conn, units []unit, from int, restoreLock, restoreStmt string, logRan func(*Statement, time.Duration)) *PartialError {
-	committed := from
-	for _, u := range units {
-		var failed *Statement
-		ran := false // a statement outside a transaction committed
-		exec := func(ctx context.Context, db interface {
-			Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
-		}) error {
-			for _, it := range u.items {
-				start := time.Now()
-				tag, err := db.Exec(ctx, it.sql, pgx.QueryExecModeSimpleProtocol)
-				if err == nil && it.stmt != nil {
-					logRan(it.stmt, time.Since(start))
-				}
-				if err != nil {
-					if it.stmt != nil {
-						failed = it.stmt
-					}
-					return err
-				}
-				ran = ran || (it.stmt != nil && !u.tx)
-				if it.one && tag.RowsAffected() != 1 {
-					return fmt.Errorf("version table update %q changed %d rows, want 1: was it changed by hand?", it.sql, tag.RowsAffected())
-				}
-			}
-			return nil
-		}
-		var err error
-		var invalid map[uint32]string
-		if u.tx {
-			err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return exec(ctx, tx) })
-		} else {
-			// A statement outside a transaction that fails can leave an
-			// invalid index (a concurrent build): name the ones it left.
-			if invalid, err = invalidIndexes(ctx, conn); err == nil {
-				err = exec(ctx, conn)
-			}
-		}
-		if err != nil {
-			if ran {
-				committed = u.done
-			}
-			pe := &PartialError{Statement: failed, Committed: committed, Err: err}
-			if !u.tx && !conn.IsClosed() {
-				// Best effort: the run has failed already.
-				_, _ = conn.Exec(context.WithoutCancel(ctx), "SET lock_timeout = "+restoreLock+"; SET statement_timeout = "+restoreStmt, pgx.QueryExecModeSimpleProtocol)
-				pe.Invalid = newInvalid(ctx, conn, invalid)
-			}
-			return pe
-		}
-		if len(units) > 1 {
-			committed = u.done
-		}
-	}
-	return nil
 }
 
 // statementSummary folds a statement onto one line for the debug log,

@@ -47,8 +47,28 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Debugf, when set, receives detail for finding out what a run did or
 	// where it spends its time: each step's file and each statement it
-	// runs, with its duration.
+	// runs, with its duration. The statements of a transaction are sent to
+	// the server together, in one round trip: each of them is logged with
+	// the time of that round trip.
 	Debugf func(format string, args ...any)
+
+	// LockTries is how many times, in all, a revision's transaction (or a
+	// statement of it that runs outside a transaction) is tried when it
+	// fails on its lock_timeout (SQLSTATE 55P03, lock_not_available): the
+	// transaction rolled back whole, and such a statement committed
+	// nothing, so trying again repeats nothing that took effect. A
+	// concurrent index build that left an invalid index is not tried
+	// again. Retries wait 0.5 s, 1 s, 2 s … (plus up to a tenth at random)
+	// and are logged through Logf. Zero means [DefaultLockTries]; a
+	// negative value (or 1) retries nothing.
+	LockTries int
+
+	// Progress, when set, is called after each statement or batch of
+	// statements of a step has run, with how many of the step's statements
+	// have run (those an earlier run committed included) and how many it
+	// has, so that a caller can show a live counter. When a transaction is
+	// retried (see LockTries), the count starts again where it began.
+	Progress func(step Step, done, total int)
 }
 
 // Validate reports options that cannot work: a negative statement timeout,
@@ -280,9 +300,10 @@ type unit struct {
 // set), a version-table change that must touch one row (one), or another
 // command of retort's.
 type item struct {
-	sql  string
-	stmt *Statement
-	one  bool
+	sql   string
+	stmt  *Statement
+	one   bool
+	alone bool // run by itself, not in a batch: a statement with its own timeouts, and their SETs
 }
 
 // timeoutValue renders a duration as a PostgreSQL setting value.
@@ -340,7 +361,14 @@ func (d *Dir) program(o Options, step Step, ops []versionOp, from int, restoreLo
 			pre = append(pre, item{sql: set(tx) + "statement_timeout = " + timeoutValue(s.StatementTimeout)})
 			post = append(post, item{sql: set(tx) + "statement_timeout = " + revStmt})
 		}
-		return append(append(pre, item{sql: s.SQL, stmt: s}), post...)
+		out := append(append(pre, item{sql: s.SQL, stmt: s}), post...)
+		if len(pre) > 0 {
+			// The directive's SETs and its statement run one by one.
+			for i := range out {
+				out[i].alone = true
+			}
+		}
+		return out
 	}
 	var version []item
 	for _, op := range ops {

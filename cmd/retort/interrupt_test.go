@@ -142,7 +142,7 @@ func TestKilledUpgradeLeavesLastGoodRevision(t *testing.T) {
 	waitFor(t, cmd, &stderr, "the second revision never ran", func() bool {
 		var n int
 		if err := admin.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = $1 AND query LIKE 'SELECT pg_sleep(60)%'`, name).Scan(&n); err != nil {
+			WHERE datname = $1 AND pid <> pg_backend_pid() AND query LIKE '%SELECT pg_sleep(60)%'`, name).Scan(&n); err != nil {
 			cmd.Process.Kill()
 			t.Fatal(err)
 		}
