@@ -226,12 +226,6 @@ func (d *Dir) Bases() []string {
 	return out
 }
 
-// Label returns the id of the revision that carries a branch label.
-func (d *Dir) Label(label string) (string, bool) {
-	id, ok := d.labels[label]
-	return id, ok
-}
-
 // ancestors returns ids and everything they need (parents and
 // dependencies, transitively), ids included.
 func (d *Dir) ancestors(ids []string) map[string]bool {

@@ -16,14 +16,6 @@ func (q QName) String() string {
 	return q.Schema + "." + q.Name
 }
 
-// Less orders names by schema, then name.
-func (q QName) Less(o QName) bool {
-	if q.Schema != o.Schema {
-		return q.Schema < o.Schema
-	}
-	return q.Name < o.Name
-}
-
 // ObjectKind names a kind of object in dependencies and messages.
 type ObjectKind string
 

@@ -94,17 +94,6 @@ func planScript(stmts []Statement) string {
 	return scriptHeader + "\n" + Script(stmts)
 }
 
-// Transactional reports whether every Up statement can run in one
-// transaction block.
-func (p *Plan) Transactional() bool {
-	for _, st := range p.Up {
-		if !st.Transactional {
-			return false
-		}
-	}
-	return true
-}
-
 // planStatements renders changes that turn old into new, and orders them.
 func planStatements(old, new *model.Schema, changes []diff.Change, opts Options) ([]Statement, error) {
 	if len(changes) == 0 {
