@@ -24,55 +24,76 @@ type Rules struct {
 // a partition with its parent, a server's user mappings with the server.
 // It returns how many objects (not counting those parts) it removed.
 func Remove(s *model.Schema, r Rules) int {
-	obj, sch, glob := r.Object, r.Schema, r.Global
-	if obj == nil {
-		obj = func(model.QName) bool { return true }
+	rm := &remover{obj: r.Object, sch: r.Schema, glob: r.Global, gone: map[model.QName]bool{}}
+	if rm.obj == nil {
+		rm.obj = func(model.QName) bool { return true }
 	}
-	if sch == nil {
-		sch = func(string) bool { return true }
+	if rm.sch == nil {
+		rm.sch = func(string) bool { return true }
 	}
-	if glob == nil {
-		glob = func(string) bool { return true }
+	if rm.glob == nil {
+		rm.glob = func(string) bool { return true }
 	}
-	removed := 0
+	s.Namespaces = filterSlice(s.Namespaces, func(n model.Namespace) bool { return rm.kept(rm.sch(n.Name)) })
+	s.Extensions = filterSlice(s.Extensions, func(e model.Extension) bool {
+		return rm.keep(model.QName{Schema: e.Schema, Name: e.Name})
+	})
+	s.Collations = filterSlice(s.Collations, func(c model.Collation) bool { return rm.keep(c.QName) })
+	s.Enums = filterSlice(s.Enums, func(e model.Enum) bool { return rm.keep(e.QName) })
+	s.Domains = filterSlice(s.Domains, func(d model.Domain) bool { return rm.keep(d.QName) })
+	s.CompositeTypes = filterSlice(s.CompositeTypes, func(c model.CompositeType) bool { return rm.keep(c.QName) })
+	s.RangeTypes = filterSlice(s.RangeTypes, func(t model.RangeType) bool { return rm.keep(t.QName) })
+	rm.relations(s)
+	s.Functions = filterSlice(s.Functions, func(f model.Function) bool { return rm.keep(f.QName) })
+	s.Aggregates = filterSlice(s.Aggregates, func(a model.Aggregate) bool { return rm.keep(a.QName) })
+	s.Triggers = filterSlice(s.Triggers, func(t model.Trigger) bool { return !rm.gone[t.Table] })
+	s.Rules = filterSlice(s.Rules, func(x model.Rule) bool { return !rm.gone[x.Table] })
+	s.Policies = filterSlice(s.Policies, func(p model.Policy) bool { return !rm.gone[p.Table] })
+	rm.globals(s)
+	s.DefaultPrivileges = filterSlice(s.DefaultPrivileges, func(d model.DefaultPrivileges) bool {
+		return d.Schema == "" || rm.sch(d.Schema)
+	})
+	return rm.removed
+}
+
+// A remover is one run of [Remove].
+type remover struct {
+	obj     func(model.QName) bool
+	sch     func(string) bool
+	glob    func(string) bool
+	removed int
 	// gone collects the tables and views removed, for the parts that go
 	// with them.
-	gone := map[model.QName]bool{}
-	keep := func(q model.QName) bool {
-		if !sch(q.Schema) || !obj(q) {
-			removed++
-			return false
-		}
-		return true
+	gone map[model.QName]bool
+}
+
+// kept counts an object that is not kept, and returns ok.
+func (rm *remover) kept(ok bool) bool {
+	if !ok {
+		rm.removed++
 	}
-	s.Namespaces = filterSlice(s.Namespaces, func(n model.Namespace) bool {
-		if !sch(n.Name) {
-			removed++
-			return false
-		}
-		return true
-	})
-	s.Extensions = filterSlice(s.Extensions, func(e model.Extension) bool {
-		return keep(model.QName{Schema: e.Schema, Name: e.Name})
-	})
-	s.Collations = filterSlice(s.Collations, func(c model.Collation) bool { return keep(c.QName) })
-	s.Enums = filterSlice(s.Enums, func(e model.Enum) bool { return keep(e.QName) })
-	s.Domains = filterSlice(s.Domains, func(d model.Domain) bool { return keep(d.QName) })
-	s.CompositeTypes = filterSlice(s.CompositeTypes, func(c model.CompositeType) bool { return keep(c.QName) })
-	s.RangeTypes = filterSlice(s.RangeTypes, func(t model.RangeType) bool { return keep(t.QName) })
+	return ok
+}
+
+// keep decides an object that lives in a schema.
+func (rm *remover) keep(q model.QName) bool { return rm.kept(rm.sch(q.Schema) && rm.obj(q)) }
+
+// relations removes tables (partitions with their parent, down every
+// level), views, and sequences (those owned by a removed table's column go
+// with it).
+func (rm *remover) relations(s *model.Schema) {
 	s.Tables = filterSlice(s.Tables, func(t model.Table) bool {
-		if !keep(t.QName) {
-			gone[t.QName] = true
+		if !rm.keep(t.QName) {
+			rm.gone[t.QName] = true
 			return false
 		}
 		return true
 	})
-	// Partitions of a removed parent go with it, down every level.
 	for more := true; more; {
 		more = false
 		s.Tables = filterSlice(s.Tables, func(t model.Table) bool {
-			if t.PartitionOf != nil && gone[*t.PartitionOf] {
-				gone[t.QName] = true
+			if t.PartitionOf != nil && rm.gone[*t.PartitionOf] {
+				rm.gone[t.QName] = true
 				more = true
 				return false
 			}
@@ -80,34 +101,28 @@ func Remove(s *model.Schema, r Rules) int {
 		})
 	}
 	s.Views = filterSlice(s.Views, func(v model.View) bool {
-		if !keep(v.QName) {
-			gone[v.QName] = true
+		if !rm.keep(v.QName) {
+			rm.gone[v.QName] = true
 			return false
 		}
 		return true
 	})
 	s.Sequences = filterSlice(s.Sequences, func(q model.Sequence) bool {
-		if q.OwnedBy != nil && gone[q.OwnedBy.Table] {
+		if q.OwnedBy != nil && rm.gone[q.OwnedBy.Table] {
 			return false
 		}
-		return keep(q.QName)
+		return rm.keep(q.QName)
 	})
-	s.Functions = filterSlice(s.Functions, func(f model.Function) bool { return keep(f.QName) })
-	s.Aggregates = filterSlice(s.Aggregates, func(a model.Aggregate) bool { return keep(a.QName) })
-	s.Triggers = filterSlice(s.Triggers, func(t model.Trigger) bool { return !gone[t.Table] })
-	s.Rules = filterSlice(s.Rules, func(x model.Rule) bool { return !gone[x.Table] })
-	s.Policies = filterSlice(s.Policies, func(p model.Policy) bool { return !gone[p.Table] })
-	s.EventTriggers = filterSlice(s.EventTriggers, func(e model.EventTrigger) bool {
-		if !glob(e.Name) {
-			removed++
-			return false
-		}
-		return true
-	})
+}
+
+// globals removes the objects without a schema: event triggers, and
+// foreign-data wrappers with their servers and those servers' user
+// mappings.
+func (rm *remover) globals(s *model.Schema) {
+	s.EventTriggers = filterSlice(s.EventTriggers, func(e model.EventTrigger) bool { return rm.kept(rm.glob(e.Name)) })
 	wrappers := map[string]bool{}
 	s.ForeignDataWrappers = filterSlice(s.ForeignDataWrappers, func(w model.ForeignDataWrapper) bool {
-		if !glob(w.Name) {
-			removed++
+		if !rm.kept(rm.glob(w.Name)) {
 			wrappers[w.Name] = true
 			return false
 		}
@@ -115,18 +130,13 @@ func Remove(s *model.Schema, r Rules) int {
 	})
 	servers := map[string]bool{}
 	s.Servers = filterSlice(s.Servers, func(v model.ForeignServer) bool {
-		if !glob(v.Name) || wrappers[v.Wrapper] {
-			removed++
+		if !rm.kept(rm.glob(v.Name) && !wrappers[v.Wrapper]) {
 			servers[v.Name] = true
 			return false
 		}
 		return true
 	})
 	s.UserMappings = filterSlice(s.UserMappings, func(m model.UserMapping) bool { return !servers[m.Server] })
-	s.DefaultPrivileges = filterSlice(s.DefaultPrivileges, func(d model.DefaultPrivileges) bool {
-		return d.Schema == "" || sch(d.Schema)
-	})
-	return removed
 }
 
 // filterSlice keeps the elements for which keep is true, in order; it
