@@ -369,21 +369,10 @@ func (l *loader) columnOptions(t *tableSpec, c *colSpec, items []item, tv tagVal
 	fkName := ""
 	var fkItems []item
 	for _, it := range items {
+		if l.columnProperty(c, it, tv) {
+			continue
+		}
 		at := tv.posAt(it.off)
-		needVal := func() bool {
-			if !it.hasVal || it.val == "" {
-				l.e.add(at, tv.tag.raw, "%s needs a value: %s:…", it.key, it.key)
-				return false
-			}
-			return true
-		}
-		noVal := func() bool {
-			if it.hasVal {
-				l.e.add(at, tv.tag.raw, "%s takes no value", it.key)
-				return false
-			}
-			return true
-		}
 		switch it.key {
 		case "pk":
 			c.pk = true
@@ -395,44 +384,8 @@ func (l *loader) columnOptions(t *tableSpec, c *colSpec, items []item, tv tagVal
 				}
 				c.pkPos = n
 			}
-		case "type":
-			if needVal() {
-				c.col.Type = it.val
-				c.enum, c.enumDims = nil, 0
-			}
-		case "notnull":
-			if noVal() {
-				c.col.NotNull = true
-			}
-		case "null":
-			if noVal() {
-				c.col.NotNull = false
-			}
-		case "default":
-			if needVal() {
-				c.col.Default = it.val
-			}
-		case "identity":
-			switch strings.ToLower(strings.ReplaceAll(it.val, " ", "_")) {
-			case "", "by_default":
-				c.col.Identity = "d"
-			case "always":
-				c.col.Identity = "a"
-			default:
-				l.e.add(at, tv.tag.raw, "identity is identity, identity:always or identity:by_default, not %q", it.val)
-			}
-		case "generated":
-			if needVal() {
-				c.col.Generated, c.col.GeneratedKind = parenExpr(it.val), "s"
-			}
-		case "collate":
-			if needVal() {
-				c.col.Collation = collationText(it.val)
-			}
-		case "comment":
-			c.col.Comment = text(it.val)
 		case "renamed_from":
-			if needVal() {
+			if l.needVal(it, tv) {
 				l.setColumnRenamedFrom(c, it, tv)
 			}
 		case "unique":
@@ -442,11 +395,11 @@ func (l *loader) columnOptions(t *tableSpec, c *colSpec, items []item, tv tagVal
 		case "check":
 			l.columnCheck(t, c, it, tv)
 		case "references":
-			if needVal() {
+			if l.needVal(it, tv) {
 				fk = l.references(t, c, it, tv)
 			}
 		case "fk":
-			if needVal() {
+			if l.needVal(it, tv) {
 				if n, ok := ident(it.val); ok {
 					fkName = n
 				} else {
@@ -465,6 +418,79 @@ func (l *loader) columnOptions(t *tableSpec, c *colSpec, items []item, tv tagVal
 			l.e.add(at, tv.tag.raw, "unknown option %q (see docs/gotags.md for the grammar)", it.key)
 		}
 	}
+	l.foreignKeyOptions(t, fk, fkName, fkItems, items, tv)
+}
+
+// columnProperty applies an option that sets a property of the column
+// itself (type, NOT NULL, default, identity, generation, collation,
+// comment) and reports whether it was one.
+func (l *loader) columnProperty(c *colSpec, it item, tv tagValue) bool {
+	switch it.key {
+	case "type":
+		if l.needVal(it, tv) {
+			c.col.Type = it.val
+			c.enum, c.enumDims = nil, 0
+		}
+	case "notnull":
+		if l.noVal(it, tv) {
+			c.col.NotNull = true
+		}
+	case "null":
+		if l.noVal(it, tv) {
+			c.col.NotNull = false
+		}
+	case "default":
+		if l.needVal(it, tv) {
+			c.col.Default = it.val
+		}
+	case "identity":
+		switch strings.ToLower(strings.ReplaceAll(it.val, " ", "_")) {
+		case "", "by_default":
+			c.col.Identity = "d"
+		case "always":
+			c.col.Identity = "a"
+		default:
+			l.e.add(tv.posAt(it.off), tv.tag.raw, "identity is identity, identity:always or identity:by_default, not %q", it.val)
+		}
+	case "generated":
+		if l.needVal(it, tv) {
+			c.col.Generated, c.col.GeneratedKind = parenExpr(it.val), "s"
+		}
+	case "collate":
+		if l.needVal(it, tv) {
+			c.col.Collation = collationText(it.val)
+		}
+	case "comment":
+		c.col.Comment = text(it.val)
+	default:
+		return false
+	}
+	return true
+}
+
+// needVal reports whether an option that needs a value has one, and
+// reports the error when not.
+func (l *loader) needVal(it item, tv tagValue) bool {
+	if !it.hasVal || it.val == "" {
+		l.e.add(tv.posAt(it.off), tv.tag.raw, "%s needs a value: %s:…", it.key, it.key)
+		return false
+	}
+	return true
+}
+
+// noVal reports whether an option that takes no value has none, and
+// reports the error when not.
+func (l *loader) noVal(it item, tv tagValue) bool {
+	if it.hasVal {
+		l.e.add(tv.posAt(it.off), tv.tag.raw, "%s takes no value", it.key)
+		return false
+	}
+	return true
+}
+
+// foreignKeyOptions applies on_delete, on_update, deferrable and deferred
+// to the column's foreign key, if references declared one, and adds it.
+func (l *loader) foreignKeyOptions(t *tableSpec, fk *fkSpec, fkName string, fkItems, items []item, tv tagValue) {
 	if fk == nil {
 		if len(fkItems) > 0 || fkName != "" {
 			l.e.add(tv.posAt(fkItems0(fkItems, items)), tv.tag.raw, "on_delete, on_update, deferrable, deferred and fk need references:TABLE(COLUMN)")
