@@ -385,28 +385,9 @@ func (ms *gormModels) many2many(m *gormModel, gf *gormField, tm *gormModel, join
 	if _, done := ms.byTable[q]; done {
 		return
 	}
-	own, ref := m.primary, tm.primary
-	if fks := columnsOf(gf.set["FOREIGNKEY"]); len(fks) > 0 {
-		own = nil
-		for _, k := range fks {
-			f := m.lookUp(k)
-			if f == nil {
-				l.e.add(gf.pos, gf.tag, "field %s: invalid foreign key %s", gf.name, k)
-				return
-			}
-			own = append(own, f)
-		}
-	}
-	if pks := columnsOf(gf.set["REFERENCES"]); len(pks) > 0 {
-		ref = nil
-		for _, k := range pks {
-			f := tm.lookUp(k)
-			if f == nil {
-				l.e.add(gf.pos, gf.tag, "field %s: invalid reference %s", gf.name, k)
-				return
-			}
-			ref = append(ref, f)
-		}
+	own, ref, ok := ms.joinedKeys(m, gf, tm)
+	if !ok {
+		return
 	}
 	jfk, jref := columnsOf(gf.set["JOINFOREIGNKEY"]), columnsOf(gf.set["JOINREFERENCES"])
 	jm := &gormModel{goName: "", byDB: map[string]*gormField{}, byName: map[string]*gormField{}, fks: map[string]*gormFK{}}
@@ -469,6 +450,44 @@ func (ms *gormModels) many2many(m *gormModel, gf *gormField, tm *gormModel, join
 	}
 	jm.primary = slices.Clone(jm.fields)
 	ms.add(jm, nil)
+	ms.joinForeignKeys(jm, m, gf, tm, ownJoin, refJoin, source)
+}
+
+// joinedKeys returns the fields of m and of tm that a many2many join table
+// references: their primary keys, unless foreignKey and references name
+// others. ok is false when one of those names no field (an error is
+// recorded).
+func (ms *gormModels) joinedKeys(m *gormModel, gf *gormField, tm *gormModel) (own, ref []*gormField, ok bool) {
+	own, ref = m.primary, tm.primary
+	if fks := columnsOf(gf.set["FOREIGNKEY"]); len(fks) > 0 {
+		own = nil
+		for _, k := range fks {
+			f := m.lookUp(k)
+			if f == nil {
+				ms.l.e.add(gf.pos, gf.tag, "field %s: invalid foreign key %s", gf.name, k)
+				return nil, nil, false
+			}
+			own = append(own, f)
+		}
+	}
+	if pks := columnsOf(gf.set["REFERENCES"]); len(pks) > 0 {
+		ref = nil
+		for _, k := range pks {
+			f := tm.lookUp(k)
+			if f == nil {
+				ms.l.e.add(gf.pos, gf.tag, "field %s: invalid reference %s", gf.name, k)
+				return nil, nil, false
+			}
+			ref = append(ref, f)
+		}
+	}
+	return own, ref, true
+}
+
+// joinForeignKeys adds the join table jm's two foreign keys, to m and to
+// tm, unless the association's constraint tag is "-". source maps each
+// join column to the field it references.
+func (ms *gormModels) joinForeignKeys(jm, m *gormModel, gf *gormField, tm *gormModel, ownJoin, refJoin []*gormField, source map[*gormField]*gormField) {
 	relName, relRefName := m.goName, tm.goName
 	if relName == relRefName {
 		relRefName = gf.name
@@ -482,7 +501,7 @@ func (ms *gormModels) many2many(m *gormModel, gf *gormField, tm *gormModel, join
 		cols []*gormField
 		ref  *gormModel
 	}{{relName, ownJoin, m}, {relRefName, refJoin, tm}} {
-		fk := &gormFK{name: gormFormatName("fk", table, snakeName(side.name)), ref: side.ref, field: gf,
+		fk := &gormFK{name: gormFormatName("fk", jm.t.q.Name, snakeName(side.name)), ref: side.ref, field: gf,
 			onDelete: set["ONDELETE"], onUpdate: set["ONUPDATE"]}
 		for _, c := range side.cols {
 			fk.cols = append(fk.cols, c)

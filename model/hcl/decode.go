@@ -138,7 +138,9 @@ func (p *parser) body(b *hclsyntax.Body, depth int) *codec.Body {
 	return out
 }
 
-// value converts an expression; nil means an error was recorded.
+// value converts an expression; nil means an error was recorded. It is one
+// case per kind of HCL expression (over 100 lines), each short, so that what
+// the reader accepts can be read in one place.
 func (p *parser) value(e hclsyntax.Expression, depth int) *codec.Value {
 	r := e.Range()
 	v := &codec.Value{Pos: pos(r.Start, r.Filename), Text: text(p.src, r)}
