@@ -63,6 +63,10 @@ type Object interface {
 type ObjectChange[T Object] struct {
 	Operation Op
 	From, To  *T
+	// Fields, for an Alter, names the properties that differ, by their
+	// JSON names in package model ("definition", "not_null", …), in the
+	// order the model declares them; nil for other operations.
+	Fields []string
 }
 
 // Op implements [Change].
@@ -86,6 +90,9 @@ func (*ObjectChange[T]) isChange() {}
 type TableChange struct {
 	Operation Op
 	From, To  *model.Table
+	// Fields is as in [ObjectChange]; columns, constraints and indexes
+	// are not among them: they have changes of their own.
+	Fields []string
 }
 
 // Op implements [Change].
@@ -108,6 +115,8 @@ type ColumnChange struct {
 	Table     model.QName
 	Operation Op
 	From, To  *model.Column
+	// Fields is as in [ObjectChange].
+	Fields []string
 }
 
 // Op implements [Change].
@@ -134,6 +143,8 @@ type ConstraintChange struct {
 	Table     model.QName
 	Operation Op
 	From, To  *model.Constraint
+	// Fields is as in [ObjectChange].
+	Fields []string
 }
 
 // Op implements [Change].
@@ -156,6 +167,8 @@ type IndexChange struct {
 	Table     model.QName
 	Operation Op
 	From, To  *model.Index
+	// Fields is as in [ObjectChange].
+	Fields []string
 }
 
 // Op implements [Change].

@@ -9,7 +9,8 @@ import (
 // Invert returns the changes that undo changes, in the same order: a
 // create becomes a drop of the same object, a drop a create of the object it
 // held, and an alter or a rename runs from the new state back to the old
-// one. Because every change holds both sides, the inverse needs no schema.
+// one, differing in the same Fields. Because every change holds both sides,
+// the inverse needs no schema.
 //
 // The parts of a renamed table, and the other changes of a renamed column,
 // are named by the name they have after the inverse rename has run, the name
@@ -44,7 +45,7 @@ func Invert(changes []Change) []Change {
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *TableChange:
-			inv := &TableChange{Operation: inverseOp(c.Operation), From: c.To, To: c.From}
+			inv := &TableChange{Operation: inverseOp(c.Operation), From: c.To, To: c.From, Fields: c.Fields}
 			if c.Operation == Alter {
 				if old, ok := tables[c.To.QName]; ok {
 					f, t := *c.To, *c.From
@@ -54,7 +55,7 @@ func Invert(changes []Change) []Change {
 			}
 			out = append(out, inv)
 		case *ColumnChange:
-			inv := &ColumnChange{Table: table(c.Table), Operation: inverseOp(c.Operation), From: c.To, To: c.From}
+			inv := &ColumnChange{Table: table(c.Table), Operation: inverseOp(c.Operation), From: c.To, To: c.From, Fields: c.Fields}
 			if c.Operation == Alter {
 				if old, ok := columns[c.Table][c.To.Name]; ok {
 					f, t := *c.To, *c.From
@@ -64,9 +65,9 @@ func Invert(changes []Change) []Change {
 			}
 			out = append(out, inv)
 		case *ConstraintChange:
-			out = append(out, &ConstraintChange{Table: table(c.Table), Operation: inverseOp(c.Operation), From: c.To, To: c.From})
+			out = append(out, &ConstraintChange{Table: table(c.Table), Operation: inverseOp(c.Operation), From: c.To, To: c.From, Fields: c.Fields})
 		case *IndexChange:
-			out = append(out, &IndexChange{Table: table(c.Table), Operation: inverseOp(c.Operation), From: c.To, To: c.From})
+			out = append(out, &IndexChange{Table: table(c.Table), Operation: inverseOp(c.Operation), From: c.To, To: c.From, Fields: c.Fields})
 		case interface{ inverse() Change }:
 			// Every ObjectChange, whatever its object type: a kind added
 			// to the model needs nothing here.
@@ -91,5 +92,5 @@ func inverseOp(o Op) Op {
 }
 
 func (c *ObjectChange[T]) inverse() Change {
-	return &ObjectChange[T]{Operation: inverseOp(c.Operation), From: c.To, To: c.From}
+	return &ObjectChange[T]{Operation: inverseOp(c.Operation), From: c.To, To: c.From, Fields: c.Fields}
 }

@@ -39,8 +39,8 @@ func (c *comparer) compareTables(from, to []model.Table) {
 			g.QName = t.QName
 			f = &g
 		}
-		if !c.equal(f, t) {
-			c.out = append(c.out, &TableChange{Operation: Alter, From: f, To: t})
+		if fields := c.changed(f, t); fields != nil {
+			c.out = append(c.out, &TableChange{Operation: Alter, From: f, To: t, Fields: fields})
 		}
 		c.compareColumns(t.QName, f.Columns, t.Columns)
 		c.compareConstraints(t.QName, f.Constraints, t.Constraints)
@@ -85,8 +85,8 @@ func (c *comparer) compareColumns(table model.QName, from, to []model.Column) {
 			g.Name = t.Name
 			f = &g
 		}
-		if !c.equal(f, t) {
-			c.out = append(c.out, &ColumnChange{Table: table, Operation: Alter, From: f, To: t})
+		if fields := c.changed(f, t); fields != nil {
+			c.out = append(c.out, &ColumnChange{Table: table, Operation: Alter, From: f, To: t, Fields: fields})
 		}
 	}
 	for i := range to {
@@ -99,18 +99,18 @@ func (c *comparer) compareColumns(table model.QName, from, to []model.Column) {
 // compareConstraints compares the constraints of a table both schemas
 // have, by name.
 func (c *comparer) compareConstraints(table model.QName, from, to []model.Constraint) {
-	c.out = appendChanges(c.out, from, to, func(o *model.Constraint) string { return o.Name }, c.equal,
-		func(op Op, f, t *model.Constraint) Change {
-			return &ConstraintChange{Table: table, Operation: op, From: f, To: t}
+	c.out = appendChanges(c.out, from, to, func(o *model.Constraint) string { return o.Name }, c.changed,
+		func(op Op, f, t *model.Constraint, fields []string) Change {
+			return &ConstraintChange{Table: table, Operation: op, From: f, To: t, Fields: fields}
 		})
 }
 
 // compareIndexes compares the indexes of a table or materialized view both
 // schemas have, by name.
 func (c *comparer) compareIndexes(table model.QName, from, to []model.Index) {
-	c.out = appendChanges(c.out, from, to, func(o *model.Index) string { return o.Name }, c.equal,
-		func(op Op, f, t *model.Index) Change {
-			return &IndexChange{Table: table, Operation: op, From: f, To: t}
+	c.out = appendChanges(c.out, from, to, func(o *model.Index) string { return o.Name }, c.changed,
+		func(op Op, f, t *model.Index, fields []string) Change {
+			return &IndexChange{Table: table, Operation: op, From: f, To: t, Fields: fields}
 		})
 }
 
@@ -119,7 +119,7 @@ func (c *comparer) compareIndexes(table model.QName, from, to []model.Index) {
 // rebuild its view.
 func (c *comparer) compareViews(from, to []model.View) {
 	before := len(c.out)
-	c.out = appendObjects(c.out, from, to, func(v *model.View) string { return qkey(v.QName) }, c.equal)
+	c.out = appendObjects(c.out, from, to, func(v *model.View) string { return qkey(v.QName) }, c.changed)
 	replaced := map[model.QName]bool{}
 	for _, ch := range c.out[before:] {
 		vc := ch.(*ObjectChange[model.View])

@@ -87,7 +87,7 @@ func (c *closing) seed(i int, ch diff.Change) {
 		c.alterAt[keyOf(ch.Ref())] = i
 		switch ch := ch.(type) {
 		case *diff.ColumnChange:
-			if typeChanged(ch.From, ch.To) {
+			if diff.CompareColumns(ch.From, ch.To).Any(diff.ColumnType | diff.ColumnCollation) {
 				c.retype(ch.Table, ch.To.Name)
 			}
 		case *diff.ObjectChange[model.Enum]:

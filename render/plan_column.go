@@ -172,68 +172,143 @@ func (p *planner) renameColumn(tq model.QName, f, t *model.Column) {
 }
 
 // alterColumn changes a column in place: identity, generation, type,
-// collation, default, NOT NULL and settings, in one ALTER TABLE.
+// collation, default, NOT NULL and settings, in one ALTER TABLE. What
+// changes is diff.CompareColumns' delta of the column as it stands after
+// its inherited parts are taken out.
 func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	t, ot := p.ni.tables[tq], p.oldTable(tq)
 	if t == nil || ot == nil {
 		p.b.errorf("column "+tq.String()+"."+to.Name, "table not in both schemas")
 		return
 	}
-	quoted := sqlq.QuoteIdent(to.Name)
-	col := "ALTER COLUMN " + quoted
-	ref := colRef(tq, to.Name)
-	f := *from
-	only := false
-	var req []model.ObjectRef
-	var waits []token
-	// A child's inherited column changes with its parent's: type and
-	// collation always, default and NOT NULL when the child had the
-	// parent's. What is left is set on the child alone.
-	if pq, pc := p.ni.parentColumn(t, to.Name); pc != nil {
-		if _, opc := p.oi.parentColumn(ot, from.Name); opc != nil {
-			only = true
-			req = append(req, tableRef(pq))
-			f.Type, f.Collation = to.Type, to.Collation
-			if f.Default == opc.Default {
-				f.Default = pc.Default
-			}
-			if f.NotNull == opc.NotNull {
-				f.NotNull = pc.NotNull
-			}
-		}
-	}
-	reset := p.resetDefaults[tq][to.Name] && f.Default != ""
+	a := &columnAlter{p: p, t: t, ot: ot, tq: tq, from: from, to: to, f: *from,
+		quoted: sqlq.QuoteIdent(to.Name), ref: colRef(tq, to.Name)}
+	a.col = "ALTER COLUMN " + a.quoted
+	a.inherit()
+	reset := p.resetDefaults[tq][to.Name] && a.f.Default != ""
 	if reset {
 		p.add(Statement{
-			ID:         dropID(prioDefault, "default "+refID(ref)),
+			ID:         dropID(prioDefault, "default "+refID(a.ref)),
 			prio:       dropPrio,
-			SQL:        alterTable(t, only) + " " + col + " DROP DEFAULT",
+			SQL:        alterTable(t, a.only) + " " + a.col + " DROP DEFAULT",
 			Hazards:    []Hazard{lockHazard(tq, "DROP DEFAULT")},
-			provTokens: []token{released(ref)},
+			provTokens: []token{released(a.ref)},
 			reqTokens:  []token{nameRef(tq)},
 		})
-		f.Default = ""
+		a.f.Default = ""
 	}
-	var subs []string
-	var hz []Hazard
-	notNullDone := false
+	a.delta = diff.CompareColumns(&a.f, to)
+	if a.delta.Has(diff.ColumnGenerated) {
+		a.generation()
+	}
+	if a.delta.Any(diff.ColumnIdentity | diff.ColumnIdentitySequence) {
+		a.identity()
+	}
+	if a.delta.Any(diff.ColumnType | diff.ColumnCollation) {
+		a.retype()
+	}
+	// The default is compared as it stands now: a step above may have
+	// dropped it.
+	if a.f.Default != to.Default {
+		if to.Default == "" {
+			a.subs = append(a.subs, a.col+" DROP DEFAULT")
+		} else {
+			a.subs = append(a.subs, a.col+" SET DEFAULT "+to.Default)
+		}
+	}
+	if a.delta.Has(diff.ColumnNotNull) && !a.notNullDone {
+		if to.NotNull {
+			a.subs = append(a.subs, a.col+" SET NOT NULL")
+			a.hz = append(a.hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"})
+		} else {
+			a.subs = append(a.subs, a.col+" DROP NOT NULL")
+		}
+	}
+	a.subs = append(a.subs, p.columnSettingChanges(tq, &a.f, to)...)
+	if len(a.subs) > 0 {
+		a.hz = append(a.hz, lockHazard(tq, "ALTER COLUMN"))
+		st := p.alterStmt(t, "column "+a.quoted, alterTable(t, a.only)+" "+strings.Join(a.subs, ",\n    "), a.hz...)
+		if !reset {
+			// The column lets go of what its old type and default used;
+			// with a reset, the statement that drops the default does.
+			st.provTokens = append(st.provTokens, released(a.ref))
+		}
+		st.Requires = append(st.Requires, colRef(tq, to.Name))
+		st.Requires = append(st.Requires, columnRequires(to, false)...)
+		st.Requires = append(st.Requires, a.req...)
+		st.reqTokens = append(st.reqTokens, a.waits...)
+		p.add(st)
+	}
+	p.columnComment(t, to.Name, from.Comment, to.Comment)
+	p.columnGrantChange(t, to.Name, from.Grants, to.Grants)
+}
+
+// A columnAlter gathers the subcommands of one column's ALTER TABLE.
+type columnAlter struct {
+	p           *planner
+	t, ot       *model.Table // the table in the target and in the source
+	tq          model.QName
+	from, to    *model.Column
+	f           model.Column // from, as far as this ALTER changes it: less what the parent's ALTER changes, less what an earlier subcommand dropped
+	delta       diff.ColumnDelta
+	quoted, col string // the quoted column name; "ALTER COLUMN name"
+	ref         model.ObjectRef
+	only        bool // ALTER TABLE ONLY: the column is inherited, and the parent's ALTER changes the rest
+	req         []model.ObjectRef
+	waits       []token
+	subs        []string
+	hz          []Hazard
+	notNullDone bool // SET NOT NULL is among subs already
+}
+
+// inherit takes out of f what the parent's own ALTER changes. A child's
+// inherited column changes with its parent's: type and collation always,
+// default and NOT NULL when the child had the parent's. What is left is set
+// on the child alone.
+func (a *columnAlter) inherit() {
+	pq, pc := a.p.ni.parentColumn(a.t, a.to.Name)
+	if pc == nil {
+		return
+	}
+	_, opc := a.p.oi.parentColumn(a.ot, a.from.Name)
+	if opc == nil {
+		return
+	}
+	a.only = true
+	a.req = append(a.req, tableRef(pq))
+	a.f.Type, a.f.Collation = a.to.Type, a.to.Collation
+	if a.f.Default == opc.Default {
+		a.f.Default = pc.Default
+	}
+	if a.f.NotNull == opc.NotNull {
+		a.f.NotNull = pc.NotNull
+	}
+}
+
+// generation drops or changes the generation expression.
+func (a *columnAlter) generation() {
 	switch {
-	case f.Generated != "" && to.Generated == "":
-		subs = append(subs, col+" DROP EXPRESSION")
-	case f.Generated != to.Generated:
-		subs = append(subs, col+" SET EXPRESSION AS ("+to.Generated+")")
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(tq, to.Name) + " for every row"})
+	case a.f.Generated != "" && a.to.Generated == "":
+		a.subs = append(a.subs, a.col+" DROP EXPRESSION")
+	case a.f.Generated != a.to.Generated:
+		a.subs = append(a.subs, a.col+" SET EXPRESSION AS ("+a.to.Generated+")")
+		a.hz = append(a.hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
 	}
+}
+
+// identity drops, adds or changes the column's identity.
+func (a *columnAlter) identity() {
+	p, f, to, tq := a.p, &a.f, a.to, a.tq
 	switch {
 	case f.Identity != "" && to.Identity == "":
 		// On its own, so that the name of the identity's sequence is free
 		// for a sequence the plan creates (serial's, usually).
 		st := Statement{
-			ID:         dropID(prioDefault, "identity "+refID(ref)),
+			ID:         dropID(prioDefault, "identity "+refID(a.ref)),
 			prio:       dropPrio,
-			SQL:        alterTable(t, only) + " " + col + " DROP IDENTITY",
+			SQL:        alterTable(a.t, a.only) + " " + a.col + " DROP IDENTITY",
 			Hazards:    []Hazard{lockHazard(tq, "DROP IDENTITY")},
-			provTokens: []token{released(ref)},
+			provTokens: []token{released(a.ref)},
 			reqTokens:  []token{nameRef(tq)},
 		}
 		for _, q := range p.ni.owned[tq] {
@@ -245,28 +320,26 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	case f.Identity == "" && to.Identity != "":
 		// The identity's sequence takes the name of the sequence the
 		// column owned, if any: that one goes first.
-		if ot != nil {
-			for _, q := range p.oi.owned[ot.QName] {
-				if q.OwnedBy.Column == from.Name {
-					waits = append(waits, freed(seqRef(q.QName)))
-				}
+		for _, q := range p.oi.owned[a.ot.QName] {
+			if q.OwnedBy.Column == a.from.Name {
+				a.waits = append(a.waits, freed(seqRef(q.QName)))
 			}
 		}
 		if f.Default != "" {
-			subs = append(subs, col+" DROP DEFAULT")
+			a.subs = append(a.subs, a.col+" DROP DEFAULT")
 			f.Default = ""
 		}
 		if !f.NotNull && to.NotNull {
-			subs = append(subs, col+" SET NOT NULL")
-			notNullDone = true
+			a.subs = append(a.subs, a.col+" SET NOT NULL")
+			a.notNullDone = true
 		}
-		s := col + " ADD GENERATED " + identityWords(to.Identity) + " AS IDENTITY"
+		s := a.col + " ADD GENERATED " + identityWords(to.Identity) + " AS IDENTITY"
 		if to.IdentitySequence != nil {
 			if opts := sequenceOptions(*to.IdentitySequence, false); len(opts) > 0 {
 				s += " (" + strings.Join(opts, " ") + ")"
 			}
 		}
-		subs = append(subs, s)
+		a.subs = append(a.subs, s)
 	case f.Identity != "":
 		var words []string
 		if f.Identity != to.Identity {
@@ -279,81 +352,54 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 				words = append(words, "SET "+o)
 			}
 			seq := "pg_catalog.pg_get_serial_sequence(" + sqlq.Literal(qnameSQL(tq)) + ", " + sqlq.Literal(to.Name) + ")::pg_catalog.regclass"
-			wait, restart := p.clampSequence(refID(ref), seq, fo, tos, []model.ObjectRef{colRef(tq, to.Name)}, []token{nameRef(tq)})
-			waits = append(waits, wait...)
+			wait, restart := p.clampSequence(refID(a.ref), seq, fo, tos, []model.ObjectRef{colRef(tq, to.Name)}, []token{nameRef(tq)})
+			a.waits = append(a.waits, wait...)
 			if restart {
 				words = append(words, "RESTART")
-				hz = append(hz, restartHazard(columnText(tq, to.Name)))
+				a.hz = append(a.hz, restartHazard(columnText(tq, to.Name)))
 			}
 		}
 		if len(words) > 0 {
-			subs = append(subs, col+" "+strings.Join(words, " "))
+			a.subs = append(a.subs, a.col+" "+strings.Join(words, " "))
 		}
 	}
-	if typeChanged(&f, to) {
-		if f.Default != "" {
-			subs = append(subs, col+" DROP DEFAULT")
-			f.Default = ""
+}
+
+// retype changes the column's type or collation: with the assignment cast
+// where there is one, else a USING clause that fails rather than change a
+// value, behind a guard where even the cast would round or cut.
+func (a *columnAlter) retype() {
+	p, f, to, tq := a.p, &a.f, a.to, a.tq
+	if f.Default != "" {
+		a.subs = append(a.subs, a.col+" DROP DEFAULT")
+		f.Default = ""
+	}
+	typ := to.Type
+	if to.Collation != "" {
+		typ += " COLLATE " + nameText(to.Collation)
+	}
+	s := a.col + " TYPE " + typ
+	class := classifyTypeChange(f.Type, to.Type)
+	var rt retype
+	if a.delta.Has(diff.ColumnType) && to.Generated == "" && class == typeOther {
+		rt = p.retypeOf(a.quoted, f.Type, to.Type)
+		if rt.using != "" {
+			s += " USING " + rt.using
 		}
-		typ := to.Type
-		if to.Collation != "" {
-			typ += " COLLATE " + nameText(to.Collation)
-		}
-		s := col + " TYPE " + typ
-		class := classifyTypeChange(f.Type, to.Type)
-		var rt retype
-		if f.Type != to.Type && to.Generated == "" && class == typeOther {
-			rt = p.retypeOf(quoted, f.Type, to.Type)
-			if rt.using != "" {
-				s += " USING " + rt.using
-			}
-			switch {
-			case t.Kind == model.TableForeign:
-				// Its rows are elsewhere: the ALTER changes no value.
-				rt.guard, rt.known = "", false
-			case rt.guard != "":
-				p.add(retypeGuard(tq, to.Name, to.Type, rt.guard))
-				waits = append(waits, checkedRef(ref))
-			}
-		}
-		subs = append(subs, s)
-		hz = append(hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class, rt)...)
-		for _, r := range p.retypeBlockers(tq, map[string]bool{to.Name: true}) {
-			waits = append(waits, released(r))
+		switch {
+		case a.t.Kind == model.TableForeign:
+			// Its rows are elsewhere: the ALTER changes no value.
+			rt.guard, rt.known = "", false
+		case rt.guard != "":
+			p.add(retypeGuard(tq, to.Name, to.Type, rt.guard))
+			a.waits = append(a.waits, checkedRef(a.ref))
 		}
 	}
-	if f.Default != to.Default {
-		if to.Default == "" {
-			subs = append(subs, col+" DROP DEFAULT")
-		} else {
-			subs = append(subs, col+" SET DEFAULT "+to.Default)
-		}
+	a.subs = append(a.subs, s)
+	a.hz = append(a.hz, typeChangeHazards(tq, to.Name, f.Type, to.Type, class, rt)...)
+	for _, r := range p.retypeBlockers(tq, map[string]bool{to.Name: true}) {
+		a.waits = append(a.waits, released(r))
 	}
-	if f.NotNull != to.NotNull && !notNullDone {
-		if to.NotNull {
-			subs = append(subs, col+" SET NOT NULL")
-			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"})
-		} else {
-			subs = append(subs, col+" DROP NOT NULL")
-		}
-	}
-	subs = append(subs, p.columnSettingChanges(tq, &f, to)...)
-	if len(subs) > 0 {
-		hz = append(hz, lockHazard(tq, "ALTER COLUMN"))
-		st := p.alterStmt(t, "column "+quoted, alterTable(t, only)+" "+strings.Join(subs, ",\n    "), hz...)
-		if !reset {
-			// The column lets go of what its old type and default used;
-			// with a reset, the statement that drops the default does.
-			st.provTokens = append(st.provTokens, released(ref))
-		}
-		st.Requires = append(st.Requires, colRef(tq, to.Name))
-		st.Requires = append(st.Requires, columnRequires(to, false)...)
-		st.Requires = append(st.Requires, req...)
-		st.reqTokens = append(st.reqTokens, waits...)
-		p.add(st)
-	}
-	p.columnComment(t, to.Name, from.Comment, to.Comment)
-	p.columnGrantChange(t, to.Name, from.Grants, to.Grants)
 }
 
 func identityWords(kind string) string {

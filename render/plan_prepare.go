@@ -283,10 +283,7 @@ func (p *planner) generatedRebuild(f, t *model.Column) bool {
 	return !(p.new.ServerMajor >= 17 && f.Generated != "" && f.GeneratedKind == t.GeneratedKind && t.GeneratedKind != "v")
 }
 
-// typeChanged reports whether an alter changes a column's type or
-// collation.
-func typeChanged(f, t *model.Column) bool { return f.Type != t.Type || f.Collation != t.Collation }
-
+// labelsExtend reports whether new holds every label of old, in old's
 // order, so that the labels it adds can be added in place.
 func labelsExtend(old, new []string) bool {
 	i := 0
