@@ -76,14 +76,14 @@ func (l *Loader) inspectOptions() introspect.Options {
 	o := l.Inspect
 	schema := l.Migrate.VersionSchema
 	if schema == "" {
-		schema = "public"
+		schema = migrate.DefaultVersionSchema
 	}
 	version, history := l.Migrate.VersionTable, l.Migrate.HistoryTable
 	if version == "" {
-		version = "retort_version"
+		version = migrate.DefaultVersionTable
 	}
 	if history == "" {
-		history = "retort_history"
+		history = migrate.DefaultHistoryTable
 	}
 	progress := l.Migrate.ProgressTable
 	if progress == "" {

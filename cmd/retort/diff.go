@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"os"
-	"strings"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -15,21 +13,21 @@ import (
 	"github.com/retortdb/retort/internal/connstr"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
+	"github.com/retortdb/retort/source"
 )
 
+// diffFlags are the flags of diff.
+type diffFlags struct {
+	from, to, format        string
+	down, exitCode          bool
+	renames                 []string
+	schemas, exclude        []string
+	filters                 func(*config.Settings)
+	privileges, showSecrets bool
+}
+
 func newDiff(g *globals) *cobra.Command {
-	var (
-		from, to    string
-		down        bool
-		format      string
-		exitCode    bool
-		renames     []string
-		schemas     []string
-		exclude     []string
-		filters     func(*config.Settings)
-		privileges  bool
-		showSecrets bool
-	)
+	var f diffFlags
 	cmd := &cobra.Command{
 		Use:   "diff --from SRC --to SRC",
 		Short: "Print the migration that turns one schema into another",
@@ -57,241 +55,143 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
   # In CI: exit 2 when the database drifted from the declared schema
   retort diff --from "$DATABASE_URL" --to schema.sql --exit-code --format review`,
 		Args: cobra.NoArgs,
+		// Before cobra's check of the required flags, so that the message
+		// says what diff needs.
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			return f.validate()
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch format {
-			case "sql", "json", "review", "markdown":
-			default:
-				return fmt.Errorf("--format %q: want sql, json, review or markdown", format)
-			}
-			if from == "" || to == "" {
-				return fmt.Errorf("both --from and --to are required")
-			}
-			hints, err := parseRenames(renames)
-			if err != nil {
-				return err
-			}
-			s, err := g.settings(cmd)
-			if err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("privileges") {
-				s.Privileges = privileges
-			}
-			filters(&s)
-			secrets, err := secretsShown(s.Privileges, showSecrets)
-			if err != nil {
-				return err
-			}
-			l := g.loader(s, schemas, exclude)
-			defer l.Close()
-			fromSchema, err := l.Load(cmd.Context(), from)
-			if err != nil {
-				return fmt.Errorf("--from: %w", err)
-			}
-			toSchema, err := l.Load(cmd.Context(), to)
-			if err != nil {
-				return fmt.Errorf("--to: %w", err)
-			}
-			if _, err := l.Reconcile(cmd.Context(), fromSchema, toSchema); err != nil {
-				return err
-			}
-			if a, b := fromSchema.ServerMajor, toSchema.ServerMajor; a != 0 && b != 0 && a != b {
-				fmt.Fprintf(g.stderr, "retort: warning: --from was read on PostgreSQL %d and --to on PostgreSQL %d; texts may differ between versions\n", a, b)
-			}
-			ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: l.Partial(),
-				Secrets: secrets}
-			plan, err := render.NewPlan(fromSchema, toSchema, render.PlanOptions{
-				Options: ropts,
-				Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints, IgnoreExtensionVersions: g.ignoreExtVersions},
-			})
-			if err != nil {
-				return err
-			}
-			reportUnsupported(g, "--from", fromSchema)
-			reportUnsupported(g, "--to", toSchema)
-			script := plan.UpSQL()
-			if down {
-				script = plan.DownSQL()
-			}
-			looks := diff.PossibleRenames(plan.Changes)
-			switch format {
-			case "sql":
-				fmt.Fprint(g.stdout, script)
-				noteLookAlikes(g, looks, "")
-			case "json":
-				if err := writePlanJSON(g, plan, looks); err != nil {
-					return err
-				}
-			case "review":
-				if len(plan.Changes) > 0 {
-					if err := writeReview(g, fromSchema, toSchema, plan, ropts, down, looks); err != nil {
-						return err
-					}
-				}
-			case "markdown":
-				if len(plan.Changes) > 0 {
-					fmt.Fprint(g.stdout, render.Markdown(plan, render.MarkdownOptions{Title: "retort diff", From: connstr.Redact(from), To: connstr.Redact(to),
-						FromUnsupported: fromSchema.Unsupported, ToUnsupported: toSchema.Unsupported}))
-				}
-			}
-			if exitCode && len(plan.Changes) > 0 {
-				return errChanges
-			}
-			return nil
+			return runDiff(cmd.Context(), g, &f)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&from, "from", "", "the schema as it is (SRC)")
-	f.StringVar(&to, "to", "", "the schema as it should be (SRC)")
-	f.BoolVar(&down, "down", false, "print the down script of the same plan")
-	f.StringVar(&format, "format", "sql", "output format: sql, json, review or markdown")
-	f.BoolVar(&exitCode, "exit-code", false, "exit 2 when there are changes")
-	f.StringArrayVar(&renames, "rename", nil, "rename hint old=new (repeatable)")
-	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
-	f.StringSliceVar(&exclude, "exclude", nil, excludeUsage)
-	filters = filterFlags(cmd)
-	f.BoolVar(&privileges, "privileges", false, "also compare owners and grants")
-	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
-	ignoreExtensionVersions(f, g)
-	f.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
+	fs := cmd.Flags()
+	fs.StringVar(&f.from, "from", "", "the schema as it is (SRC)")
+	fs.StringVar(&f.to, "to", "", "the schema as it should be (SRC)")
+	fs.BoolVar(&f.down, "down", false, "print the down script of the same plan")
+	fs.StringVar(&f.format, "format", "sql", "output format: sql, json, review or markdown")
+	fs.BoolVar(&f.exitCode, "exit-code", false, "exit 2 when there are changes")
+	fs.StringArrayVar(&f.renames, "rename", nil, "rename hint old=new (repeatable)")
+	fs.StringSliceVar(&f.schemas, "schema", nil, "only these schemas (repeatable)")
+	fs.StringSliceVar(&f.exclude, "exclude", nil, excludeUsage)
+	f.filters = filterFlags(cmd)
+	fs.BoolVar(&f.privileges, "privileges", false, "also compare owners and grants")
+	fs.BoolVar(&f.showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
+	ignoreExtensionVersions(fs, g)
+	fs.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
+	_ = cmd.MarkFlagRequired("from")
+	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "review", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-// planJSON is the documented shape of `diff --format json`.
-type planJSON struct {
-	Changes []changeJSON    `json:"changes"`
-	Up      []statementJSON `json:"up"`
-	Down    []statementJSON `json:"down"`
-	// PossibleRenames are drops and creates that look like renames; the
-	// plan does not rename them (see diff.PossibleRenames).
-	PossibleRenames []possibleRenameJSON `json:"possible_renames,omitempty"`
-}
-
-type possibleRenameJSON struct {
-	Kind   model.ObjectKind `json:"kind"`
-	From   string           `json:"from"`
-	To     string           `json:"to"`
-	Why    string           `json:"why"`
-	Rename string           `json:"rename"`
-}
-
-type changeJSON struct {
-	Op     string          `json:"op"`
-	Object model.ObjectRef `json:"object"`
-}
-
-type statementJSON struct {
-	SQL           string          `json:"sql"`
-	Transactional bool            `json:"transactional"`
-	Hazards       []render.Hazard `json:"hazards,omitempty"`
-}
-
-func writePlanJSON(g *globals, p *render.Plan, looks []diff.PossibleRename) error {
-	out := planJSON{Changes: []changeJSON{}, Up: statementsJSON(p.Up), Down: statementsJSON(p.Down)}
-	for _, c := range p.Changes {
-		out.Changes = append(out.Changes, changeJSON{Op: c.Op().String(), Object: c.Ref()})
+func (f *diffFlags) validate() error {
+	switch f.format {
+	case "sql", "json", "review", "markdown":
+	default:
+		return fmt.Errorf("--format %q: want sql, json, review or markdown", f.format)
 	}
-	for _, l := range looks {
-		from, to := lookAlikeNames(l)
-		out.PossibleRenames = append(out.PossibleRenames, possibleRenameJSON{Kind: l.Kind, From: from, To: to, Why: l.Why, Rename: l.Hint()})
+	if f.from == "" || f.to == "" {
+		return fmt.Errorf("both --from and --to are required")
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode json: %w", err)
-	}
-	_, err = fmt.Fprintf(g.stdout, "%s\n", b)
-	return err
+	return nil
 }
 
-func statementsJSON(stmts []render.Statement) []statementJSON {
-	out := []statementJSON{}
-	for _, st := range stmts {
-		out = append(out, statementJSON{SQL: st.SQL, Transactional: st.Transactional, Hazards: st.Hazards})
-	}
-	return out
+// diffResult is what diff compared and the plan between them.
+type diffResult struct {
+	from, to *model.Schema
+	plan     *render.Plan
+	ropts    render.Options
 }
 
-// writeReview prints a unified line diff of the DDL of both schemas, then the
-// plan's hazards, so a reviewer sees the change as schema text rather than as
-// ALTER statements.
-func writeReview(g *globals, from, to *model.Schema, p *render.Plan, opts render.Options, down bool, looks []diff.PossibleRename) error {
-	a, err := render.SchemaSQL(from, opts)
+func runDiff(ctx context.Context, g *globals, f *diffFlags) error {
+	hints, err := parseRenames(f.renames)
 	if err != nil {
 		return err
 	}
-	b, err := render.SchemaSQL(to, opts)
+	s, err := g.settings()
 	if err != nil {
 		return err
 	}
-	if down {
-		a, b = b, a
+	if g.changed("privileges") {
+		s.Privileges = f.privileges
 	}
-	color := useColor(g)
-	paint := func(code, s string) string {
-		if !color {
-			return s
+	f.filters(&s)
+	secrets, err := secretsShown(s.Privileges, f.showSecrets)
+	if err != nil {
+		return err
+	}
+	l := g.loader(s, f.schemas, f.exclude)
+	defer l.Close()
+	r, err := diffPlan(ctx, g, l, f, s, hints, secrets)
+	if err != nil {
+		return err
+	}
+	reportUnsupported(g, "--from", r.from)
+	reportUnsupported(g, "--to", r.to)
+	if err := writeDiff(g, f, r); err != nil {
+		return err
+	}
+	if f.exitCode && len(r.plan.Changes) > 0 {
+		return errChanges
+	}
+	return nil
+}
+
+// diffPlan loads --from and --to through l and plans the change between
+// them.
+func diffPlan(ctx context.Context, g *globals, l *source.Loader, f *diffFlags, s config.Settings, hints []diff.RenameHint, secrets bool) (*diffResult, error) {
+	from, err := l.Load(ctx, f.from)
+	if err != nil {
+		return nil, fmt.Errorf("--from: %w", err)
+	}
+	to, err := l.Load(ctx, f.to)
+	if err != nil {
+		return nil, fmt.Errorf("--to: %w", err)
+	}
+	if _, err := l.Reconcile(ctx, from, to); err != nil {
+		return nil, err
+	}
+	if a, b := from.ServerMajor, to.ServerMajor; a != 0 && b != 0 && a != b {
+		fmt.Fprintf(g.stderr, "retort: warning: --from was read on PostgreSQL %d and --to on PostgreSQL %d; texts may differ between versions\n", a, b)
+	}
+	ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: l.Partial(),
+		Secrets: secrets}
+	plan, err := render.NewPlan(from, to, render.PlanOptions{
+		Options: ropts,
+		Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints, IgnoreExtensionVersions: g.ignoreExtVersions},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &diffResult{from: from, to: to, plan: plan, ropts: ropts}, nil
+}
+
+// writeDiff prints the plan of r in --format.
+func writeDiff(g *globals, f *diffFlags, r *diffResult) error {
+	plan := r.plan
+	looks := diff.PossibleRenames(plan.Changes)
+	switch f.format {
+	case "sql":
+		script := plan.UpSQL()
+		if f.down {
+			script = plan.DownSQL()
 		}
-		return "\x1b[" + code + "m" + s + "\x1b[0m"
-	}
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	var out strings.Builder
-	const context = 3
-	for i, d := range diffs {
-		ls := strings.Split(strings.TrimSuffix(d.Text, "\n"), "\n")
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			for _, l := range ls {
-				out.WriteString(paint("31", "-"+l) + "\n")
-			}
-		case diffmatchpatch.DiffInsert:
-			for _, l := range ls {
-				out.WriteString(paint("32", "+"+l) + "\n")
-			}
-		default:
-			head, tail := ls, []string(nil)
-			if i > 0 && len(ls) > context {
-				head = ls[:context]
-			} else if i == 0 {
-				head = nil
-			}
-			if i < len(diffs)-1 {
-				tail = ls[max(len(ls)-context, len(head)):]
-			}
-			for _, l := range head {
-				out.WriteString(" " + l + "\n")
-			}
-			if len(head)+len(tail) < len(ls) {
-				out.WriteString(paint("36", "@@") + "\n")
-			}
-			for _, l := range tail {
-				out.WriteString(" " + l + "\n")
-			}
+		fmt.Fprint(g.stdout, script)
+		noteLookAlikes(g, looks, "")
+	case "json":
+		return render.WritePlanJSON(g.stdout, plan, looks)
+	case "review":
+		if len(plan.Changes) > 0 {
+			return render.Review(g.stdout, r.from, r.to, plan, render.ReviewOptions{
+				Options: r.ropts, Down: f.down, Color: useColor(g), PossibleRenames: looks})
+		}
+	case "markdown":
+		if len(plan.Changes) > 0 {
+			fmt.Fprint(g.stdout, render.Markdown(plan, render.MarkdownOptions{Title: "retort diff", From: connstr.Redact(f.from), To: connstr.Redact(f.to),
+				FromUnsupported: r.from.Unsupported, ToUnsupported: r.to.Unsupported}))
 		}
 	}
-	hazards := p.Hazards()
-	if down {
-		hazards = nil
-		for _, st := range p.Down {
-			hazards = append(hazards, st.Hazards...)
-		}
-	}
-	if len(hazards) > 0 {
-		out.WriteString("\n" + paint("1", "Hazards:") + "\n")
-		for _, h := range hazards {
-			fmt.Fprintf(&out, "  %s (%s): %s\n", paint("33", h.Kind), h.Severity, h.Message)
-		}
-	}
-	if len(looks) > 0 {
-		out.WriteString("\n" + paint("1", "Possible renames (not applied; retort does not guess):") + "\n")
-		for _, l := range looks {
-			fmt.Fprintf(&out, "  %s\n    to rename instead, pass --rename %s\n", describeLookAlike(l), l.Hint())
-		}
-	}
-	_, err = fmt.Fprint(g.stdout, out.String())
-	return err
+	return nil
 }
 
 // useColor reports whether output for people should be colored: only on a
@@ -308,30 +208,16 @@ func useColor(g *globals) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// lookAlikeNames are the full names of a possible rename's two sides.
-func lookAlikeNames(l diff.PossibleRename) (from, to string) {
-	if l.Kind == diff.KindColumn {
-		return l.Table.String() + "." + l.From.Name, l.Table.String() + "." + l.To.Name
-	}
-	return l.From.String(), l.To.String()
-}
-
-// describeLookAlike says, in one line, which drop and create look alike.
-func describeLookAlike(l diff.PossibleRename) string {
-	from, to := lookAlikeNames(l)
-	return fmt.Sprintf("%s %s is dropped and %s is created (%s)", l.Kind, from, to, l.Why)
-}
-
 // noteLookAlikes tells stderr about drops and creates that look like
 // renames, and how to ask for the rename: --rename, or what the caller
 // names instead (a declared schema's renamed_from).
 func noteLookAlikes(g *globals, looks []diff.PossibleRename, how string) {
 	for _, l := range looks {
 		if how == "" {
-			fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, pass --rename %s\n", describeLookAlike(l), l.Hint())
+			fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, pass --rename %s\n", render.DescribePossibleRename(l), l.Hint())
 			continue
 		}
-		fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, use %s\n", describeLookAlike(l), how)
+		fmt.Fprintf(g.stderr, "retort: note: %s; if it is a rename, use %s\n", render.DescribePossibleRename(l), how)
 	}
 }
 

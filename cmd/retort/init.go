@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,42 +26,47 @@ It refuses to overwrite anything that exists and writes no revision.`,
   retort init db`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return fmt.Errorf("init: %w", err)
-				}
-			}
-			files := []struct{ name, data string }{
-				{config.DefaultFile, starterConfig}, {"schema.sql", starterSchema}, {filepath.Join("migrations", ".gitkeep"), ""},
-				{migrate.DefaultTemplateFile, migrate.DefaultRevisionTemplate},
-			}
-			for _, name := range []string{config.DefaultFile, "schema.sql", "migrations", migrate.DefaultTemplateFile} {
-				if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
-					return fmt.Errorf("%s exists; init writes nothing over existing files", filepath.Join(dir, name))
-				} else if !errors.Is(err, fs.ErrNotExist) {
-					return err
-				}
-			}
-			if err := os.Mkdir(filepath.Join(dir, "migrations"), 0o755); err != nil {
-				return err
-			}
-			for _, f := range files {
-				if err := writeNew(filepath.Join(dir, f.name), f.data); err != nil {
-					return err
-				}
-			}
-			next := "next: edit schema.sql, then retort revision -m \"first\" --autogenerate"
-			where := ""
-			if dir != "." {
-				where = " in " + dir
-				next = "next: cd " + dir + ", edit schema.sql, then retort revision -m \"first\" --autogenerate"
-			}
-			fmt.Fprintf(g.stderr, "retort: wrote retort.yaml, schema.sql, %s and migrations/%s; %s\n", migrate.DefaultTemplateFile, where, next)
-			return nil
+			return runInit(cmd.Context(), g, args)
 		},
 	}
+}
+
+// runInit writes the starter files in args[0], or the current directory.
+func runInit(_ context.Context, g *globals, args []string) error {
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+	}
+	files := []struct{ name, data string }{
+		{config.DefaultFile, starterConfig}, {"schema.sql", starterSchema}, {filepath.Join("migrations", ".gitkeep"), ""},
+		{migrate.DefaultTemplateFile, migrate.DefaultRevisionTemplate},
+	}
+	for _, name := range []string{config.DefaultFile, "schema.sql", "migrations", migrate.DefaultTemplateFile} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return fmt.Errorf("%s exists; init writes nothing over existing files", filepath.Join(dir, name))
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "migrations"), 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := writeNew(filepath.Join(dir, f.name), f.data); err != nil {
+			return err
+		}
+	}
+	next := "next: edit schema.sql, then retort revision -m \"first\" --autogenerate"
+	where := ""
+	if dir != "." {
+		where = " in " + dir
+		next = "next: cd " + dir + ", edit schema.sql, then retort revision -m \"first\" --autogenerate"
+	}
+	fmt.Fprintf(g.stderr, "retort: wrote retort.yaml, schema.sql, %s and migrations/%s; %s\n", migrate.DefaultTemplateFile, where, next)
+	return nil
 }
 
 // writeNew writes a file that must not exist yet.

@@ -26,16 +26,16 @@ import (
 	"github.com/retortdb/retort/source"
 )
 
+// inspectFlags are the flags of inspect.
+type inspectFlags struct {
+	format, goPackage       string
+	schemas, exclude        []string
+	filters                 func(*config.Settings)
+	privileges, showSecrets bool
+}
+
 func newInspect(g *globals) *cobra.Command {
-	var (
-		format      string
-		schemas     []string
-		exclude     []string
-		filters     func(*config.Settings)
-		privileges  bool
-		showSecrets bool
-		goPackage   string
-	)
+	var f inspectFlags
 	cmd := &cobra.Command{
 		Use:   "inspect SRC",
 		Short: "Print the schema of a database or a declared schema",
@@ -56,101 +56,124 @@ are counted on stderr; they do not change the exit code.`,
   retort inspect schema.sql`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch format {
-			case "sql", "json", "hcl", "yaml", "go", "mermaid", "dot":
-			default:
-				return fmt.Errorf("--format %q: want sql, json, hcl, yaml, go, mermaid or dot", format)
-			}
-			s, err := g.settings(cmd)
-			if err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("privileges") {
-				s.Privileges = privileges
-			}
-			filters(&s)
-			secrets, err := secretsShown(s.Privileges, showSecrets)
-			if err != nil {
-				return err
-			}
-			l := g.loader(s, schemas, exclude)
-			defer l.Close()
-			// A count of the catalog rows read: on thousands of tables the
-			// inspection takes seconds, and it has no other measure of
-			// how far it is (the total is unknown until the end). Only
-			// for a database: a declared source's time goes into applying
-			// it, where the dev server's log lines would cross the count.
-			var bar *progress.Bar
-			if spec, err := source.Parse(args[0]); err == nil && spec.Kind == source.Database {
-				bar = g.progressBar("inspect: catalog rows", 0)
-				l.Inspect.Progress = bar.Add
-			}
-			defer bar.Done()
-			schema, err := l.Load(cmd.Context(), args[0])
-			bar.Done()
-			if err != nil {
-				return err
-			}
-			if !secrets && format != "sql" {
-				// SQL says so per statement, as a hazard; the other
-				// formats have no place for it.
-				if n := schema.HideSecrets(); n > 0 {
-					fmt.Fprintf(g.stderr, "retort: %s left out; --privileges --show-secrets prints them\n", count(n, "user mapping password"))
-				}
-			}
-			var out string
-			switch format {
-			case "sql":
-				out, err = render.SchemaSQL(schema, render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges,
-					Partial: l.Partial(), Secrets: secrets})
-				if err != nil {
-					return err
-				}
-			case "mermaid":
-				out = render.Mermaid(schema)
-			case "dot":
-				out = render.Dot(schema)
-			case "json":
-				if err := writeJSON(g.stdout, schema); err != nil {
-					return fmt.Errorf("encode json: %w", err)
-				}
-			case "hcl", "yaml", "go":
-				var b []byte
-				switch format {
-				case "hcl":
-					b, err = hcl.Encode(schema)
-				case "yaml":
-					b, err = yaml.Encode(schema)
-				default:
-					b, err = gotag.Write(schema, goPackage)
-				}
-				if err != nil {
-					return fmt.Errorf("encode %s: %w", format, err)
-				}
-				out = string(b)
-				if n := len(schema.DefaultPrivileges); n > 0 && format == "go" {
-					// Read and compared (with --privileges), but Go
-					// struct tags have no way to write them yet.
-					fmt.Fprintf(g.stderr, "retort: not written in %s yet, so left out: %s\n", format, count(n, "default privilege"))
-				}
-			}
-			if _, err := fmt.Fprint(g.stdout, out); err != nil {
-				return err
-			}
-			reportUnsupported(g, "", schema)
-			return nil
+			return runInspect(cmd.Context(), g, &f, args[0])
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&format, "format", "sql", "output format: sql, json, hcl, yaml, go, mermaid or dot")
-	f.StringVar(&goPackage, "package", "models", "package name of --format go")
-	f.StringSliceVar(&schemas, "schema", nil, "only these schemas (repeatable)")
-	f.StringSliceVar(&exclude, "exclude", nil, excludeUsage)
-	filters = filterFlags(cmd)
-	f.BoolVar(&privileges, "privileges", false, "also print owners and grants")
-	f.BoolVar(&showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
+	fs := cmd.Flags()
+	fs.StringVar(&f.format, "format", "sql", "output format: sql, json, hcl, yaml, go, mermaid or dot")
+	fs.StringVar(&f.goPackage, "package", "models", "package name of --format go")
+	fs.StringSliceVar(&f.schemas, "schema", nil, "only these schemas (repeatable)")
+	fs.StringSliceVar(&f.exclude, "exclude", nil, excludeUsage)
+	f.filters = filterFlags(cmd)
+	fs.BoolVar(&f.privileges, "privileges", false, "also print owners and grants")
+	fs.BoolVar(&f.showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go", "mermaid", "dot"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+func (f *inspectFlags) validate() error {
+	switch f.format {
+	case "sql", "json", "hcl", "yaml", "go", "mermaid", "dot":
+		return nil
+	}
+	return fmt.Errorf("--format %q: want sql, json, hcl, yaml, go, mermaid or dot", f.format)
+}
+
+// runInspect prints the schema of src.
+func runInspect(ctx context.Context, g *globals, f *inspectFlags, src string) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	s, err := g.settings()
+	if err != nil {
+		return err
+	}
+	if g.changed("privileges") {
+		s.Privileges = f.privileges
+	}
+	f.filters(&s)
+	secrets, err := secretsShown(s.Privileges, f.showSecrets)
+	if err != nil {
+		return err
+	}
+	l := g.loader(s, f.schemas, f.exclude)
+	defer l.Close()
+	schema, err := loadInspected(ctx, g, l, src)
+	if err != nil {
+		return err
+	}
+	if !secrets && f.format != "sql" {
+		// SQL says so per statement, as a hazard; the other formats have
+		// no place for it.
+		if n := schema.HideSecrets(); n > 0 {
+			fmt.Fprintf(g.stderr, "retort: %s left out; --privileges --show-secrets prints them\n", count(n, "user mapping password"))
+		}
+	}
+	ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: l.Partial(), Secrets: secrets}
+	if err := writeSchema(g, f, schema, ropts); err != nil {
+		return err
+	}
+	reportUnsupported(g, "", schema)
+	return nil
+}
+
+// loadInspected loads src through l, counting the catalog rows read on a
+// terminal: on thousands of tables the inspection takes seconds, and it
+// has no other measure of how far it is (the total is unknown until the
+// end). Only for a database: a declared source's time goes into applying
+// it, where the dev server's log lines would cross the count.
+func loadInspected(ctx context.Context, g *globals, l *source.Loader, src string) (*model.Schema, error) {
+	var bar *progress.Bar
+	if spec, err := source.Parse(src); err == nil && spec.Kind == source.Database {
+		bar = g.progressBar("inspect: catalog rows", 0)
+		l.Inspect.Progress = bar.Add
+	}
+	defer bar.Done()
+	schema, err := l.Load(ctx, src)
+	bar.Done()
+	return schema, err
+}
+
+// writeSchema prints schema in --format; ropts write --format sql.
+func writeSchema(g *globals, f *inspectFlags, schema *model.Schema, ropts render.Options) error {
+	var out string
+	switch f.format {
+	case "sql":
+		var err error
+		if out, err = render.SchemaSQL(schema, ropts); err != nil {
+			return err
+		}
+	case "mermaid":
+		out = render.Mermaid(schema)
+	case "dot":
+		out = render.Dot(schema)
+	case "json":
+		if err := writeJSON(g.stdout, schema); err != nil {
+			return fmt.Errorf("encode json: %w", err)
+		}
+	case "hcl", "yaml", "go":
+		var b []byte
+		var err error
+		switch f.format {
+		case "hcl":
+			b, err = hcl.Encode(schema)
+		case "yaml":
+			b, err = yaml.Encode(schema)
+		default:
+			b, err = gotag.Write(schema, f.goPackage)
+		}
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", f.format, err)
+		}
+		out = string(b)
+		if n := len(schema.DefaultPrivileges); n > 0 && f.format == "go" {
+			// Read and compared (with --privileges), but Go struct tags
+			// have no way to write them yet.
+			fmt.Fprintf(g.stderr, "retort: not written in %s yet, so left out: %s\n", f.format, count(n, "default privilege"))
+		}
+	}
+	_, err := fmt.Fprint(g.stdout, out)
+	return err
 }
 
 // progressBar returns a live progress display on stderr, one that draws

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,10 +25,13 @@ import (
 // maxLintFile bounds a file lint reads, as show does.
 const maxLintFile = 64 << 20
 
+// lintFlags are the flags of lint.
+type lintFlags struct {
+	since, format, failOn, layout string
+}
+
 func newLint(g *globals) *cobra.Command {
-	var (
-		since, format, failOn, layoutName string
-	)
+	var f lintFlags
 	cmd := &cobra.Command{
 		Use:   "lint [DIR|FILE…]",
 		Short: "Report dangerous statements of migrations, hand-written ones included",
@@ -51,72 +55,88 @@ otherwise, 1 on error.`,
   retort lint migrations/20240101_add_index.sql --format github
   retort lint --since 1a2b3c4d --fail-on danger`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch format {
-			case "text", "json", "github":
-			default:
-				return fmt.Errorf("--format %q: want text, json or github", format)
-			}
-			threshold, err := lint.ParseSeverity(failOn)
-			if err != nil {
-				return fmt.Errorf("--fail-on: %w", err)
-			}
-			s, err := g.settings(cmd)
-			if err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("layout") {
-				s.Layout = layoutName
-			}
-			l, err := layout.Parse(s.Layout)
-			if err != nil {
-				return err
-			}
-			if len(args) == 0 {
-				args = []string{s.Migrations}
-			}
-			if since != "" && (len(args) != 1 || !isDir(args[0])) {
-				return errors.New("--since needs one migrations directory")
-			}
-			var revs []lint.Revision
-			report := map[string]bool{} // the files whose findings are shown
-			for _, a := range args {
-				rs, shown, err := lintInputs(a, l, since)
-				if err != nil {
-					return err
-				}
-				revs = append(revs, rs...)
-				for _, f := range shown {
-					report[f] = true
-				}
-			}
-			var findings []lint.Finding
-			for _, f := range lint.Check(revs) {
-				if report[f.File] {
-					findings = append(findings, f)
-				}
-			}
-			if err := writeFindings(g, findings, format); err != nil {
-				return err
-			}
-			failing := 0
-			for _, f := range findings {
-				if f.Severity.Rank() >= threshold.Rank() {
-					failing++
-				}
-			}
-			if failing > 0 {
-				fmt.Fprintf(g.stderr, "retort: %s at or above %s\n", count(failing, "finding"), threshold)
-				return errChanges
-			}
-			return nil
+			return runLint(cmd.Context(), g, &f, args)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&since, "since", "", "report only the revisions after REV")
-	f.StringVar(&format, "format", "text", "text, json or github")
-	f.StringVar(&failOn, "fail-on", string(lint.Warning), "exit 2 when a finding of this severity or above exists: info, warning or danger")
-	f.StringVar(&layoutName, "layout", "", "layout of the migrations: "+layout.Names()+" (default: layout in retort.yaml)")
+	fs := cmd.Flags()
+	fs.StringVar(&f.since, "since", "", "report only the revisions after REV")
+	fs.StringVar(&f.format, "format", "text", "text, json or github")
+	fs.StringVar(&f.failOn, "fail-on", string(lint.Warning), "exit 2 when a finding of this severity or above exists: info, warning or danger")
+	fs.StringVar(&f.layout, "layout", "", "layout of the migrations: "+layout.Names()+" (default: layout in retort.yaml)")
 	return cmd
+}
+
+// runLint reports the findings of the migrations in paths (the configured
+// directory when none): errChanges when some are at or above --fail-on.
+func runLint(_ context.Context, g *globals, f *lintFlags, paths []string) error {
+	switch f.format {
+	case "text", "json", "github":
+	default:
+		return fmt.Errorf("--format %q: want text, json or github", f.format)
+	}
+	threshold, err := lint.ParseSeverity(f.failOn)
+	if err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
+	s, err := g.settings()
+	if err != nil {
+		return err
+	}
+	if g.changed("layout") {
+		s.Layout = f.layout
+	}
+	l, err := layout.Parse(s.Layout)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		paths = []string{s.Migrations}
+	}
+	if f.since != "" && (len(paths) != 1 || !isDir(paths[0])) {
+		return errors.New("--since needs one migrations directory")
+	}
+	findings, err := lintPaths(paths, l, f.since)
+	if err != nil {
+		return err
+	}
+	if err := writeFindings(g, findings, f.format); err != nil {
+		return err
+	}
+	failing := 0
+	for _, f := range findings {
+		if f.Severity.Rank() >= threshold.Rank() {
+			failing++
+		}
+	}
+	if failing > 0 {
+		fmt.Fprintf(g.stderr, "retort: %s at or above %s\n", count(failing, "finding"), threshold)
+		return errChanges
+	}
+	return nil
+}
+
+// lintPaths checks the migrations of every path, read in layout l, and
+// returns the findings in the files to report (after since, when given).
+func lintPaths(paths []string, l layout.Layout, since string) ([]lint.Finding, error) {
+	var revs []lint.Revision
+	report := map[string]bool{} // the files whose findings are shown
+	for _, a := range paths {
+		rs, shown, err := lintInputs(a, l, since)
+		if err != nil {
+			return nil, err
+		}
+		revs = append(revs, rs...)
+		for _, f := range shown {
+			report[f] = true
+		}
+	}
+	var findings []lint.Finding
+	for _, f := range lint.Check(revs) {
+		if report[f.File] {
+			findings = append(findings, f)
+		}
+	}
+	return findings, nil
 }
 
 func isDir(path string) bool {

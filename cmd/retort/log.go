@@ -164,11 +164,10 @@ func (g *globals) logFlags(cmd *cobra.Command) {
 
 // flagLevel sets the log level from --log-level, -q or -v, and reports
 // whether one was given: a flag wins over log_level in retort.yaml.
-func (g *globals) flagLevel(cmd *cobra.Command) (bool, error) {
-	f := cmd.Flags()
+func (g *globals) flagLevel() (bool, error) {
 	var given []string
 	var level slog.Level
-	if f.Changed("log-level") {
+	if g.changed("log-level") {
 		l, err := parseLevel("--log-level", g.logLevel)
 		if err != nil {
 			return false, err
@@ -194,11 +193,11 @@ func (g *globals) flagLevel(cmd *cobra.Command) (bool, error) {
 
 // configLevel sets the log level from log_level in retort.yaml unless a
 // flag set it.
-func (g *globals) configLevel(cmd *cobra.Command, logLevel string) error {
+func (g *globals) configLevel(logLevel string) error {
 	if logLevel == "" {
 		return nil
 	}
-	if byFlag, err := g.flagLevel(cmd); byFlag || err != nil {
+	if byFlag, err := g.flagLevel(); byFlag || err != nil {
 		return err
 	}
 	l, err := parseLevel("log_level", logLevel)

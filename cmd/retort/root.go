@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/internal/filter"
@@ -52,10 +53,27 @@ type globals struct {
 	// noCache is --no-cache of diff, revision and check: declared
 	// sources and migrations are loaded afresh, and not stored.
 	noCache bool
+
+	// flags are the flags of the command being run and stdin its input,
+	// set before it runs (see use): a flag given wins over retort.yaml,
+	// and only the flag set knows whether it was given.
+	flags *pflag.FlagSet
+	stdin io.Reader
+}
+
+// use records the command about to run.
+func (g *globals) use(cmd *cobra.Command) {
+	g.flags = cmd.Flags()
+	g.stdin = cmd.InOrStdin()
+}
+
+// changed reports whether the running command's flag name was given.
+func (g *globals) changed(name string) bool {
+	return g.flags != nil && g.flags.Changed(name)
 }
 
 // settings loads retort.yaml and lets the global flags win over it.
-func (g *globals) settings(cmd *cobra.Command) (config.Settings, error) {
+func (g *globals) settings() (config.Settings, error) {
 	path := g.configPath
 	explicit := path != ""
 	if !explicit {
@@ -65,13 +83,13 @@ func (g *globals) settings(cmd *cobra.Command) (config.Settings, error) {
 	if err != nil {
 		return s, err
 	}
-	if err := g.configLevel(cmd, s.LogLevel); err != nil {
+	if err := g.configLevel(s.LogLevel); err != nil {
 		return s, err
 	}
-	if cmd.Flags().Changed("dev-url") {
+	if g.changed("dev-url") {
 		s.DevURL = g.devURL
 	}
-	if cmd.Flags().Changed("trusted") {
+	if g.changed("trusted") {
 		s.DevTrusted = g.trusted
 	}
 	if s.DevURL, err = config.Expand("dev_url", s.DevURL); err != nil {
@@ -95,7 +113,7 @@ func (g *globals) loader(s config.Settings, schemas, exclude []string) *source.L
 		Privileges: s.Privileges,
 		Trusted:    s.DevTrusted,
 		AllowEmpty: g.allowEmpty,
-		Migrate:    migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, HistoryTable: "retort_history"},
+		Migrate:    migrate.Options{VersionSchema: s.VersionSchema, VersionTable: s.VersionTable, HistoryTable: migrate.DefaultHistoryTable},
 		Layout:     layout.Layout(s.Layout),
 		Inspect:    introspect.Options{Schemas: schemas, Exclude: filter.SchemaNames(exclude), Debugf: g.debugf},
 		Include:    s.Include,
@@ -135,7 +153,8 @@ PostgreSQL's own canonical texts.`,
 		// The flags set the level before any command logs; retort.yaml's
 		// log_level, read later, applies only when none was given.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			_, err := g.flagLevel(cmd)
+			g.use(cmd)
+			_, err := g.flagLevel()
 			return err
 		},
 	}

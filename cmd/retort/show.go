@@ -44,26 +44,30 @@ tool's layout the revision as retort reads it, written as a native file.`,
   retort show 1a2b3c4d`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.migrations(cmd)
-			if err != nil {
-				return err
-			}
-			r, err := oneRevision(st, args[0])
-			if err != nil {
-				return err
-			}
-			if st.layout != layout.Native {
-				_, err := g.stdout.Write(migrate.Format(r))
-				return err
-			}
-			data, err := userfile.Read(filepath.Join(st.s.Migrations, r.Filename), maxShow)
-			if err != nil {
-				return fmt.Errorf("show %s: %w", r.ID, err)
-			}
-			_, err = g.stdout.Write(data)
-			return err
+			return runShow(cmd.Context(), g, args[0])
 		},
 	}
+}
+
+func runShow(_ context.Context, g *globals, spec string) error {
+	st, err := g.migrations()
+	if err != nil {
+		return err
+	}
+	r, err := oneRevision(st, spec)
+	if err != nil {
+		return err
+	}
+	if st.layout != layout.Native {
+		_, err := g.stdout.Write(migrate.Format(r))
+		return err
+	}
+	data, err := userfile.Read(filepath.Join(st.s.Migrations, r.Filename), maxShow)
+	if err != nil {
+		return fmt.Errorf("show %s: %w", r.ID, err)
+	}
+	_, err = g.stdout.Write(data)
+	return err
 }
 
 func newBranches(g *globals) *cobra.Command {
@@ -74,24 +78,28 @@ func newBranches(g *globals) *cobra.Command {
 as Alembic's branches does, followed by its children, one a line.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.migrations(cmd)
-			if err != nil {
-				return err
-			}
-			for _, r := range st.dir.Revisions() {
-				children := st.dir.Children(r.ID)
-				if len(children) < 2 {
-					continue
-				}
-				fmt.Fprintf(g.stdout, "%s (branchpoint)%s, %s\n", r.ID, labels(r), r.Message)
-				for _, id := range children {
-					c := st.dir.Revision(id)
-					fmt.Fprintf(g.stdout, "%s -> %s%s, %s\n", strings.Repeat(" ", len(r.ID)), c.ID, labels(c), c.Message)
-				}
-			}
-			return nil
+			return runBranches(cmd.Context(), g)
 		},
 	}
+}
+
+func runBranches(_ context.Context, g *globals) error {
+	st, err := g.migrations()
+	if err != nil {
+		return err
+	}
+	for _, r := range st.dir.Revisions() {
+		children := st.dir.Children(r.ID)
+		if len(children) < 2 {
+			continue
+		}
+		fmt.Fprintf(g.stdout, "%s (branchpoint)%s, %s\n", r.ID, labels(r), r.Message)
+		for _, id := range children {
+			c := st.dir.Revision(id)
+			fmt.Fprintf(g.stdout, "%s -> %s%s, %s\n", strings.Repeat(" ", len(r.ID)), c.ID, labels(c), c.Message)
+		}
+	}
+	return nil
 }
 
 // An exitStatus is returned by a command whose exit status is another
@@ -113,38 +121,47 @@ next upgrade or downgrade.`,
   EDITOR="code --wait" retort edit 1a2b3c4d`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.migrations(cmd)
-			if err != nil {
-				return err
-			}
-			r, err := oneRevision(st, args[0])
-			if err != nil {
-				return err
-			}
-			editor := strings.Fields(os.Getenv("VISUAL"))
-			if len(editor) == 0 {
-				editor = strings.Fields(os.Getenv("EDITOR"))
-			}
-			if len(editor) == 0 {
-				editor = []string{"vi"}
-			}
-			path := filepath.Join(st.s.Migrations, r.Filename)
-			ed := exec.CommandContext(cmd.Context(), editor[0], append(editor[1:], path)...)
-			ed.Stdin, ed.Stdout, ed.Stderr = cmd.InOrStdin(), g.stdout, g.stderr
-			err = ed.Run()
-			if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() > 0 {
-				return exitStatus(ee.ExitCode())
-			}
-			if err != nil {
-				return fmt.Errorf("edit %s: run %s: %w", r.ID, editor[0], err)
-			}
-			return nil
+			return runEdit(cmd.Context(), g, args[0])
 		},
 	}
 }
 
+func runEdit(ctx context.Context, g *globals, spec string) error {
+	st, err := g.migrations()
+	if err != nil {
+		return err
+	}
+	r, err := oneRevision(st, spec)
+	if err != nil {
+		return err
+	}
+	editor := strings.Fields(os.Getenv("VISUAL"))
+	if len(editor) == 0 {
+		editor = strings.Fields(os.Getenv("EDITOR"))
+	}
+	if len(editor) == 0 {
+		editor = []string{"vi"}
+	}
+	path := filepath.Join(st.s.Migrations, r.Filename)
+	ed := exec.CommandContext(ctx, editor[0], append(editor[1:], path)...)
+	ed.Stdin, ed.Stdout, ed.Stderr = g.stdin, g.stdout, g.stderr
+	err = ed.Run()
+	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() > 0 {
+		return exitStatus(ee.ExitCode())
+	}
+	if err != nil {
+		return fmt.Errorf("edit %s: run %s: %w", r.ID, editor[0], err)
+	}
+	return nil
+}
+
+// ensureVersionFlags are the flags of ensure-version.
+type ensureVersionFlags struct {
+	url string
+}
+
 func newEnsureVersion(g *globals) *cobra.Command {
-	var url string
+	var f ensureVersionFlags
 	cmd := &cobra.Command{
 		Use:   "ensure-version",
 		Short: "Create retort's version table (and history) in the database if missing",
@@ -154,26 +171,30 @@ applied files and the progress table, in version_schema. It changes nothing
 that exists; upgrade and stamp create them too.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := g.settings(cmd)
-			if err != nil {
-				return err
-			}
-			opts, err := migrateOptions(s, nil)
-			if err != nil {
-				return err
-			}
-			u, err := liveURL(cmd, s, url)
-			if err != nil {
-				return err
-			}
-			conn, err := connect(cmd.Context(), u)
-			if err != nil {
-				return err
-			}
-			defer conn.Close(context.WithoutCancel(cmd.Context()))
-			return migrate.EnsureTables(cmd.Context(), conn, &opts)
+			return runEnsureVersion(cmd.Context(), g, &f)
 		},
 	}
-	cmd.Flags().StringVar(&url, "url", "", "the live database (default: url in retort.yaml)")
+	cmd.Flags().StringVar(&f.url, "url", "", "the live database (default: url in retort.yaml)")
 	return cmd
+}
+
+func runEnsureVersion(ctx context.Context, g *globals, f *ensureVersionFlags) error {
+	s, err := g.settings()
+	if err != nil {
+		return err
+	}
+	opts, err := migrateOptions(s, nil)
+	if err != nil {
+		return err
+	}
+	u, err := g.liveURL(s, f.url)
+	if err != nil {
+		return err
+	}
+	conn, err := connect(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	return migrate.EnsureTables(ctx, conn, &opts)
 }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/migrate"
+)
+
+// upgradeFlags are the flags of upgrade and downgrade.
+type upgradeFlags struct {
+	url                  string
+	sql, ignoreChecksums bool
+	// direction is the command's: upgrade's Up, downgrade's Down.
+	direction migrate.Direction
+}
+
+// upgradeOrDowngrade runs or prints the steps towards target.
+func upgradeOrDowngrade(g *globals, direction migrate.Direction) *cobra.Command {
+	f := upgradeFlags{direction: direction}
+	use, short := "upgrade [TARGET]", "Upgrade the database to TARGET (default heads)"
+	args := cobra.MaximumNArgs(1)
+	example := `  retort upgrade
+  retort upgrade +1
+  retort upgrade 1a2b3c4d
+  retort upgrade --sql base:head > upgrade.sql`
+	if direction == migrate.Down {
+		use, short, args = "downgrade TARGET", "Downgrade the database to TARGET", cobra.ExactArgs(1)
+		example = `  retort downgrade -1
+  retort downgrade 1a2b3c4d
+  retort downgrade base
+  retort downgrade --sql head:base > downgrade.sql`
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long: short + `.
+
+TARGET is head, heads, base, +N or -N (relative to the current revisions),
+REV+N, a revision id or a unique prefix of one (at least 4 characters), or a
+branch label (LABEL@head). --sql prints the script instead of running it,
+without connecting; FROM:TO gives its range.`,
+		Example: example,
+		Args:    args,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUpgrade(cmd.Context(), g, &f, args)
+		},
+	}
+	cmd.Flags().StringVar(&f.url, "url", "", "the live database (default: url in retort.yaml)")
+	cmd.Flags().BoolVar(&f.sql, "sql", false, "print the script instead of running it (no connection)")
+	cmd.Flags().BoolVar(&f.ignoreChecksums, "ignore-checksums", false, "run even though applied revision files were edited since (this once; stamp --rehash records the edits)")
+	return cmd
+}
+
+// runUpgrade runs, or with --sql prints, the steps towards the target in
+// args (default heads).
+func runUpgrade(ctx context.Context, g *globals, f *upgradeFlags, args []string) error {
+	target, direction := "heads", f.direction
+	if len(args) == 1 {
+		target = args[0]
+	}
+	st, err := g.migrations()
+	if err != nil {
+		return err
+	}
+	if f.sql {
+		from, to, ok := migrate.SplitRange(target)
+		if !ok {
+			from, to = "", target
+			if direction == migrate.Down {
+				return errors.New("downgrade --sql needs a range FROM:TO, e.g. head:base")
+			}
+		}
+		script, err := migrate.Script(st.dir, from, to, direction, &st.opts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(g.stdout, script)
+		return nil
+	}
+	conn, err := g.liveConn(ctx, st, f.url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	run := migrate.Upgrade
+	if direction == migrate.Down {
+		run = migrate.Downgrade
+	}
+	st.opts.IgnoreChecksums = f.ignoreChecksums
+	// The runner logs each step as it starts (st.opts.Logf).
+	steps, err := run(ctx, conn, st.dir, target, &st.opts)
+	if err != nil {
+		return checksumHint(err)
+	}
+	if len(steps) == 0 {
+		fmt.Fprintln(g.stderr, "retort: nothing to do")
+	}
+	return nil
+}
+
+// checksumHint adds the ways out to a refusal over an edited revision: the
+// library's message cannot name the command's flags.
+func checksumHint(err error) error {
+	var ce *migrate.ChecksumError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("%w; or, once the edit is reviewed, record it with retort stamp --rehash %s, or run this once with --ignore-checksums", err, ce.Revision)
+}
+
+// stampFlags are the flags of stamp.
+type stampFlags struct {
+	url           string
+	purge, rehash bool
+}
+
+func newStamp(g *globals) *cobra.Command {
+	var f stampFlags
+	cmd := &cobra.Command{
+		Use:   "stamp REV... | stamp --rehash [REV...]",
+		Short: "Set the version table to REV without running migrations",
+		Long: `stamp sets the version table to REV without running migrations, as
+Alembic's stamp does. --purge empties the version table first.
+
+--rehash changes no revision: it records the current checksums of applied
+revision files that were edited after they were applied (all of them, or the
+REVs named), once a reviewer has accepted the edits, so that upgrade and
+downgrade run again. It prints each revision whose checksum it recorded.`,
+		Example: `  retort stamp head
+  retort stamp --purge base
+  retort stamp --rehash            # accept every reviewed edit
+  retort stamp --rehash 1a2b3c4d`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if f.rehash {
+				return nil
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStamp(cmd.Context(), g, &f, args)
+		},
+	}
+	cmd.Flags().StringVar(&f.url, "url", "", "the live database (default: url in retort.yaml)")
+	cmd.Flags().BoolVar(&f.purge, "purge", false, "empty the version table first")
+	cmd.Flags().BoolVar(&f.rehash, "rehash", false, "record the checksums of edited applied revisions (all, or the REVs named)")
+	return cmd
+}
+
+// runStamp stamps revs, or with --rehash records the checksums of the
+// edited applied revisions among revs (all when none).
+func runStamp(ctx context.Context, g *globals, f *stampFlags, revs []string) error {
+	if f.rehash && f.purge {
+		return errors.New("stamp: --rehash and --purge do not go together")
+	}
+	st, err := g.migrations()
+	if err != nil {
+		return err
+	}
+	conn, err := g.liveConn(ctx, st, f.url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if f.rehash {
+		ids, err := migrate.Rehash(ctx, conn, st.dir, revs, &st.opts)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			fmt.Fprintln(g.stdout, id)
+		}
+		if len(ids) == 0 {
+			fmt.Fprintln(g.stderr, "retort: no applied revision file changed; nothing to rehash")
+		}
+		return nil
+	}
+	heads, err := migrate.Stamp(ctx, conn, st.dir, revs, f.purge, &st.opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "retort: stamped %s\n", strings.Join(heads, ", "))
+	return nil
+}
