@@ -10,6 +10,7 @@ import (
 
 	"github.com/retortdb/retort/internal/config"
 	"github.com/retortdb/retort/internal/filter"
+	"github.com/retortdb/retort/internal/progress"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/migrate/layout"
@@ -130,6 +131,10 @@ const noCacheUsage = "load declared sources and migrations afresh, without the c
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	g := &globals{stdout: stdout}
+	// Log lines and live bars share stderr: an Output erases a bar before
+	// a line and draws it again after, and passes bytes through unchanged
+	// when stderr is not a terminal.
+	stderr = progress.NewOutput(stderr)
 	g.log = slog.New(newLineHandler(stderr, &g.level))
 	g.stderr = &logWriter{log: g.log, raw: stderr}
 	root := &cobra.Command{

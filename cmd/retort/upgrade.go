@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retortdb/retort/internal/progress"
 	"github.com/retortdb/retort/migrate"
 )
 
@@ -92,8 +93,13 @@ func runUpgrade(ctx context.Context, g *globals, f *upgradeFlags, args []string)
 		run = migrate.Downgrade
 	}
 	st.opts.IgnoreChecksums = f.ignoreChecksums
-	// The runner logs each step as it starts (st.opts.Logf).
+	// The runner logs each step as it starts (st.opts.Logf); within a step,
+	// a bar counts its statements on a terminal.
+	bars := &stepBars{g: g}
+	defer bars.done()
+	st.opts.Progress = bars.update
 	steps, err := run(ctx, conn, st.dir, target, &st.opts)
+	bars.done()
 	if err != nil {
 		return checksumHint(err)
 	}
@@ -102,6 +108,28 @@ func runUpgrade(ctx context.Context, g *globals, f *upgradeFlags, args []string)
 	}
 	return nil
 }
+
+// stepBars shows, on a terminal, a bar per step of an upgrade or a
+// downgrade that counts the step's statements: one revision can hold
+// thousands of them.
+type stepBars struct {
+	g    *globals
+	step migrate.Step // the step the bar counts; zero before the first
+	bar  *progress.Bar
+}
+
+// update is [migrate.Options.Progress].
+func (s *stepBars) update(step migrate.Step, done, total int) {
+	if step != s.step {
+		s.bar.Done()
+		s.step = step
+		s.bar = s.g.progressBar(string(step.Direction)+" "+step.Revision.ID, total)
+	}
+	s.bar.Set(done)
+}
+
+// done erases the bar of the last step.
+func (s *stepBars) done() { s.bar.Done() }
 
 // checksumHint adds the ways out to a refusal over an edited revision: the
 // library's message cannot name the command's flags.
