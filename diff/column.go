@@ -17,6 +17,7 @@ const (
 	ColumnType             ColumnDelta = 1 << iota // the data type
 	ColumnCollation                                // the collation
 	ColumnNotNull                                  // NOT NULL on or off
+	ColumnNotNullForm                              // the NOT NULL constraint's name, NOT VALID or NO INHERIT (PostgreSQL 18)
 	ColumnDefault                                  // the default's text
 	ColumnIdentity                                 // GENERATED ALWAYS or BY DEFAULT AS IDENTITY, or none
 	ColumnIdentitySequence                         // the identity sequence's options
@@ -51,6 +52,8 @@ func CompareColumns(from, to *model.Column) ColumnDelta {
 	set(from.Type != to.Type, ColumnType)
 	set(from.Collation != to.Collation, ColumnCollation)
 	set(from.NotNull != to.NotNull, ColumnNotNull)
+	set(from.NotNullName != to.NotNullName || from.NotNullNotValid != to.NotNullNotValid ||
+		from.NotNullNoInherit != to.NotNullNoInherit, ColumnNotNullForm)
 	set(from.Default != to.Default, ColumnDefault)
 	set(from.Identity != to.Identity, ColumnIdentity)
 	set(!reflect.DeepEqual(from.IdentitySequence, to.IdentitySequence), ColumnIdentitySequence)

@@ -35,8 +35,9 @@ type RenameHint struct {
 
 // Compare returns the changes that turn from into to, in a deterministic
 // order (by kind, then key). Both schemas must be normalized. It returns an
-// error only for inconsistent options, such as a rename hint naming objects
-// that do not exist.
+// error for inconsistent options, such as a rename hint naming objects
+// that do not exist, and a [*ServerTooOldError] when from was read from a
+// server (from.ServerMajor) too old for what the changes create.
 func Compare(from, to *model.Schema, opts Options) ([]Change, error) {
 	c := comparer{opts: opts}
 	if err := c.indexRenames(from, to); err != nil {
@@ -66,6 +67,9 @@ func Compare(from, to *model.Schema, opts Options) ([]Change, error) {
 		// Default privileges are privileges: compared only when grants are.
 		c.out = appendObjects(c.out, from.DefaultPrivileges, to.DefaultPrivileges,
 			func(o *model.DefaultPrivileges) string { return o.Role + "\x00" + o.Schema + "\x00" + o.ObjectType }, c.changed)
+	}
+	if err := checkServer(c.out, from.ServerMajor); err != nil {
+		return nil, err
 	}
 	return c.out, nil
 }

@@ -167,6 +167,8 @@ func (in *inspector) columns(ctx context.Context) error {
 		options, fdwOptions  []string
 		comment              text
 		grants               grantList
+		notNullName          text
+		nnNotValid, nnNoInh  bool
 	}
 	in.colNames = map[uint32][]string{}
 	in.attnums = map[uint32][]int16{}
@@ -190,7 +192,8 @@ func (in *inspector) columns(ctx context.Context) error {
 	err := in.each(ctx, "columns", []any{in.nsps},
 		[]any{&r.rel, &r.attnum, &r.name, &r.typ, &r.collation, &r.notNull, &r.expr, &r.identity,
 			&r.generated, &r.inherited, &r.storage, &r.compression, &r.statistics, &r.options,
-			&r.fdwOptions, &r.comment, &r.grants},
+			&r.fdwOptions, &r.comment, &r.grants, &r.notNullName,
+			&r.nnNotValid, &r.nnNoInh},
 		func() error {
 			if r.rel != cur || curNames == nil {
 				flush()
@@ -222,6 +225,10 @@ func (in *inspector) columns(ctx context.Context) error {
 				} else {
 					c.Default = r.expr.String
 				}
+				if r.notNullName.Valid && r.notNullName.String != model.DefaultNotNullName(in.s.Tables[ti].Name, r.name) {
+					c.NotNullName = r.notNullName.String
+				}
+				c.NotNullNotValid, c.NotNullNoInherit = r.nnNotValid, r.nnNoInh
 				if r.identity != "" {
 					c.IdentitySequence = in.identity[colKey{r.rel, r.attnum}]
 				}

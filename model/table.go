@@ -72,6 +72,15 @@ type Column struct {
 	// "C" (with the quotes) or public.german.
 	Collation string `json:"collation,omitempty"`
 	NotNull   bool   `json:"not_null,omitempty"`
+	// NotNullName is the name of the column's NOT NULL constraint
+	// (PostgreSQL 18 names them) when it is not the one PostgreSQL chooses,
+	// TABLE_COLUMN_not_null (see [DefaultNotNullName]); empty otherwise,
+	// and always before 18.
+	NotNullName string `json:"not_null_name,omitempty"`
+	// NotNullNotValid and NotNullNoInherit are PostgreSQL 18's NOT VALID
+	// and NO INHERIT NOT NULL constraints (NotNull is set for them too).
+	NotNullNotValid  bool `json:"not_null_not_valid,omitempty"`
+	NotNullNoInherit bool `json:"not_null_no_inherit,omitempty"`
 	// Default is pg_get_expr's text of the column default.
 	Default string `json:"default,omitempty"`
 	// Identity is "a" (GENERATED ALWAYS) or "d" (BY DEFAULT) for identity

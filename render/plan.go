@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -52,11 +53,13 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: plan: %w", err)
 	}
-	up, err := planStatements(from, to, changes, opts.Options)
+	// Both directions run on the source's server.
+	major := cmp.Or(from.ServerMajor, to.ServerMajor)
+	up, err := planStatements(from, to, changes, opts.Options, major)
 	if err != nil {
 		return nil, fmt.Errorf("render: plan up: %w", err)
 	}
-	down, err := planStatements(to, from, diff.Invert(changes), opts.Options)
+	down, err := planStatements(to, from, diff.Invert(changes), opts.Options, major)
 	if err != nil {
 		return nil, fmt.Errorf("render: plan down: %w", err)
 	}
@@ -94,17 +97,20 @@ func planScript(stmts []Statement) string {
 	return scriptHeader + "\n" + Script(stmts)
 }
 
-// planStatements renders changes that turn old into new, and orders them.
-func planStatements(old, new *model.Schema, changes []diff.Change, opts Options) ([]Statement, error) {
+// planStatements renders changes that turn old into new, and orders them,
+// for a server of major (0: unknown).
+func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, major int) ([]Statement, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
 	opts.Partial = true
 	p := newPlanner(old, new, opts)
+	p.major = major
 	changes = p.prepare(changes)
 	for _, c := range changes {
 		p.render(c)
 	}
+	p.notNullForms(changes)
 	p.finish()
 	if err := errors.Join(p.b.errs...); err != nil {
 		return nil, err
@@ -123,6 +129,7 @@ func planStatements(old, new *model.Schema, changes []diff.Change, opts Options)
 type planner struct {
 	old, new *model.Schema
 	opts     Options
+	major    int      // the major version of the server the plan runs on; 0 if unknown
 	b        *builder // on new; holds every statement of the plan
 	oi, ni   *lookup  // the objects of old and new, by name
 

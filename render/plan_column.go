@@ -51,6 +51,9 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 		return
 	}
 	subs := append([]string{"ADD COLUMN " + def}, p.columnSettingChanges(tq, &model.Column{Name: c.Name}, c)...)
+	if c.NotNull && c.NotNullNotValid {
+		subs = append(subs, "ADD "+notNullConstraint(tq.Name, c))
+	}
 	hz := []Hazard{lockHazard(tq, "ADD COLUMN")}
 	if why := p.addRewrites(c); why != "" {
 		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
@@ -218,8 +221,9 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	}
 	if a.delta.Has(diff.ColumnNotNull) && !a.notNullDone {
 		if to.NotNull {
-			a.subs = append(a.subs, a.col+" SET NOT NULL")
-			a.hz = append(a.hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"})
+			sub, hz := p.setNotNull(tq, to)
+			a.subs = append(a.subs, sub)
+			a.hz = append(a.hz, hz...)
 		} else {
 			a.subs = append(a.subs, a.col+" DROP NOT NULL")
 		}
@@ -292,7 +296,10 @@ func (a *columnAlter) generation() {
 		a.subs = append(a.subs, a.col+" DROP EXPRESSION")
 	case a.f.Generated != a.to.Generated:
 		a.subs = append(a.subs, a.col+" SET EXPRESSION AS ("+a.to.Generated+")")
-		a.hz = append(a.hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
+		if a.to.GeneratedKind != "v" {
+			// A virtual column's values are computed when read.
+			a.hz = append(a.hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
+		}
 	}
 }
 
@@ -330,7 +337,8 @@ func (a *columnAlter) identity() {
 			f.Default = ""
 		}
 		if !f.NotNull && to.NotNull {
-			a.subs = append(a.subs, a.col+" SET NOT NULL")
+			sub, _ := p.setNotNull(tq, to)
+			a.subs = append(a.subs, sub)
 			a.notNullDone = true
 		}
 		s := a.col + " ADD GENERATED " + identityWords(to.Identity) + " AS IDENTITY"

@@ -274,13 +274,19 @@ func (p *planner) indexAlterable(table model.QName, f, t *model.Index) bool {
 }
 
 // generatedRebuild reports whether a column must be dropped and added again
-// because its generation expression changes, which PostgreSQL before 17
-// cannot do in place (it can only drop one).
+// because its generation changes, which PostgreSQL before 17 cannot do in
+// place (it can only drop a stored one's expression): see
+// [setExpressionInPlace].
 func (p *planner) generatedRebuild(f, t *model.Column) bool {
-	if t.Generated == "" || f.Generated == t.Generated && f.GeneratedKind == t.GeneratedKind {
+	if f.Generated == t.Generated && f.GeneratedKind == t.GeneratedKind {
 		return false
 	}
-	return !(p.new.ServerMajor >= 17 && f.Generated != "" && f.GeneratedKind == t.GeneratedKind && t.GeneratedKind != "v")
+	if t.Generated == "" {
+		// DROP EXPRESSION keeps a stored column's values; a virtual one
+		// has none to keep, and 18 refuses it.
+		return f.GeneratedKind == "v"
+	}
+	return !setExpressionInPlace(p.major, f, t)
 }
 
 // labelsExtend reports whether new holds every label of old, in old's

@@ -90,6 +90,7 @@ func (b *builder) table(t *model.Table) {
 	b.inheritedColumns(t, tt)
 	b.columnSettings(t, tt)
 	b.constraints(t, tt)
+	b.notValidNotNulls(t)
 	for i := range t.Indexes {
 		b.index(t.QName, tt.ref, t.Kind == model.TablePartitioned, &t.Indexes[i])
 	}
@@ -272,8 +273,16 @@ func columnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, e
 	if c.Default != "" && !noDefault {
 		sb.WriteString(" DEFAULT " + c.Default)
 	}
-	if c.NotNull {
+	// A NOT VALID one is added after the table (see notValidNotNulls).
+	if c.NotNull && !c.NotNullNotValid {
+		if c.NotNullName != "" {
+			// Before 18 the name is accepted and dropped.
+			sb.WriteString(" CONSTRAINT " + sqlq.QuoteIdent(c.NotNullName))
+		}
 		sb.WriteString(" NOT NULL")
+		if c.NotNullNoInherit {
+			sb.WriteString(" NO INHERIT")
+		}
 	}
 	return sb.String(), nil
 }

@@ -208,3 +208,35 @@ func sortByNumbers(paths []string) {
 	}
 	slices.SortStableFunc(paths, func(a, b string) int { return num(b) - num(a) })
 }
+
+// EnvVersionsDir names the environment variable that overrides
+// [VersionsDir].
+const EnvVersionsDir = "RETORT_PG_VERSIONS_DIR"
+
+// VersionsDir returns the directory under which `scripts/setup --test`
+// installs the server binaries of other PostgreSQL majors than the
+// system's, one subdirectory per major (VersionsDir()/17/bin), for the
+// tests across versions: $RETORT_PG_VERSIONS_DIR when set; as root,
+// /var/cache/retort/postgres, because the server then runs as an
+// unprivileged account that cannot enter /root; else retort/postgres in the
+// user's cache dir (${XDG_CACHE_HOME:-~/.cache}). The dev server never
+// searches it on its own: its binaries are chosen with RETORT_PG_BIN or
+// Options.BinDir.
+func VersionsDir() (string, error) {
+	if dir := os.Getenv(EnvVersionsDir); dir != "" {
+		return dir, nil
+	}
+	if os.Geteuid() == 0 {
+		return "/var/cache/retort/postgres", nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("server binaries of other versions: %w", err)
+	}
+	return filepath.Join(cache, "retort", "postgres"), nil
+}
+
+// VersionBinDir returns where VersionsDir keeps the binaries of major.
+func VersionBinDir(versionsDir string, major int) string {
+	return filepath.Join(versionsDir, strconv.Itoa(major), "bin")
+}

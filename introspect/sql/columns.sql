@@ -32,11 +32,27 @@ SELECT a.attrelid,
        a.attoptions,
        a.attfdwoptions,
        d.description,
-       {{acl "a.attacl"}} AS grants
+       {{acl "a.attacl"}} AS grants,
+{{- if ge .V 180000}}
+       -- 18 names NOT NULL constraints. Inherited ones carry their parent's
+       -- name and are declared by the parent.
+       nn.conname AS not_null_name,
+       NOT coalesce(nn.convalidated, true) AS not_null_not_valid,
+       coalesce(nn.connoinherit, false) AS not_null_no_inherit
+{{- else}}
+       NULL::name AS not_null_name,
+       false AS not_null_not_valid,
+       false AS not_null_no_inherit
+{{- end}}
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+{{- if ge .V 180000}}
+LEFT JOIN pg_constraint nn
+       ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
+      AND nn.conislocal AND nn.coninhcount = 0
+{{- end}}
 LEFT JOIN pg_description d
        ON d.classoid = 'pg_class'::regclass AND d.objoid = a.attrelid AND d.objsubid = a.attnum
 WHERE a.attnum > 0

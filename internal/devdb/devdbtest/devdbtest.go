@@ -137,13 +137,18 @@ func MemDir() string {
 	return shm
 }
 
-// NewDatabase creates an empty database for the test, dropped when the test
+// NewDatabase creates an empty database for the test (on the server of
+// the major it is bound to by [UseMajor], if any), dropped when the test
 // ends, and returns a URL to connect to it. It is cheap and safe to call
 // from parallel tests.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	setup(t)
-	sc, err := shared.dev.Scratch(t.Context())
+	_, dev, ok := boundServer(t)
+	if !ok {
+		setup(t)
+		dev = shared.dev
+	}
+	sc, err := dev.Scratch(t.Context())
 	if err != nil {
 		t.Fatalf("devdbtest: %v", err)
 	}
@@ -158,11 +163,15 @@ func NewDatabase(t testing.TB) string {
 	return sc.ConnString()
 }
 
-// Server returns the shared embedded server. It skips the test when
+// Server returns the shared embedded server (or, in a test bound to a
+// major by [UseMajor], that major's server). It skips the test when
 // RETORT_TEST_PG_URL points the tests at an external server, as there is no
 // Server then.
 func Server(t testing.TB) *devdb.Server {
 	t.Helper()
+	if s, _, ok := boundServer(t); ok {
+		return s
+	}
 	setup(t)
 	if shared.server == nil {
 		t.Skipf("devdbtest: %s is set; the test needs the embedded server", EnvURL)
@@ -175,9 +184,10 @@ func Server(t testing.TB) *devdb.Server {
 // drops the scratch databases it still has.
 func Dev(t testing.TB) *devdb.Dev {
 	t.Helper()
-	setup(t)
 	var dev *devdb.Dev
-	if shared.server != nil {
+	if s, _, ok := boundServer(t); ok {
+		dev = devdb.NewDev(s)
+	} else if setup(t); shared.server != nil {
 		dev = devdb.NewDev(shared.server)
 	} else {
 		var err error
