@@ -55,7 +55,7 @@ type Object interface {
 		model.CompositeType | model.RangeType | model.Sequence | model.View |
 		model.Function | model.Aggregate | model.Trigger | model.EventTrigger |
 		model.Rule | model.Policy | model.ForeignDataWrapper | model.ForeignServer |
-		model.UserMapping | model.Cast | model.DefaultPrivileges
+		model.UserMapping | model.Cast | model.DefaultPrivileges | model.Statistics
 }
 
 // ObjectChange is a change to a free-standing object. From is nil for a
@@ -232,6 +232,8 @@ func refOf[T Object](obj *T) model.ObjectRef {
 		return model.ObjectRef{Kind: model.KindCast, Name: o.Key()}
 	case *model.DefaultPrivileges:
 		return model.ObjectRef{Kind: model.KindDefaultPrivileges, Schema: o.Schema, Name: o.Role, Args: o.ObjectType}
+	case *model.Statistics:
+		return model.ObjectRef{Kind: model.KindStatistics, Schema: o.Schema, Name: o.Name}
 	}
 	panic(fmt.Sprintf("diff: refOf(%T): not an Object", obj)) // unreachable: the type set is closed
 }

@@ -53,6 +53,7 @@ func Compare(from, to *model.Schema, opts Options) ([]Change, error) {
 	c.out = appendObjects(c.out, from.Sequences, to.Sequences, func(o *model.Sequence) string { return qkey(o.QName) }, c.changed)
 	c.compareTables(from.Tables, to.Tables)
 	c.compareViews(from.Views, to.Views)
+	c.out = appendObjects(c.out, from.Statistics, to.Statistics, func(o *model.Statistics) string { return qkey(o.QName) }, c.changed)
 	c.out = appendObjects(c.out, from.Functions, to.Functions, func(o *model.Function) string { return o.Key().String() }, c.changed)
 	c.out = appendObjects(c.out, from.Aggregates, to.Aggregates, func(o *model.Aggregate) string { return o.Key().String() }, c.changed)
 	c.out = appendObjects(c.out, from.Triggers, to.Triggers, func(o *model.Trigger) string { return qkey(o.Table) + "\x00" + o.Name }, c.changed)
@@ -241,6 +242,13 @@ func (c *comparer) strip(p any) any {
 		return v
 	case *model.DefaultPrivileges:
 		return *o
+	case *model.Statistics:
+		v := *o
+		if owner {
+			v.Owner = ""
+		}
+		v.Deps = nil
+		return v
 	case *model.Column:
 		v := *o
 		v.Deps = nil

@@ -221,6 +221,10 @@ func (in *inspector) addDep(kind string, oid uint32, sub int32, ref model.Object
 		if i, ok := in.castIdx[oid]; ok {
 			s.Casts[i].Deps = append(s.Casts[i].Deps, ref)
 		}
+	case "statistics":
+		if i, ok := in.statsIdx[oid]; ok && !onRel(s.Statistics[i].Table) {
+			s.Statistics[i].Deps = append(s.Statistics[i].Deps, ref)
+		}
 	}
 }
 

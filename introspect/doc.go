@@ -24,7 +24,7 @@
 // triggers, cloned foreign keys, inherited CHECK constraints, NOT NULL
 // constraints, indexes that implement a constraint, views' _RETURN rules); and
 // the tables named in [Options.IgnoreTables]. Objects that the model cannot
-// represent yet (operators, text search configurations, extended statistics,
+// represent yet (operators, text search configurations, conversions,
 // publications, base types, …) are counted per kind in
 // [model.Schema.Unsupported], never dropped silently.
 //

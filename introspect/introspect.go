@@ -182,6 +182,7 @@ func (in *inspector) run(ctx context.Context) error {
 		in.eventTriggers,
 		in.rules,
 		in.policies,
+		in.statistics,
 		in.foreignDataWrappers,
 		in.servers,
 		in.userMappings,

@@ -598,15 +598,40 @@ CREATE FUNCTION public.same(int, int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 
 CREATE OPERATOR public.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = public.same);
 CREATE TEXT SEARCH CONFIGURATION public.mine (COPY = pg_catalog.english);
 CREATE TABLE t (a int, b int);
-CREATE STATISTICS t_ab ON a, b FROM t;
 CREATE TYPE shelly;
 CREATE PUBLICATION pub FOR TABLE t;
 `,
 		check: func(t *testing.T, s *model.Schema) {
 			eq(t, "unsupported", s.Unsupported, map[string]int{
-				"operator": 1, "text search configuration": 1, "statistics": 1, "shell type": 1,
+				"operator": 1, "text search configuration": 1, "shell type": 1,
 				"publication": 1,
 			})
+		},
+	},
+	{
+		name: "statistics",
+		sql: `
+CREATE SCHEMA st;
+CREATE TABLE t (a int, b int, c text);
+CREATE STATISTICS st.t_ab (ndistinct, dependencies) ON a, b FROM t;
+CREATE STATISTICS t_all ON b, c FROM t;
+ALTER STATISTICS t_all SET STATISTICS 500;
+COMMENT ON STATISTICS t_all IS 'b and c';
+CREATE MATERIALIZED VIEW mv AS SELECT a, b FROM t;
+CREATE STATISTICS mv_ab (mcv) ON a, b FROM mv;
+`,
+		check: func(t *testing.T, s *model.Schema) {
+			tq, mvq := model.QName{Schema: "public", Name: "t"}, model.QName{Schema: "public", Name: "mv"}
+			eq(t, "statistics", s.Statistics, []model.Statistics{
+				{QName: model.QName{Schema: "public", Name: "mv_ab"}, Table: mvq,
+					Definition: "CREATE STATISTICS public.mv_ab (mcv) ON a, b FROM public.mv", Owner: "postgres"},
+				{QName: model.QName{Schema: "public", Name: "t_all"}, Table: tq,
+					Definition: "CREATE STATISTICS public.t_all ON b, c FROM public.t", Target: ptr(500),
+					Owner: "postgres", Comment: "b and c"},
+				{QName: model.QName{Schema: "st", Name: "t_ab"}, Table: tq,
+					Definition: "CREATE STATISTICS st.t_ab (ndistinct, dependencies) ON a, b FROM public.t", Owner: "postgres"},
+			})
+			eq(t, "unsupported", s.Unsupported, map[string]int(nil))
 		},
 	},
 	{

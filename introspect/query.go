@@ -128,6 +128,7 @@ type inspector struct {
 	triggerIdx    map[uint32]int
 	ruleIdx       map[uint32]int
 	policyIdx     map[uint32]int
+	statsIdx      map[uint32]int // pg_statistic_ext oid → index in s.Statistics
 	castIdx       map[uint32]int
 }
 

@@ -121,6 +121,10 @@ func (s *Schema) Normalize() {
 		s.Policies[i].Roles = sortedStrings(s.Policies[i].Roles)
 		s.Policies[i].Deps = normDeps(s.Policies[i].Deps)
 	}
+	slices.SortFunc(s.Statistics, func(a, b Statistics) int { return compareQName(a.QName, b.QName) })
+	for i := range s.Statistics {
+		s.Statistics[i].Deps = normDeps(s.Statistics[i].Deps)
+	}
 	slices.SortFunc(s.ForeignDataWrappers, func(a, b ForeignDataWrapper) int { return strings.Compare(a.Name, b.Name) })
 	for i := range s.ForeignDataWrappers {
 		s.ForeignDataWrappers[i].Grants = normGrants(s.ForeignDataWrappers[i].Grants)
@@ -297,6 +301,12 @@ func (s *Schema) Validate() error {
 	}
 	for _, v := range s.Views {
 		rel(v.QName)
+	}
+	for _, st := range s.Statistics {
+		if st.Name == "" {
+			errs = append(errs, errorf("statistics in schema "+st.Schema, "empty name"))
+		}
+		dup("statistics", st.QName.String())
 	}
 	for i := range s.Tables {
 		errs = append(errs, s.Tables[i].validate(tables)...)

@@ -121,6 +121,7 @@ type Schema struct {
 	EventTriggers       []EventTrigger       `json:"event_triggers,omitempty"`
 	Rules               []Rule               `json:"rules,omitempty"`
 	Policies            []Policy             `json:"policies,omitempty"`
+	Statistics          []Statistics         `json:"statistics,omitempty"`
 	ForeignDataWrappers []ForeignDataWrapper `json:"foreign_data_wrappers,omitempty"`
 	Servers             []ForeignServer      `json:"servers,omitempty"`
 	UserMappings        []UserMapping        `json:"user_mappings,omitempty"`
@@ -211,6 +212,6 @@ type DefaultPrivileges struct {
 func (s *Schema) Declares() bool {
 	return len(s.Extensions)+len(s.Collations)+len(s.Enums)+len(s.Domains)+len(s.CompositeTypes)+
 		len(s.RangeTypes)+len(s.Sequences)+len(s.Tables)+len(s.Views)+len(s.Functions)+len(s.Aggregates)+
-		len(s.Triggers)+len(s.EventTriggers)+len(s.Rules)+len(s.Policies)+len(s.ForeignDataWrappers)+
+		len(s.Triggers)+len(s.EventTriggers)+len(s.Rules)+len(s.Policies)+len(s.Statistics)+len(s.ForeignDataWrappers)+
 		len(s.Servers)+len(s.UserMappings)+len(s.Casts)+len(s.DefaultPrivileges)+len(s.Unsupported) > 0
 }

@@ -156,6 +156,9 @@ func (b *builder) build() {
 	for i := range b.s.Views {
 		b.view(&b.s.Views[i])
 	}
+	for i := range b.s.Statistics {
+		b.statistics(&b.s.Statistics[i])
+	}
 	for i := range b.s.Triggers {
 		b.trigger(&b.s.Triggers[i])
 	}

@@ -24,6 +24,7 @@ var goldenCases = []struct {
 	{"full", fullSchema, render.Options{Owners: true, Privileges: true, Comments: true, Secrets: true}},
 	{"full-bare", fullSchema, render.Options{}},
 	{"no-public", noPublicSchema, render.Options{Comments: true}},
+	{"statistics", statisticsSchema, render.Options{Owners: true, Comments: true}},
 }
 
 func TestGolden(t *testing.T) {
@@ -53,6 +54,31 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// statisticsSchema has extended statistics on a table and a materialized
+// view, with a target, a comment and an owner.
+func statisticsSchema() *model.Schema {
+	target := 250
+	t := model.QName{Schema: "app", Name: "orders"}
+	mv := model.QName{Schema: "app", Name: "totals"}
+	s := &model.Schema{
+		Namespaces: []model.Namespace{{Name: "app"}, {Name: "public"}},
+		Tables: []model.Table{{QName: t, Columns: []model.Column{
+			{Name: "city", Type: "text"}, {Name: "zip", Type: "text"}, {Name: "total", Type: "numeric"},
+		}}},
+		Views: []model.View{{QName: mv, Materialized: true, Definition: " SELECT city,\n    sum(total) AS total\n   FROM app.orders\n  GROUP BY city;",
+			Columns: []model.ViewColumn{{Name: "city", Type: "text"}, {Name: "total", Type: "numeric"}}}},
+		Statistics: []model.Statistics{
+			{QName: model.QName{Schema: "app", Name: "orders_city_zip"}, Table: t,
+				Definition: "CREATE STATISTICS app.orders_city_zip (ndistinct, dependencies) ON city, zip FROM app.orders",
+				Target:     &target, Owner: "postgres", Comment: "zip implies city"},
+			{QName: model.QName{Schema: "public", Name: "totals_stats"}, Table: mv,
+				Definition: "CREATE STATISTICS public.totals_stats ON city, total FROM app.totals"},
+		},
+	}
+	s.Normalize()
+	return s
 }
 
 // noPublicSchema has no schema public, which the script must then drop.

@@ -236,6 +236,8 @@ func (p *planner) render(c diff.Change) {
 		p.ruleChange(c)
 	case *diff.ObjectChange[model.Policy]:
 		p.policyChange(c)
+	case *diff.ObjectChange[model.Statistics]:
+		p.statisticsChange(c)
 	case *diff.ObjectChange[model.ForeignDataWrapper]:
 		p.fdwChange(c)
 	case *diff.ObjectChange[model.ForeignServer]:

@@ -333,6 +333,8 @@ func (p *planner) rebuild(d model.ObjectRef) []diff.Change {
 		return pair(p.oi.policies[k], p.ni.policies[k])
 	case model.KindCast:
 		return pair(p.oi.casts[k], p.ni.casts[k])
+	case model.KindStatistics:
+		return pair(p.oi.statistics[q], p.ni.statistics[q])
 	case model.KindSequence:
 		return pair(p.oi.sequences[q], p.ni.sequences[q])
 	case model.KindConstraint:

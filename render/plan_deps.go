@@ -24,6 +24,7 @@ type lookup struct {
 	rules      map[refKey]*model.Rule
 	policies   map[refKey]*model.Policy
 	casts      map[refKey]*model.Cast
+	statistics map[model.QName]*model.Statistics
 	// owned lists the sequences owned by a column of a table.
 	owned map[model.QName][]*model.Sequence
 }
@@ -36,7 +37,10 @@ func newLookup(s *model.Schema) *lookup {
 		sequences: map[model.QName]*model.Sequence{}, functions: map[refKey]*model.Function{},
 		aggregates: map[refKey]*model.Aggregate{}, triggers: map[refKey]*model.Trigger{},
 		rules: map[refKey]*model.Rule{}, policies: map[refKey]*model.Policy{}, casts: map[refKey]*model.Cast{},
-		owned: map[model.QName][]*model.Sequence{},
+		owned: map[model.QName][]*model.Sequence{}, statistics: map[model.QName]*model.Statistics{},
+	}
+	for i := range s.Statistics {
+		l.statistics[s.Statistics[i].QName] = &s.Statistics[i]
 	}
 	for i := range s.Tables {
 		l.tables[s.Tables[i].QName] = &s.Tables[i]
@@ -226,6 +230,16 @@ func dependentsOf(s *model.Schema, l *lookup) map[refKey][]model.ObjectRef {
 		}
 	}
 	d.routinesAndRest(s)
+	for i := range s.Statistics {
+		st := &s.Statistics[i]
+		who := statisticsRef(st.QName)
+		if v := l.views[st.Table]; v != nil {
+			d.add(viewRefOf(v), who)
+		} else {
+			d.add(tableRef(st.Table), who)
+		}
+		d.addAll(st.Deps, who)
+	}
 	return d
 }
 
@@ -460,6 +474,11 @@ func inSchema(s *model.Schema, ns string) []model.ObjectRef {
 			out = append(out, aggRef(a))
 		}
 	}
+	for _, st := range s.Statistics {
+		if st.Schema == ns {
+			out = append(out, statisticsRef(st.QName))
+		}
+	}
 	return out
 }
 
@@ -480,6 +499,13 @@ func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.Ob
 		switch d.Kind {
 		case model.KindView, model.KindMaterializedView, model.KindRule, model.KindPolicy:
 			out = append(out, d)
+		case model.KindStatistics:
+			// Not a blocker: PostgreSQL drops statistics with a column they
+			// use and rebuilds them on a retype, but resets their target.
+			// Dropped first and created after, they keep it.
+			if st := p.oi.statistics[model.QName{Schema: d.Schema, Name: d.Name}]; st != nil && statisticsUses(st.Definition, cols) {
+				out = append(out, d)
+			}
 		case model.KindTrigger:
 			if tr := p.oi.triggers[keyOf(d)]; tr != nil && triggerUsesColumns(tr) {
 				out = append(out, d)

@@ -70,6 +70,8 @@ func (p *planner) expand(c diff.Change) []diff.Change {
 		split = !sameExcept(c.From, c.To, func(r *model.Rule) { r.Enabled, r.Comment, r.Deps = "", "", nil })
 	case *diff.ObjectChange[model.Policy]:
 		split = !sameExcept(c.From, c.To, func(r *model.Policy) { r.Comment, r.Deps = "", nil })
+	case *diff.ObjectChange[model.Statistics]:
+		split = statisticsSplit(c.From, c.To)
 	case *diff.ObjectChange[model.EventTrigger]:
 		split = !sameExcept(c.From, c.To, func(e *model.EventTrigger) { e.Enabled, e.Comment, e.Owner = "", "", "" })
 	case *diff.ObjectChange[model.Collation]:
@@ -131,6 +133,8 @@ func splitChange(c diff.Change) []diff.Change {
 	case *diff.ObjectChange[model.Rule]:
 		return splitObject(c)
 	case *diff.ObjectChange[model.Policy]:
+		return splitObject(c)
+	case *diff.ObjectChange[model.Statistics]:
 		return splitObject(c)
 	case *diff.ObjectChange[model.EventTrigger]:
 		return splitObject(c)

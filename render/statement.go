@@ -257,14 +257,15 @@ const (
 	prioConstraint    = 18
 	prioIndex         = 19
 	prioIndexAttach   = 20
-	prioForeignKey    = 21
-	prioTrigger       = 22
-	prioRule          = 23
-	prioPolicy        = 24
-	prioComment       = 25
-	prioOwner         = 26
-	prioGrant         = 27
-	prioEventTrigger  = 28
+	prioStatistics    = 21
+	prioForeignKey    = 22
+	prioTrigger       = 23
+	prioRule          = 24
+	prioPolicy        = 25
+	prioComment       = 26
+	prioOwner         = 27
+	prioGrant         = 28
+	prioEventTrigger  = 29
 )
 
 // stmtID builds a statement ID from a priority and words naming the

@@ -30,6 +30,7 @@ func sample() *model.Schema {
 		Functions:         []model.Function{{QName: q("audit", "touch")}},
 		Triggers:          []model.Trigger{{Table: q("public", "goose_db_version"), Name: "t1"}, {Table: q("public", "users"), Name: "t2"}},
 		Policies:          []model.Policy{{Table: q("public", "logs_2024"), Name: "p"}},
+		Statistics:        []model.Statistics{{QName: q("audit", "logs_stats"), Table: q("public", "logs")}, {QName: q("public", "users_stats"), Table: q("public", "users")}},
 		EventTriggers:     []model.EventTrigger{{Name: "audit"}},
 		Servers:           []model.ForeignServer{{Name: "remote", Wrapper: "postgres_fdw"}},
 		UserMappings:      []model.UserMapping{{Server: "remote", User: "app"}},
@@ -67,6 +68,9 @@ func names(s *model.Schema) []string {
 	for _, p := range s.Policies {
 		out = append(out, "policy "+p.Name)
 	}
+	for _, x := range s.Statistics {
+		out = append(out, "statistics "+x.QName.String())
+	}
 	for _, e := range s.EventTriggers {
 		out = append(out, "event trigger "+e.Name)
 	}
@@ -94,21 +98,21 @@ func TestApply(t *testing.T) {
 	}{
 		{"nothing", nil, nil, all},
 		{"exclude a schema", nil, []string{"audit"}, without("schema audit", "table audit.events", "function audit.touch",
-			"event trigger audit", "default privileges audit")},
+			"statistics audit.logs_stats", "event trigger audit", "default privileges audit")},
 		{"exclude a glob on schema.name takes owned sequences and triggers", nil, []string{"public.goose_*"},
 			without("table public.goose_db_version", "sequence public.goose_db_version_id_seq", "trigger t1")},
 		{"partitions and their policies go with the parent", nil, []string{"public.logs"},
-			without("table public.logs", "table public.logs_2024", "policy p")},
+			without("table public.logs", "table public.logs_2024", "policy p", "statistics audit.logs_stats")},
 		{"every kind matches schema.name", nil, []string{"public.mood", "public.active_*", "public.counter", "public.hstore"},
 			without("enum public.mood", "view public.active_users", "sequence public.counter", "extension hstore")},
 		{"include one table", []string{"public.users"}, nil,
-			[]string{"schema public", "table public.users", "trigger t2", "default privileges "}},
+			[]string{"schema public", "table public.users", "trigger t2", "statistics public.users_stats", "default privileges "}},
 		{"include a schema", []string{"audit"}, nil,
 			[]string{"schema audit", "table audit.events", "function audit.touch", "event trigger audit", "default privileges audit",
 				"default privileges "}},
 		{"include and exclude", []string{"public"}, []string{"public.logs*", "public.goose_*"},
 			[]string{"schema public", "extension hstore", "enum public.mood", "sequence public.counter", "table public.users",
-				"view public.active_users", "trigger t2", "default privileges "}},
+				"view public.active_users", "trigger t2", "statistics public.users_stats", "default privileges "}},
 		{"servers go with their name, user mappings with the server", nil, []string{"rem*"},
 			without("server remote", "user mapping app")},
 	}

@@ -49,6 +49,9 @@ func Remove(s *model.Schema, r Rules) int {
 	s.Triggers = filterSlice(s.Triggers, func(t model.Trigger) bool { return !rm.gone[t.Table] })
 	s.Rules = filterSlice(s.Rules, func(x model.Rule) bool { return !rm.gone[x.Table] })
 	s.Policies = filterSlice(s.Policies, func(p model.Policy) bool { return !rm.gone[p.Table] })
+	// Extended statistics go with their table, and with their own schema
+	// (which need not be the table's).
+	s.Statistics = filterSlice(s.Statistics, func(x model.Statistics) bool { return !rm.gone[x.Table] && rm.kept(rm.sch(x.Schema)) })
 	rm.globals(s)
 	s.DefaultPrivileges = filterSlice(s.DefaultPrivileges, func(d model.DefaultPrivileges) bool {
 		return d.Schema == "" || rm.sch(d.Schema)
@@ -156,7 +159,7 @@ func filterSlice[T any](xs []T, keep func(T) bool) []T {
 
 // Declares reports whether s declares the schema named or any object in
 // it (types, collations, extensions, sequences, tables, views, functions,
-// aggregates, default privileges).
+// aggregates, extended statistics, default privileges).
 func Declares(s *model.Schema, schema string) bool {
 	in := func(q model.QName) bool { return q.Schema == schema }
 	return slices.ContainsFunc(s.Namespaces, func(n model.Namespace) bool { return n.Name == schema }) ||
@@ -171,5 +174,6 @@ func Declares(s *model.Schema, schema string) bool {
 		slices.ContainsFunc(s.Views, func(v model.View) bool { return in(v.QName) }) ||
 		slices.ContainsFunc(s.Functions, func(f model.Function) bool { return in(f.QName) }) ||
 		slices.ContainsFunc(s.Aggregates, func(a model.Aggregate) bool { return in(a.QName) }) ||
+		slices.ContainsFunc(s.Statistics, func(x model.Statistics) bool { return in(x.QName) }) ||
 		slices.ContainsFunc(s.DefaultPrivileges, func(d model.DefaultPrivileges) bool { return d.Schema == schema })
 }

@@ -23,6 +23,7 @@ WITH dep AS (
              WHEN 'pg_trigger'::regclass THEN 'trigger'
              WHEN 'pg_policy'::regclass THEN 'policy'
              WHEN 'pg_cast'::regclass THEN 'cast'
+             WHEN 'pg_statistic_ext'::regclass THEN 'statistics'
            END AS kind,
            CASE WHEN rw.rulename = '_RETURN' THEN rw.ev_class
                 WHEN ad.oid IS NOT NULL THEN ad.adrelid
@@ -39,7 +40,8 @@ WITH dep AS (
       AND d.refclassid <> 'pg_namespace'::regclass
       AND d.classid IN ('pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_class'::regclass,
                         'pg_type'::regclass, 'pg_constraint'::regclass, 'pg_proc'::regclass,
-                        'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_cast'::regclass)
+                        'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_cast'::regclass,
+                        'pg_statistic_ext'::regclass)
       AND d.objid <> ALL($1::oid[])
       AND coalesce(rw.ev_class, ad.adrelid, 0) <> ALL($1::oid[])
 )

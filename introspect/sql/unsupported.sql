@@ -28,9 +28,6 @@ FROM (
     SELECT 'text search template' FROM pg_ts_template o
     WHERE o.tmplnamespace = ANY($1::oid[]) AND o.oid <> ALL($2::oid[])
     UNION ALL
-    SELECT 'statistics' FROM pg_statistic_ext o
-    WHERE o.stxnamespace = ANY($1::oid[]) AND o.oid <> ALL($2::oid[])
-    UNION ALL
     SELECT 'conversion' FROM pg_conversion o
     WHERE o.connamespace = ANY($1::oid[]) AND o.oid <> ALL($2::oid[])
     UNION ALL

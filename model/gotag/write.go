@@ -182,6 +182,7 @@ func (w *writer) leftOut() []string {
 	count(len(s.EventTriggers), "event trigger(s)")
 	count(len(s.Rules), "rule(s)")
 	count(len(s.Policies), "row security policies")
+	count(len(s.Statistics), "extended statistics")
 	count(len(s.ForeignDataWrappers)+len(s.Servers)+len(s.UserMappings), "foreign data wrapper object(s)")
 	count(len(s.Casts), "cast(s)")
 	// Tables and columns carry their grants as tags. Schemas, enums and the

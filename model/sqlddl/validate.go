@@ -205,6 +205,9 @@ const (
 	DefTrigger   DefKind = "TRIGGER"
 	DefRule      DefKind = "RULE"
 	DefIndex     DefKind = "INDEX"
+	// DefStatistics is CREATE STATISTICS: Schema and Name are the
+	// statistics object's, TableSchema and Table its table's.
+	DefStatistics DefKind = "STATISTICS"
 )
 
 // Declared names the object a definition must create: Schema and Name for
@@ -214,6 +217,9 @@ const (
 // resolve, and reports itself) matches any table.
 type Declared struct {
 	Schema, Table, Name string
+	// TableSchema is the table's schema for extended statistics, which
+	// need not live in their table's schema.
+	TableSchema string
 }
 
 // CheckDefinition reports whether text is exactly one CREATE statement of
@@ -254,6 +260,20 @@ func CheckDefinition(text string, kind DefKind, want Declared) error {
 			return wrongKind
 		}
 		return sameName(kind, []string{ix.Idxname}, ix.Relation, want)
+	case DefStatistics:
+		st := stmt.GetCreateStatsStmt()
+		if st == nil || len(st.Relations) != 1 || st.Relations[0].GetRangeVar() == nil {
+			return wrongKind
+		}
+		var parts []string
+		for _, n := range st.Defnames {
+			parts = append(parts, n.GetString_().GetSval())
+		}
+		if err := sameName(kind, parts, nil, Declared{Schema: want.Schema, Name: want.Name}); err != nil {
+			return err
+		}
+		return sameName(kind, parts[len(parts)-1:], st.Relations[0].GetRangeVar(),
+			Declared{Schema: want.TableSchema, Table: want.Table, Name: want.Name})
 	}
 	return fmt.Errorf("unknown kind of definition %q", kind)
 }
@@ -297,6 +317,8 @@ func statementName(stmt *pg_query.Node) string {
 		return "CREATE RULE"
 	case "Index":
 		return "CREATE INDEX"
+	case "CreateStats":
+		return "CREATE STATISTICS"
 	case "Create":
 		return "CREATE TABLE"
 	case "Select":

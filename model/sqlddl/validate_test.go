@@ -124,6 +124,7 @@ func TestCheckFragments(t *testing.T) {
 func TestCheckDefinition(t *testing.T) {
 	fn := Declared{Schema: "public", Name: "f"}
 	tr := Declared{Schema: "public", Table: "t", Name: "tr"}
+	stx := Declared{Schema: "st", Name: "s", TableSchema: "public", Table: "t"}
 	tests := []struct {
 		text string
 		kind DefKind
@@ -154,6 +155,13 @@ func TestCheckDefinition(t *testing.T) {
 		{"CREATE INDEX tr ON public.t USING btree (a)", DefIndex, tr, ""},
 		{"CREATE INDEX ON public.t USING btree (a)", DefIndex, tr, "not the declared tr"},
 		{"CREATE INDEX tr ON x.t USING btree (a)", DefIndex, tr, "not on the declared"},
+		{"CREATE STATISTICS st.s (ndistinct) ON a, (b + 1) FROM public.t", DefStatistics, stx, ""},
+		{"CREATE STATISTICS IF NOT EXISTS s ON a, b FROM t", DefStatistics, stx, ""},
+		{"CREATE STATISTICS public.s ON a, b FROM public.t", DefStatistics, stx, "not the declared st.s"},
+		{"CREATE STATISTICS st.x ON a, b FROM public.t", DefStatistics, stx, "not the declared st.s"},
+		{"CREATE STATISTICS st.s ON a, b FROM st.t", DefStatistics, stx, "not on the declared public.t"},
+		{"CREATE STATISTICS st.s ON a, b FROM public.t; DROP TABLE v", DefStatistics, stx, "2 statements"},
+		{"CREATE INDEX s ON public.t USING btree (a)", DefStatistics, stx, "a CREATE INDEX statement, not CREATE STATISTICS"},
 	}
 	for _, tt := range tests {
 		err := CheckDefinition(tt.text, tt.kind, tt.want)

@@ -13,7 +13,7 @@ import (
 var topKinds = []string{
 	"schema", "extension", "collation", "enum", "domain", "composite", "range", "sequence",
 	"table", "view", "materialized", "function", "procedure", "aggregate", "trigger", "rule",
-	"policy", "event_trigger", "cast", "foreign_data_wrapper", "server", "user_mapping",
+	"policy", "statistics", "event_trigger", "cast", "foreign_data_wrapper", "server", "user_mapping",
 	"default_privileges",
 }
 
@@ -22,6 +22,7 @@ var topKinds = []string{
 var qualifiedKinds = map[string]bool{
 	"collation": true, "enum": true, "domain": true, "composite": true, "range": true, "sequence": true,
 	"table": true, "view": true, "materialized": true, "function": true, "procedure": true, "aggregate": true,
+	"statistics": true,
 }
 
 // unlabeledKinds take no name.
@@ -288,6 +289,8 @@ func (d *decoder) decodeTop(dc *decl) {
 		d.rule(r, dc)
 	case "policy":
 		d.policy(r, dc)
+	case "statistics":
+		d.statistics(r, dc)
 	case "event_trigger":
 		d.eventTrigger(r, dc)
 	case "cast":

@@ -93,6 +93,9 @@ func Encode(s *model.Schema, dialect Dialect) (*Body, error) {
 	for i := range s.Policies {
 		body.Blocks = append(body.Blocks, e.policy(&s.Policies[i]))
 	}
+	for i := range s.Statistics {
+		body.Blocks = append(body.Blocks, e.statistics(&s.Statistics[i]))
+	}
 	for i := range s.EventTriggers {
 		body.Blocks = append(body.Blocks, e.eventTrigger(&s.EventTriggers[i]))
 	}
@@ -205,6 +208,9 @@ func (e *encoder) scan() {
 	}
 	for _, x := range e.s.Collations {
 		note("collation", x.QName)
+	}
+	for _, x := range e.s.Statistics {
+		note("statistics", x.QName)
 	}
 }
 

@@ -15,7 +15,7 @@ var plurals = map[string]string{
 	"domain": "domains", "composite": "composites", "range": "ranges", "sequence": "sequences",
 	"table": "tables", "view": "views", "materialized": "materialized_views", "function": "functions",
 	"procedure": "procedures", "aggregate": "aggregates", "trigger": "triggers", "rule": "rules",
-	"policy": "policies", "event_trigger": "event_triggers", "cast": "casts",
+	"policy": "policies", "statistics": "statistics", "event_trigger": "event_triggers", "cast": "casts",
 	"foreign_data_wrapper": "foreign_data_wrappers", "server": "servers", "user_mapping": "user_mappings",
 	"column": "columns", "index": "indexes", "foreign_key": "foreign_keys", "check": "checks",
 	"unique": "uniques", "exclude": "excludes", "field": "fields", "grant": "grants", "arg": "args",

@@ -1,0 +1,40 @@
+package render
+
+import (
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/model"
+)
+
+// statisticsChange creates, drops or alters an extended statistics object.
+// A new definition is a drop and a create (split in expand); the target,
+// comment and owner change in place.
+func (p *planner) statisticsChange(c *diff.ObjectChange[model.Statistics]) {
+	switch c.Operation {
+	case diff.Create:
+		p.b.statistics(c.To)
+	case diff.Drop:
+		t := statisticsTarget(c.From.QName)
+		p.drop(dropStmt{ref: t.ref, kindPrio: prioStatistics, sql: "DROP STATISTICS " + qnameSQL(c.From.QName)})
+	case diff.Alter:
+		t := statisticsTarget(c.To.QName)
+		if !sameTarget(c.From.Target, c.To.Target) {
+			p.b.statisticsTargetStmt(t, c.To.Target)
+		}
+		p.commentChange(t, c.From.Comment, c.To.Comment)
+		p.ownerChange(t, c.From.Owner, c.To.Owner)
+	}
+}
+
+func sameTarget(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// statisticsSplit reports whether an alter of statistics must drop and
+// create them: PostgreSQL alters only the target, comment, owner, name and
+// schema in place, and the name and schema are the object's key here.
+func statisticsSplit(f, t *model.Statistics) bool {
+	return !sameExcept(f, t, func(o *model.Statistics) { o.Target, o.Comment, o.Owner, o.Deps = nil, "", "", nil })
+}
