@@ -153,23 +153,7 @@ func (in *inspector) views(ctx context.Context) error {
 // columns reads the columns of every table, view and composite type in one
 // query and hands each to its relation.
 func (in *inspector) columns(ctx context.Context) error {
-	var r struct {
-		rel                  uint32
-		attnum               int16
-		name, typ            string
-		collation            text
-		notNull              bool
-		expr                 text
-		identity, generated  string
-		inherited            bool
-		storage, compression text
-		statistics           pgtype.Int4
-		options, fdwOptions  []string
-		comment              text
-		grants               grantList
-		notNullName          text
-		nnNotValid, nnNoInh  bool
-	}
+	var r columnRow
 	in.colNames = map[uint32][]string{}
 	in.attnums = map[uint32][]int16{}
 	// The attnums of each relation's columns in the order they arrived.
@@ -206,38 +190,8 @@ func (in *inspector) columns(ctx context.Context) error {
 			}
 			curNames[r.attnum] = r.name
 			if ti, ok := in.tableIdx[r.rel]; ok {
-				c := model.Column{
-					Name:        r.name,
-					Type:        r.typ,
-					Collation:   r.collation.String,
-					NotNull:     r.notNull,
-					Identity:    r.identity,
-					Inherited:   r.inherited,
-					Storage:     r.storage.String,
-					Compression: r.compression.String,
-					Options:     r.options,
-					FDWOptions:  r.fdwOptions,
-					Comment:     r.comment.String,
-					Grants:      r.grants,
-				}
-				if r.generated != "" {
-					c.Generated, c.GeneratedKind = r.expr.String, r.generated
-				} else {
-					c.Default = r.expr.String
-				}
-				if r.notNullName.Valid && r.notNullName.String != model.DefaultNotNullName(in.s.Tables[ti].Name, r.name) {
-					c.NotNullName = r.notNullName.String
-				}
-				c.NotNullNotValid, c.NotNullNoInherit = r.nnNotValid, r.nnNoInh
-				if r.identity != "" {
-					c.IdentitySequence = in.identity[colKey{r.rel, r.attnum}]
-				}
-				if r.statistics.Valid {
-					n := int(r.statistics.Int32)
-					c.Statistics = &n
-				}
 				t := &in.s.Tables[ti]
-				t.Columns = append(t.Columns, c)
+				t.Columns = append(t.Columns, in.tableColumn(&r, t.Name))
 			} else if vi, ok := in.viewIdx[r.rel]; ok {
 				v := &in.s.Views[vi]
 				v.Columns = append(v.Columns, model.ViewColumn{
@@ -264,6 +218,70 @@ func (in *inspector) columns(ctx context.Context) error {
 		return err
 	}
 	flush()
+	in.orderColumns(order)
+	return nil
+}
+
+// columnRow is one row of the columns query: a column of a table, a view
+// or a composite type.
+type columnRow struct {
+	rel                  uint32
+	attnum               int16
+	name, typ            string
+	collation            text
+	notNull              bool
+	expr                 text
+	identity, generated  string
+	inherited            bool
+	storage, compression text
+	statistics           pgtype.Int4
+	options, fdwOptions  []string
+	comment              text
+	grants               grantList
+	notNullName          text
+	nnNotValid, nnNoInh  bool
+}
+
+// tableColumn makes the column of table that r describes.
+func (in *inspector) tableColumn(r *columnRow, table string) model.Column {
+	c := model.Column{
+		Name:        r.name,
+		Type:        r.typ,
+		Collation:   r.collation.String,
+		NotNull:     r.notNull,
+		Identity:    r.identity,
+		Inherited:   r.inherited,
+		Storage:     r.storage.String,
+		Compression: r.compression.String,
+		Options:     r.options,
+		FDWOptions:  r.fdwOptions,
+		Comment:     r.comment.String,
+		Grants:      r.grants,
+	}
+	if r.generated != "" {
+		c.Generated, c.GeneratedKind = r.expr.String, r.generated
+	} else {
+		c.Default = r.expr.String
+	}
+	if r.notNullName.Valid && r.notNullName.String != model.DefaultNotNullName(table, r.name) {
+		c.NotNullName = r.notNullName.String
+	}
+	c.NotNullNotValid, c.NotNullNoInherit = r.nnNotValid, r.nnNoInh
+	if r.identity != "" {
+		c.IdentitySequence = in.identity[colKey{r.rel, r.attnum}]
+	}
+	if r.statistics.Valid {
+		n := int(r.statistics.Int32)
+		c.Statistics = &n
+	}
+	return c
+}
+
+// orderColumns puts the columns of every table, view and composite type in
+// attnum order, given the attnums of each relation in the order its
+// columns arrived, and keeps tables' attnums for the queries that name
+// columns by number.
+func (in *inspector) orderColumns(order map[uint32][]int16) {
 	// Tables and views were given room for their columns; a relation without
 	// any keeps nil, as a decoded schema would.
 	for i := range in.s.Tables {
@@ -283,7 +301,6 @@ func (in *inspector) columns(ctx context.Context) error {
 			sortByAttnum(in.s.CompositeTypes[ci].Attributes, nums)
 		}
 	}
-	return nil
 }
 
 // attNames names the columns attnums of relation rel, in order.
