@@ -117,33 +117,9 @@ func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, erro
 	req := []model.ObjectRef{nsRef(t.Schema)}
 	provides := []model.ObjectRef{ref}
 
-	var elems []string
-	for i := range t.Columns {
-		c := &t.Columns[i]
-		switch {
-		case form == formPartitionOf,
-			form == formPlain && c.Inherited,
-			form == formTyped && c.Default == "" && !c.NotNull && c.Identity == "" && c.Generated == "":
-			continue
-		}
-		def, err := columnDef(c, foreign, form == formTyped, split.defaults[c.Name])
-		if err != nil {
-			return Statement{}, err
-		}
-		elems = append(elems, def)
-		req = append(req, columnRequires(c, split.defaults[c.Name])...)
-	}
-	for _, c := range t.Constraints {
-		if !inlineCheck(c) || split.checks[c.Name] {
-			continue
-		}
-		def, err := constraintDef(&c)
-		if err != nil {
-			return Statement{}, fmt.Errorf("constraint %s: %w", sqlq.QuoteIdent(c.Name), err)
-		}
-		elems = append(elems, "CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" "+def)
-		req = append(req, c.Deps...)
-		provides = append(provides, constraintRef(t.QName, c.Name))
+	elems, req, provides, err := tableElements(t, form, split, req, provides)
+	if err != nil {
+		return Statement{}, err
 	}
 	list := " (\n    " + strings.Join(elems, ",\n    ") + "\n)"
 	if len(elems) == 0 {
@@ -186,38 +162,89 @@ func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, erro
 		}
 		sb.WriteString("\nINHERITS (" + strings.Join(parents, ", ") + ")")
 	}
-	if foreign {
+	tail, treq, err := tableTail(t)
+	if err != nil {
+		return Statement{}, err
+	}
+	sb.WriteString(tail)
+	req = append(req, treq...)
+	return Statement{prio: prioTable, ID: stmtID(prioTable, "table "+qnameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
+}
+
+// tableElements returns the column and inline check definitions of a
+// CREATE TABLE, adding what they need to req and the checks to provides.
+func tableElements(t *model.Table, form tableForm, split tableSplit, req, provides []model.ObjectRef) ([]string, []model.ObjectRef, []model.ObjectRef, error) {
+	var elems []string
+	foreign := t.Kind == model.TableForeign
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		switch {
+		case form == formPartitionOf,
+			form == formPlain && c.Inherited,
+			form == formTyped && c.Default == "" && !c.NotNull && c.Identity == "" && c.Generated == "":
+			continue
+		}
+		def, err := columnDef(c, foreign, form == formTyped, split.defaults[c.Name])
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		elems = append(elems, def)
+		req = append(req, columnRequires(c, split.defaults[c.Name])...)
+	}
+	for _, c := range t.Constraints {
+		if !inlineCheck(c) || split.checks[c.Name] {
+			continue
+		}
+		def, err := constraintDef(&c)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("constraint %s: %w", sqlq.QuoteIdent(c.Name), err)
+		}
+		elems = append(elems, "CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" "+def)
+		req = append(req, c.Deps...)
+		provides = append(provides, constraintRef(t.QName, c.Name))
+	}
+	return elems, req, provides, nil
+}
+
+// tableTail writes what follows a CREATE TABLE's column list: a foreign
+// table's server and options, or a table's partitioning, access method,
+// storage options and tablespace; it returns the server a foreign table
+// needs.
+func tableTail(t *model.Table) (string, []model.ObjectRef, error) {
+	var sb strings.Builder
+	var req []model.ObjectRef
+	if t.Kind == model.TableForeign {
 		if t.Server == "" {
-			return Statement{}, fmt.Errorf("foreign table without a server")
+			return "", nil, fmt.Errorf("foreign table without a server")
 		}
 		sb.WriteString("\nSERVER " + sqlq.QuoteIdent(t.Server))
 		req = append(req, model.ObjectRef{Kind: model.KindServer, Name: t.Server})
 		if len(t.ServerOptions) > 0 {
 			opts, err := optionList(t.ServerOptions, " ")
 			if err != nil {
-				return Statement{}, err
+				return "", nil, err
 			}
 			sb.WriteString("\nOPTIONS (\n    " + strings.ReplaceAll(opts, ", ", ",\n    ") + "\n)")
 		}
-	} else {
-		if t.PartitionKey != "" {
-			sb.WriteString("\nPARTITION BY " + t.PartitionKey)
-		}
-		if t.AccessMethod != "" {
-			sb.WriteString("\nUSING " + sqlq.QuoteIdent(t.AccessMethod))
-		}
-		if len(t.Options) > 0 {
-			opts, err := optionList(t.Options, "=")
-			if err != nil {
-				return Statement{}, err
-			}
-			sb.WriteString("\nWITH (" + opts + ")")
-		}
-		if t.Tablespace != "" {
-			sb.WriteString("\nTABLESPACE " + sqlq.QuoteIdent(t.Tablespace))
-		}
+		return sb.String(), req, nil
 	}
-	return Statement{prio: prioTable, ID: stmtID(prioTable, "table "+qnameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
+	if t.PartitionKey != "" {
+		sb.WriteString("\nPARTITION BY " + t.PartitionKey)
+	}
+	if t.AccessMethod != "" {
+		sb.WriteString("\nUSING " + sqlq.QuoteIdent(t.AccessMethod))
+	}
+	if len(t.Options) > 0 {
+		opts, err := optionList(t.Options, "=")
+		if err != nil {
+			return "", nil, err
+		}
+		sb.WriteString("\nWITH (" + opts + ")")
+	}
+	if t.Tablespace != "" {
+		sb.WriteString("\nTABLESPACE " + sqlq.QuoteIdent(t.Tablespace))
+	}
+	return sb.String(), req, nil
 }
 
 // columnDef declares one column. withOptions is the form of typed tables,
