@@ -60,7 +60,9 @@ func splitStatements(body string) ([]rawStatement, error) {
 			line++
 			i++
 		case c == '-' && i+1 < n && body[i+1] == '-':
-			j := strings.IndexByte(body[i:], '\n')
+			// As in PostgreSQL's scanner, a carriage return ends a line
+			// comment too.
+			j := strings.IndexAny(body[i:], "\n\r")
 			if j < 0 {
 				i = n
 			} else {
@@ -270,7 +272,7 @@ func stripLeadingComments(s string) string {
 		s = strings.TrimLeft(s, scannerSpace)
 		switch {
 		case strings.HasPrefix(s, "--"):
-			j := strings.IndexByte(s, '\n')
+			j := strings.IndexAny(s, "\n\r")
 			if j < 0 {
 				return ""
 			}
