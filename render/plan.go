@@ -55,11 +55,11 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	}
 	// Both directions run on the source's server.
 	major := cmp.Or(from.ServerMajor, to.ServerMajor)
-	up, err := planStatements(from, to, changes, opts.Options, major)
+	up, err := planStatements(from, to, changes, opts.Options, major, renamedSizes(from.TableSizes, changes))
 	if err != nil {
 		return nil, fmt.Errorf("render: plan up: %w", err)
 	}
-	down, err := planStatements(to, from, diff.Invert(changes), opts.Options, major)
+	down, err := planStatements(to, from, diff.Invert(changes), opts.Options, major, from.TableSizes)
 	if err != nil {
 		return nil, fmt.Errorf("render: plan down: %w", err)
 	}
@@ -98,14 +98,16 @@ func planScript(stmts []Statement) string {
 }
 
 // planStatements renders changes that turn old into new, and orders them,
-// for a server of major (0: unknown).
-func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, major int) ([]Statement, error) {
+// for a server of major (0: unknown); sizes are the source database's
+// estimates by the names tables have in new (nil: unknown).
+func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, major int, sizes map[model.QName]model.TableSize) ([]Statement, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
 	opts.Partial = true
 	p := newPlanner(old, new, opts)
 	p.major = major
+	p.sizes = sizes
 	changes = p.prepare(changes)
 	for _, c := range changes {
 		p.render(c)
@@ -132,6 +134,9 @@ type planner struct {
 	major    int      // the major version of the server the plan runs on; 0 if unknown
 	b        *builder // on new; holds every statement of the plan
 	oi, ni   *lookup  // the objects of old and new, by name
+	// sizes are the source database's table size estimates, by the names
+	// the tables have in new; nil when the source gave none.
+	sizes map[model.QName]model.TableSize
 
 	// dependents maps an object of old to the objects of old that need it.
 	dependents map[refKey][]model.ObjectRef

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -58,6 +59,9 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	if why := p.addRewrites(c); why != "" {
 		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
 	}
+	if h, ok := p.notNullNoDefault(t, c); ok {
+		hz = append(hz, h)
+	}
 	// Columns are added in their order: the ID says where, and each waits
 	// for the column before it, when that one is added too.
 	pos := slices.IndexFunc(t.Columns, func(o model.Column) bool { return o.Name == c.Name })
@@ -74,6 +78,72 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	p.add(st)
 	p.columnComment(t, c.Name, "", c.Comment)
 	p.columnGrantChange(t, c.Name, nil, c.Grants)
+}
+
+// notNullNoDefault is the hazard of adding NOT NULL column c without a
+// value to fill it in to table t of the source: PostgreSQL fills existing
+// rows with NULL, so the ADD fails on a table that has any. How sure that is
+// depends on the source's size estimate.
+func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, bool) {
+	if !c.NotNull || c.NotNullNotValid || c.Default != "" || c.Identity != "" || c.Generated != "" ||
+		t.Kind == model.TableForeign || p.oldTable(t.QName) == nil || p.tableOps[t.QName] == diff.Create || p.domainDefault(c) {
+		return Hazard{}, false
+	}
+	col := columnText(t.QName, c.Name)
+	const fix = "declare a default, or add the column nullable, backfill it, then SET NOT NULL"
+	size, known := p.sizes[t.QName]
+	switch {
+	case known && size.Rows > 0:
+		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
+			" without a default fails: " + qnameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows}) + "; " + fix}, true
+	case known && size.Rows == 0:
+		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityWarning, Message: "adding NOT NULL column " + col +
+			" without a default fails if " + qnameSQL(t.QName) + " has rows; the source estimates it empty as of its last VACUUM or ANALYZE; " + fix}, true
+	}
+	why := "its size is unknown (revision --autogenerate --url DATABASE reads it)"
+	if p.sizes != nil {
+		// A live source that has no estimate for the table: PostgreSQL
+		// makes one at the table's first VACUUM or ANALYZE.
+		why = "its size is unknown (PostgreSQL has no estimate before its first VACUUM or ANALYZE)"
+	}
+	return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
+		" without a default fails if " + qnameSQL(t.QName) + " has rows; " + why + "; " + fix}, true
+}
+
+// domainDefault reports whether column c's type is a domain of the target
+// with a default, which fills in the rows that the column is added to.
+func (p *planner) domainDefault(c *model.Column) bool {
+	for _, d := range c.Deps {
+		if d.Kind != model.KindType {
+			continue
+		}
+		if dm := p.ni.domains[model.QName{Schema: d.Schema, Name: d.Name}]; dm != nil && dm.Default != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// renamedSizes keys the source's table sizes by the names the tables have
+// after the renames of changes, as the up direction's planner looks them up.
+func renamedSizes(sizes map[model.QName]model.TableSize, changes []diff.Change) map[model.QName]model.TableSize {
+	if sizes == nil {
+		return nil
+	}
+	out := maps.Clone(sizes)
+	for _, ch := range changes {
+		if tc, ok := ch.(*diff.TableChange); ok && tc.Operation == diff.Rename {
+			delete(out, tc.From.QName)
+		}
+	}
+	for _, ch := range changes {
+		if tc, ok := ch.(*diff.TableChange); ok && tc.Operation == diff.Rename {
+			if s, ok := sizes[tc.From.QName]; ok {
+				out[tc.To.QName] = s
+			}
+		}
+	}
+	return out
 }
 
 // addRewrites says why adding a column rewrites its table, or "".

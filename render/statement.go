@@ -109,7 +109,7 @@ func ParseSeverity(s string) (Severity, error) {
 // unless the hazard says it scans (and is made a danger there).
 func kindSeverity(kind string) Severity {
 	switch kind {
-	case HazardDataLoss, HazardTableRewrite, HazardIndexBuild:
+	case HazardDataLoss, HazardTableRewrite, HazardIndexBuild, HazardNotNullNoDefault:
 		return SeverityDanger
 	case HazardExclusiveLock, HazardSecretOmitted:
 		return SeverityWarning
@@ -227,6 +227,11 @@ const (
 	// HazardNonTransactional: the statement runs outside the plan's
 	// transaction blocks, so the plan does not apply all or nothing.
 	HazardNonTransactional = "non-transactional"
+	// HazardNotNullNoDefault: the statement adds a NOT NULL column without
+	// a default to a table that exists, which fails if the table has rows:
+	// a danger when the source says it has rows or cannot say, a warning
+	// when it estimates the table empty.
+	HazardNotNullNoDefault = "not-null-no-default"
 	// HazardSecretOmitted: the statement creates a user mapping without
 	// its password, which retort does not print unless asked: the mapping
 	// needs it added by hand.
