@@ -33,6 +33,12 @@ type PlanOptions struct {
 	// Diff is passed to [diff.Compare]: rename hints, and whether owners
 	// and privileges are compared.
 	Diff diff.Options
+	// Online renders the changes to tables that exist before the plan so
+	// that no statement blocks their writes for longer than a catalog
+	// update: indexes built and dropped CONCURRENTLY, constraints added NOT
+	// VALID and validated in a transaction of their own, SET NOT NULL
+	// through a validated CHECK (see docs/online.md).
+	Online bool
 }
 
 // NewPlan compares from and to, which must both be normalized, and renders
