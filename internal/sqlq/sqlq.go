@@ -5,7 +5,10 @@
 // imports nothing of retort.
 package sqlq
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Ident returns name as a double-quoted identifier, with embedded double
 // quotes doubled. The result is always safe to splice into SQL text.
@@ -102,3 +105,19 @@ var quotedKeywords = func() map[string]struct{} {
 	}
 	return m
 }()
+
+// DollarQuote returns body as a dollar-quoted string constant, $tag$…$tag$,
+// with tag, or tag followed by a number, chosen so that the body (which may
+// hold quoted names of any text) cannot end the constant early. tag must be
+// a plain lower-case word; an empty one is taken as "q", as a tag cannot
+// start with the digit that would tell tags apart.
+func DollarQuote(tag, body string) string {
+	if tag == "" {
+		tag = "q"
+	}
+	t := tag
+	for i := 1; strings.Contains(body, "$"+t+"$") || strings.HasSuffix(body, "$"+t); i++ {
+		t = tag + strconv.Itoa(i)
+	}
+	return "$" + t + "$" + body + "$" + t + "$"
+}

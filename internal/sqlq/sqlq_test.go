@@ -47,3 +47,19 @@ func TestLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestDollarQuote(t *testing.T) {
+	for _, tc := range []struct{ tag, body, want string }{
+		{"retort", "BEGIN NULL; END", "$retort$BEGIN NULL; END$retort$"},
+		{"retort", `SELECT "a$retort$b"`, `$retort1$SELECT "a$retort$b"$retort1$`},
+		{"retort", "x$retort$ y$retort1$", "$retort2$x$retort$ y$retort1$$retort2$"},
+		// A body that ends in the tag would close the constant one "$" early.
+		{"retort", "x $retort", "$retort1$x $retort$retort1$"},
+		{"", "a$$b", "$q$a$$b$q$"},
+		{"", "a$q$b", "$q1$a$q$b$q1$"},
+	} {
+		if got := DollarQuote(tc.tag, tc.body); got != tc.want {
+			t.Errorf("DollarQuote(%q, %q) = %q, want %q", tc.tag, tc.body, got, tc.want)
+		}
+	}
+}
