@@ -75,6 +75,13 @@ const (
 	tokClamped
 	// tokMoved: a table moved to another schema before its rename.
 	tokMoved
+	// tokValidated: a constraint added NOT VALID has been validated.
+	tokValidated
+	// tokNotNull: a column has been made NOT NULL (online, so that the
+	// CHECK that proved it can go).
+	tokNotNull
+	// tokBackfilled: a column added nullable has been filled in.
+	tokBackfilled
 )
 
 // token is an ordering token: a step of the plan about one object.

@@ -61,11 +61,11 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	}
 	// Both directions run on the source's server.
 	major := cmp.Or(from.ServerMajor, to.ServerMajor)
-	up, err := planStatements(from, to, changes, opts.Options, major, renamedSizes(from.TableSizes, changes))
+	up, err := planStatements(from, to, changes, opts.Options, planEnv{major: major, sizes: renamedSizes(from.TableSizes, changes), online: opts.Online})
 	if err != nil {
 		return nil, fmt.Errorf("render: plan up: %w", err)
 	}
-	down, err := planStatements(to, from, diff.Invert(changes), opts.Options, major, from.TableSizes)
+	down, err := planStatements(to, from, diff.Invert(changes), opts.Options, planEnv{major: major, sizes: from.TableSizes, online: opts.Online})
 	if err != nil {
 		return nil, fmt.Errorf("render: plan down: %w", err)
 	}
@@ -103,17 +103,25 @@ func planScript(stmts []Statement) string {
 	return scriptHeader + "\n" + Script(stmts)
 }
 
-// planStatements renders changes that turn old into new, and orders them,
-// for a server of major (0: unknown); sizes are the source database's
-// estimates by the names tables have in new (nil: unknown).
-func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, major int, sizes map[model.QName]model.TableSize) ([]Statement, error) {
+// planEnv is what one direction of a plan is rendered for.
+type planEnv struct {
+	major int // the major version of the server the plan runs on; 0 if unknown
+	// sizes are the source database's estimates by the names tables have in
+	// the target (nil: unknown).
+	sizes  map[model.QName]model.TableSize
+	online bool // render the online forms (see [PlanOptions.Online])
+}
+
+// planStatements renders changes that turn old into new, and orders them.
+func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, env planEnv) ([]Statement, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
 	opts.Partial = true
 	p := newPlanner(old, new, opts)
-	p.major = major
-	p.sizes = sizes
+	p.major = env.major
+	p.sizes = env.sizes
+	p.online = env.online
 	changes = p.prepare(changes)
 	for _, c := range changes {
 		p.render(c)
@@ -143,6 +151,9 @@ type planner struct {
 	// sizes are the source database's table size estimates, by the names
 	// the tables have in new; nil when the source gave none.
 	sizes map[model.QName]model.TableSize
+	// online renders changes to tables that exist before the plan in their
+	// online forms (plan_online.go).
+	online bool
 
 	// dependents maps an object of old to the objects of old that need it.
 	dependents map[refKey][]model.ObjectRef

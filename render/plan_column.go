@@ -51,6 +51,16 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 		p.b.errorf("table "+qnameSQL(tq), "%v", err)
 		return
 	}
+	h, hazardous := p.notNullNoDefault(t, c)
+	backfill := hazardous && backfills(h)
+	if backfill {
+		nullable := *c
+		nullable.NotNull = false
+		if def, err = columnDef(&nullable, false, false, false); err != nil {
+			p.b.errorf("table "+qnameSQL(tq), "%v", err)
+			return
+		}
+	}
 	subs := append([]string{"ADD COLUMN " + def}, p.columnSettingChanges(tq, &model.Column{Name: c.Name}, c)...)
 	if c.NotNull && c.NotNullNotValid {
 		subs = append(subs, "ADD "+notNullConstraint(tq.Name, c))
@@ -59,7 +69,7 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	if why := p.addRewrites(c); why != "" {
 		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
 	}
-	if h, ok := p.notNullNoDefault(t, c); ok {
+	if hazardous && !backfill {
 		hz = append(hz, h)
 	}
 	// Columns are added in their order: the ID says where, and each waits
@@ -76,6 +86,9 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	st.reqTokens = append(st.reqTokens, p.leaving(tq)...)
 	st = p.adoptColumns(tq, c, st)
 	p.add(st)
+	if backfill {
+		p.backfill(t, c, pos, backfillHazard(h))
+	}
 	p.columnComment(t, c.Name, "", c.Comment)
 	p.columnGrantChange(t, c.Name, nil, c.Grants)
 }
@@ -83,7 +96,9 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 // notNullNoDefault is the hazard of adding NOT NULL column c without a
 // value to fill it in to table t of the source: PostgreSQL fills existing
 // rows with NULL, so the ADD fails on a table that has any. How sure that is
-// depends on the source's size estimate.
+// depends on the source's size estimate: a danger (rows, or no estimate)
+// gets the backfill steps instead (plan_backfill.go), a warning (estimated
+// empty) the plain ADD.
 func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, bool) {
 	if !c.NotNull || c.NotNullNotValid || c.Default != "" || c.Identity != "" || c.Generated != "" ||
 		t.Kind == model.TableForeign || p.oldTable(t.QName) == nil || p.tableOps[t.QName] == diff.Create || p.domainDefault(c) {
@@ -95,7 +110,7 @@ func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, boo
 	switch {
 	case known && size.Rows > 0:
 		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
-			" without a default fails: " + qnameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows}) + "; " + fix}, true
+			" without a default would fail: " + qnameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows})}, true
 	case known && size.Rows == 0:
 		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityWarning, Message: "adding NOT NULL column " + col +
 			" without a default fails if " + qnameSQL(t.QName) + " has rows; the source estimates it empty as of its last VACUUM or ANALYZE; " + fix}, true
@@ -107,7 +122,7 @@ func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, boo
 		why = "its size is unknown (PostgreSQL has no estimate before its first VACUUM or ANALYZE)"
 	}
 	return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
-		" without a default fails if " + qnameSQL(t.QName) + " has rows; " + why + "; " + fix}, true
+		" without a default would fail if " + qnameSQL(t.QName) + " has rows, and " + why}, true
 }
 
 // domainDefault reports whether column c's type is a domain of the target
@@ -290,7 +305,12 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		}
 	}
 	if a.delta.Has(diff.ColumnNotNull) && !a.notNullDone {
-		if to.NotNull {
+		if to.NotNull && p.onlineNotNull(t, to, a.only) {
+			sub, waits, prov := p.validatedNotNull(t, to, a.only, nil)
+			a.subs = append(a.subs, sub)
+			a.waits = append(a.waits, waits...)
+			a.provides = append(a.provides, prov...)
+		} else if to.NotNull {
 			sub, hz := p.setNotNull(tq, to)
 			a.subs = append(a.subs, sub)
 			a.hz = append(a.hz, hz...)
@@ -311,6 +331,7 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		st.Requires = append(st.Requires, columnRequires(to, false)...)
 		st.Requires = append(st.Requires, a.req...)
 		st.reqTokens = append(st.reqTokens, a.waits...)
+		st.provTokens = append(st.provTokens, a.provides...)
 		p.add(st)
 	}
 	p.columnComment(t, to.Name, from.Comment, to.Comment)
@@ -330,6 +351,7 @@ type columnAlter struct {
 	only        bool // ALTER TABLE ONLY: the column is inherited, and the parent's ALTER changes the rest
 	req         []model.ObjectRef
 	waits       []token
+	provides    []token // tokens the ALTER provides beyond the column's
 	subs        []string
 	hz          []Hazard
 	notNullDone bool // SET NOT NULL is among subs already

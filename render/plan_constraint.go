@@ -31,14 +31,26 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 	var st Statement
 	var err error
 	var hz []Hazard
+	online := p.onlineConstraint(t, c)
+	if online {
+		nv := *c
+		nv.NotValid = true
+		c = &nv
+	}
 	switch c.Type {
 	case model.Check:
 		st, err = addConstraint(t, c, false, prioConstraint)
-		if !c.NotValid {
+		if online {
+			hz = append(hz, lockHazard(tq, "ADD CONSTRAINT … NOT VALID"))
+		} else if !c.NotValid {
 			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + qnameSQL(tq) +
 				" under an ACCESS EXCLUSIVE lock (add it NOT VALID and VALIDATE it later to avoid that)"})
 		}
 	case model.PrimaryKey, model.Unique, model.Exclusion:
+		if key, ok := p.onlineKey(t, c); ok {
+			st, hz = key, key.Hazards
+			break
+		}
 		st, err = addConstraint(t, c, true, prioConstraint)
 		if err == nil {
 			r, _ := keyIndexRef(tq, c)
@@ -65,8 +77,17 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 	}
 	st.Hazards = hz
 	st.reqTokens = append(st.reqTokens, nameRef(tq))
+	if c.Type == model.PrimaryKey {
+		// A key column that a backfill fills in is NOT NULL first.
+		for _, col := range c.Columns {
+			st.reqTokens = append(st.reqTokens, notNullRef(colRef(tq, col)))
+		}
+	}
 	st.provTokens = append(st.provTokens, builtRef(constraintRef(tq, c.Name)))
 	p.add(st)
+	if online {
+		p.validate(t, c.Name, c.Type == model.ForeignKey, constraintPrio(c))
+	}
 	if c.ParentIndex != nil {
 		r, _ := keyIndexRef(tq, c)
 		p.b.attachIndex(*c.ParentIndex, tq, r.Name, constraintRef(tq, c.Name), r)
@@ -106,6 +127,17 @@ func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
 		// What is created on the table afterwards may need the name.
 		p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, tableRef(tq))
 	}
+}
+
+// onlineConstraint reports whether constraint c of t is added NOT VALID
+// and validated apart: a CHECK or a foreign key, valid in the target, on a
+// table that exists. PostgreSQL cannot add a foreign key NOT VALID to a
+// partitioned table.
+func (p *planner) onlineConstraint(t *model.Table, c *model.Constraint) bool {
+	if c.NotValid || !p.onlineOn(t.QName) {
+		return false
+	}
+	return c.Type == model.Check || c.Type == model.ForeignKey && t.Kind != model.TablePartitioned
 }
 
 func constraintPrio(c *model.Constraint) int {

@@ -90,8 +90,11 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 
 // tempName is the name a rebuilt type or collation has until it is
 // dropped.
-func tempName(name string) string {
-	const suffix = "__retort_old"
+func tempName(name string) string { return truncName(name, "__retort_old") }
+
+// truncName is name followed by suffix, name cut short (at a character
+// boundary) where the two would pass PostgreSQL's 63-byte limit on names.
+func truncName(name, suffix string) string {
 	for len(name)+len(suffix) > 63 {
 		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]

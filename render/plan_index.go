@@ -33,10 +33,16 @@ func (p *planner) createIndex(owner model.QName, ix *model.Index) {
 		if st.ID == stmtID(prioIndex, "index "+sqlq.Qualified(owner.Schema, ix.Name)) {
 			st.reqTokens = append(st.reqTokens, nameRef(owner))
 			st.provTokens = append(st.provTokens, builtRef(indexRef(owner.Schema, ix.Name, owner.Name)))
-			if !partitioned {
-				st.Hazards = append(st.Hazards, Hazard{Kind: HazardIndexBuild, Message: "CREATE INDEX " + sqlq.QuoteIdent(ix.Name) +
-					" blocks writes to " + qnameSQL(owner) + " while it builds (CREATE INDEX CONCURRENTLY does not)"})
+			if partitioned {
+				// ON ONLY: the partitions' indexes are built apart, and
+				// attached.
+				continue
 			}
+			if p.onlineOn(owner) && buildConcurrently(st, sqlq.QuoteIdent(ix.Name)) {
+				continue
+			}
+			st.Hazards = append(st.Hazards, Hazard{Kind: HazardIndexBuild, Message: "CREATE INDEX " + sqlq.QuoteIdent(ix.Name) +
+				" blocks writes to " + qnameSQL(owner) + " while it builds (CREATE INDEX CONCURRENTLY does not)"})
 		}
 	}
 }
@@ -55,7 +61,20 @@ func (p *planner) dropIndex(owner model.QName, ix *model.Index) {
 		// Detached with its table, the index stands alone.
 		waits = append(waits, detachedRef(owner))
 	}
-	p.drop(dropStmt{ref: ref, kindPrio: prioIndex, sql: "DROP INDEX " + sqlq.Qualified(owner.Schema, ix.Name), waits: waits})
+	name := sqlq.Qualified(owner.Schema, ix.Name)
+	i := p.drop(dropStmt{ref: ref, kindPrio: prioIndex, sql: "DROP INDEX " + name, waits: waits})
+	if i < 0 || !p.onlineOn(owner) {
+		return
+	}
+	st := &p.b.stmts[i]
+	if ot := p.oldTable(owner); ot != nil && ot.Kind == model.TablePartitioned {
+		st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock, Severity: SeverityWarning, table: owner, Message: "DROP INDEX " + name +
+			" takes an ACCESS EXCLUSIVE lock on " + qnameSQL(owner) + " and each of its partitions: PostgreSQL cannot drop a partitioned table's index CONCURRENTLY"})
+		return
+	}
+	st.SQL, st.Transactional = "DROP INDEX CONCURRENTLY "+name+";", false
+	st.Hazards = append(st.Hazards, Hazard{Kind: HazardNonTransactional, Severity: SeverityInfo,
+		Message: "DROP INDEX CONCURRENTLY " + name + " runs outside a transaction block"})
 }
 
 // alterIndex changes what can change of an index in place: its comment,

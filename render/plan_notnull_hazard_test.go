@@ -35,6 +35,9 @@ func TestNotNullNoDefaultHazard(t *testing.T) {
 	type want struct {
 		sev   render.Severity
 		words []string
+		// backfill: the plan adds the column nullable, then a backfill
+		// step, then SET NOT NULL, instead of an ADD that would fail.
+		backfill bool
 	}
 	cases := []struct {
 		name     string
@@ -42,26 +45,26 @@ func TestNotNullNoDefaultHazard(t *testing.T) {
 		up, down *want // nil: no hazard of the kind
 	}{
 		{name: "rows", from: func() (*model.Schema, *model.Schema) { return plain(sizes(1234), added) },
-			up: &want{render.SeverityDanger, []string{"public.t.c without a default fails: public.t has about 1.2 thousand rows", "declare a default", "backfill it, then SET NOT NULL"}}},
+			up: &want{render.SeverityWarning, []string{"public.t.c without a default would fail: public.t has about 1.2 thousand rows", "adds the column nullable, fills it in with the backfill step"}, true}},
 		{name: "empty", from: func() (*model.Schema, *model.Schema) { return plain(sizes(0), added) },
-			up: &want{render.SeverityWarning, []string{"fails if public.t has rows", "estimates it empty", "declare a default"}}},
+			up: &want{render.SeverityWarning, []string{"fails if public.t has rows", "estimates it empty", "declare a default"}, false}},
 		{name: "no sizes", from: func() (*model.Schema, *model.Schema) { return plain(nil, added) },
-			up: &want{render.SeverityDanger, []string{"fails if public.t has rows", "its size is unknown (revision --autogenerate --url DATABASE reads it)"}}},
+			up: &want{render.SeverityWarning, []string{"would fail if public.t has rows", "its size is unknown (revision --autogenerate --url DATABASE reads it)", "backfill step"}, true}},
 		{name: "never analyzed", from: func() (*model.Schema, *model.Schema) { return plain(sizes(-1), added) },
-			up: &want{render.SeverityDanger, []string{"fails if public.t has rows", "no estimate before its first VACUUM or ANALYZE"}}},
+			up: &want{render.SeverityWarning, []string{"would fail if public.t has rows", "no estimate before its first VACUUM or ANALYZE"}, true}},
 		{name: "no estimate for the table", from: func() (*model.Schema, *model.Schema) {
 			return plain(map[model.QName]model.TableSize{q("public", "other"): {Rows: 5}}, added)
-		}, up: &want{render.SeverityDanger, []string{"its size is unknown"}}},
+		}, up: &want{render.SeverityWarning, []string{"its size is unknown"}, true}},
 		{name: "renamed table keeps its size", from: func() (*model.Schema, *model.Schema) {
 			to := table("u", added)
 			to.RenamedFrom = "t"
 			return &model.Schema{Namespaces: pub, Tables: []model.Table{table("t")}, TableSizes: sizes(50)},
 				&model.Schema{Namespaces: pub, Tables: []model.Table{to}}
-		}, up: &want{render.SeverityDanger, []string{"public.u has about 50 rows"}}},
+		}, up: &want{render.SeverityWarning, []string{"public.u has about 50 rows"}, true}},
 		{name: "down adds back a dropped column", from: func() (*model.Schema, *model.Schema) {
 			return &model.Schema{Namespaces: pub, Tables: []model.Table{table("t", added)}, TableSizes: sizes(7)},
 				&model.Schema{Namespaces: pub, Tables: []model.Table{table("t")}}
-		}, down: &want{render.SeverityDanger, []string{"public.t has about 7 rows"}}},
+		}, down: &want{render.SeverityWarning, []string{"public.t has about 7 rows"}, true}},
 		{name: "nullable", from: func() (*model.Schema, *model.Schema) {
 			return plain(sizes(10), with(func(c *model.Column) { c.NotNull = false }))
 		}},
@@ -96,7 +99,7 @@ func TestNotNullNoDefaultHazard(t *testing.T) {
 			}
 			return &model.Schema{Namespaces: pub, Tables: tables(), TableSizes: sizes(10)},
 				&model.Schema{Namespaces: pub, Tables: tables(added)}
-		}, up: &want{render.SeverityDanger, []string{"column public.p.c ", "fails if public.p has rows", "no estimate"}}},
+		}, up: &want{render.SeverityWarning, []string{"column public.p.c ", "would fail if public.p has rows", "no estimate"}, true}},
 		{name: "table the plan creates", from: func() (*model.Schema, *model.Schema) {
 			return &model.Schema{Namespaces: pub, TableSizes: sizes(10)},
 				&model.Schema{Namespaces: pub, Tables: []model.Table{table("t", added)}}
@@ -136,6 +139,7 @@ func TestNotNullNoDefaultHazard(t *testing.T) {
 				case len(got) != 1:
 					t.Errorf("%s: %d hazards of kind %s, want 1", dir, len(got), render.HazardNotNullNoDefault)
 				default:
+					checkBackfill(t, dir, stmts, w.backfill)
 					if got[0].Severity != w.sev {
 						t.Errorf("%s: severity %s, want %s: %q", dir, got[0].Severity, w.sev, got[0].Message)
 					}
@@ -149,5 +153,38 @@ func TestNotNullNoDefaultHazard(t *testing.T) {
 			check("up", plan.Up, c.up)
 			check("down", plan.Down, c.down)
 		})
+	}
+}
+
+// checkBackfill checks that stmts add column c nullable, backfill it (a
+// statement outside the transaction blocks, marked as such, with its TODO
+// marks) and then set it NOT NULL, or add it NOT NULL at once.
+func checkBackfill(t *testing.T, dir string, stmts []render.Statement, want bool) {
+	t.Helper()
+	var added, fill, setNotNull int = -1, -1, -1
+	for i, st := range stmts {
+		switch {
+		case strings.Contains(st.SQL, "ADD COLUMN c integer"):
+			added = i
+			if want == strings.Contains(st.SQL, "NOT NULL") {
+				t.Errorf("%s: %s", dir, st.SQL)
+			}
+		case st.Backfill:
+			fill = i
+			if st.Transactional || !strings.Contains(st.SQL, "-- TODO") {
+				t.Errorf("%s: backfill step: transactional %v:\n%s", dir, st.Transactional, st.SQL)
+			}
+		case strings.Contains(st.SQL, "ALTER COLUMN c SET NOT NULL"):
+			setNotNull = i
+		}
+	}
+	if !want {
+		if fill >= 0 || setNotNull >= 0 {
+			t.Errorf("%s: a backfill where the ADD can be NOT NULL", dir)
+		}
+		return
+	}
+	if added < 0 || fill < added || setNotNull < fill {
+		t.Errorf("%s: ADD, backfill and SET NOT NULL at %d, %d, %d, want them in that order", dir, added, fill, setNotNull)
 	}
 }

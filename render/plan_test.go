@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,7 +57,26 @@ func TestPlanCorpus(t *testing.T) {
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".txtar"), func(t *testing.T) {
 			t.Parallel()
-			runPlanCase(t, f)
+			runPlanCase(t, f, false)
+		})
+	}
+}
+
+// TestPlanCorpusOnline runs every case of the plan corpus again with
+// online plans: the end state, the empty second plan and the down are
+// proved the same way; the golden files are online-up.sql and
+// online-down.sql where a case has them, and the hazards section is the
+// plain plan's.
+func TestPlanCorpusOnline(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join(planDir, "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			runPlanCase(t, f, true)
 		})
 	}
 }
@@ -97,7 +117,7 @@ func readPlanCase(t *testing.T, path string) *planCase {
 	return c
 }
 
-func runPlanCase(t *testing.T, path string) {
+func runPlanCase(t *testing.T, path string, online bool) {
 	start := time.Now()
 	mark := func(what string) {
 		if *timing {
@@ -115,7 +135,7 @@ func runPlanCase(t *testing.T, path string) {
 	mark("exec")
 	from, to := inspectWith(t, fromConn), inspectWith(t, toConn)
 	mark("inspect")
-	opts := render.PlanOptions{Options: render.Options{Comments: true}, Diff: diff.Options{Renames: c.renames}}
+	opts := render.PlanOptions{Options: render.Options{Comments: true}, Diff: diff.Options{Renames: c.renames}, Online: online}
 	for _, o := range strings.Fields(c.files["options"]) {
 		switch o {
 		case "owners":
@@ -134,8 +154,12 @@ func runPlanCase(t *testing.T, path string) {
 	if len(plan.Up) == 0 {
 		t.Fatalf("the plan is empty: from.sql and to.sql give the same schema")
 	}
-	checkHazards(t, c, plan)
-	checkGolden(t, c, render.Script(plan.Up), render.Script(plan.Down))
+	if online {
+		checkGolden(t, c, "online-", render.Script(plan.Up), render.Script(plan.Down))
+	} else {
+		checkHazards(t, c, plan)
+		checkGolden(t, c, "", render.Script(plan.Up), render.Script(plan.Down))
+	}
 
 	mark("plan")
 	if err := psqlScript(fromURL, up); err != nil {
@@ -185,21 +209,31 @@ func checkHazards(t *testing.T, c *planCase, plan *render.Plan) {
 	}
 }
 
+// goldenMu serializes the rewrites of plan case files under -update.
+var goldenMu sync.Mutex
+
 // checkGolden compares the scripts with the case's up.sql and down.sql
 // sections, when it has them, and rewrites them under -update.
-func checkGolden(t *testing.T, c *planCase, up, down string) {
+func checkGolden(t *testing.T, c *planCase, prefix, up, down string) {
 	t.Helper()
-	_, hasUp := c.files["up.sql"]
-	_, hasDown := c.files["down.sql"]
+	upName, downName := prefix+"up.sql", prefix+"down.sql"
+	_, hasUp := c.files[upName]
+	_, hasDown := c.files[downName]
 	if !hasUp && !hasDown {
 		return
 	}
 	if *update {
+		// The plain and online runs of a case rewrite its file in turn.
+		goldenMu.Lock()
+		defer goldenMu.Unlock()
+		if ar, err := txtar.ParseFile(c.path); err == nil {
+			c.ar = ar
+		}
 		for i := range c.ar.Files {
 			switch c.ar.Files[i].Name {
-			case "up.sql":
+			case upName:
 				c.ar.Files[i].Data = []byte(up)
-			case "down.sql":
+			case downName:
 				c.ar.Files[i].Data = []byte(down)
 			}
 		}
@@ -208,11 +242,11 @@ func checkGolden(t *testing.T, c *planCase, up, down string) {
 		}
 		return
 	}
-	if hasUp && c.files["up.sql"] != up {
-		t.Errorf("up script differs from up.sql (go test -update rewrites it):\n%s\ngot:\n%s", lineDiff(c.files["up.sql"], up), up)
+	if hasUp && c.files[upName] != up {
+		t.Errorf("up script differs from %s (go test -update rewrites it):\n%s\ngot:\n%s", upName, lineDiff(c.files[upName], up), up)
 	}
-	if hasDown && c.files["down.sql"] != down {
-		t.Errorf("down script differs from down.sql (go test -update rewrites it):\n%s\ngot:\n%s", lineDiff(c.files["down.sql"], down), down)
+	if hasDown && c.files[downName] != down {
+		t.Errorf("down script differs from %s (go test -update rewrites it):\n%s\ngot:\n%s", downName, lineDiff(c.files[downName], down), down)
 	}
 }
 

@@ -14,8 +14,12 @@ type Statement struct {
 	// SQL is one statement, ending in ";".
 	SQL string
 	// Transactional is false for what cannot run in a transaction block,
-	// such as CREATE INDEX CONCURRENTLY.
+	// such as CREATE INDEX CONCURRENTLY, or must run in a transaction of its
+	// own, such as VALIDATE CONSTRAINT in an online plan.
 	Transactional bool
+	// Backfill marks the template of a data step that a reviewer completes
+	// (its TODO lines say where) before the plan can run.
+	Backfill bool
 	// Hazards are the risks of running the statement; empty for plain
 	// creates.
 	Hazards []Hazard

@@ -18,6 +18,7 @@ type checkFlags struct {
 	url, to, format string
 	renames         []string
 	filters         func(*config.Settings)
+	online          func(*config.Settings)
 }
 
 func newCheck(g *globals) *cobra.Command {
@@ -43,6 +44,7 @@ a database whose version table names a revision the directory lacks.`,
 	ignoreExtensionVersions(fs, g)
 	fs.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
 	f.filters = filterFlags(cmd)
+	f.online = onlineFlag(cmd)
 	return cmd
 }
 
@@ -66,6 +68,7 @@ func runCheck(ctx context.Context, g *globals, f *checkFlags) error {
 		return err
 	}
 	f.filters(&st.s)
+	f.online(&st.s)
 	if g.changed("to") {
 		st.s.Desired = f.to
 	}

@@ -23,6 +23,7 @@ type diffFlags struct {
 	renames                 []string
 	schemas, exclude        []string
 	filters                 func(*config.Settings)
+	online                  func(*config.Settings)
 	privileges, showSecrets bool
 }
 
@@ -74,6 +75,7 @@ schema.table.column=new for a column) turns a drop and an add into a rename.`,
 	fs.StringSliceVar(&f.schemas, "schema", nil, "only these schemas (repeatable)")
 	fs.StringSliceVar(&f.exclude, "exclude", nil, excludeUsage)
 	f.filters = filterFlags(cmd)
+	f.online = onlineFlag(cmd)
 	fs.BoolVar(&f.privileges, "privileges", false, "also compare owners and grants")
 	fs.BoolVar(&f.showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
 	ignoreExtensionVersions(fs, g)
@@ -116,6 +118,7 @@ func runDiff(ctx context.Context, g *globals, f *diffFlags) error {
 		s.Privileges = f.privileges
 	}
 	f.filters(&s)
+	f.online(&s)
 	secrets, err := secretsShown(s.Privileges, f.showSecrets)
 	if err != nil {
 		return err
@@ -159,6 +162,7 @@ func diffPlan(ctx context.Context, g *globals, l *source.Loader, f *diffFlags, s
 	plan, err := render.NewPlan(from, to, render.PlanOptions{
 		Options: ropts,
 		Diff:    diff.Options{Owners: s.Privileges, Privileges: s.Privileges, Renames: hints, IgnoreExtensionVersions: g.ignoreExtVersions},
+		Online:  s.IsOnline(),
 	})
 	if err != nil {
 		return nil, err

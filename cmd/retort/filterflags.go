@@ -30,3 +30,16 @@ func filterFlags(cmd *cobra.Command) func(s *config.Settings) {
 		}
 	}
 }
+
+// onlineFlag registers --online on a command that plans changes and returns
+// the function that lets it win over retort.yaml's online.
+func onlineFlag(cmd *cobra.Command) func(s *config.Settings) {
+	var online bool
+	f := cmd.Flags()
+	f.BoolVar(&online, "online", false, "plan changes to existing tables so that no statement blocks writes for longer than a catalog update (CONCURRENTLY, NOT VALID + VALIDATE; see docs/online.md)")
+	return func(s *config.Settings) {
+		if f.Changed("online") {
+			s.Online = &online
+		}
+	}
+}

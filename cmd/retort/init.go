@@ -116,6 +116,11 @@ layout: native
 # statement_timeout: 60s
 # Compare owners and grants too.
 privileges: false
+# Plan changes to tables that exist so that no statement blocks their writes
+# for longer than a catalog update: indexes built CONCURRENTLY, constraints
+# added NOT VALID and validated apart, SET NOT NULL through a validated CHECK
+# (docs/online.md). --online on diff, revision and check does the same.
+online: true
 # The template new revision files are made from (Go text/template; native
 # layout): revision.sql.tmpl beside this file when it exists, or this file.
 # revision_template: revision.sql.tmpl

@@ -77,6 +77,7 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 	plan, err := render.NewPlan(from, to, render.PlanOptions{
 		Options: ropts,
 		Diff:    diff.Options{Owners: st.s.Privileges, Privileges: st.s.Privileges, Renames: st.renames, IgnoreExtensionVersions: g.ignoreExtVersions},
+		Online:  st.s.IsOnline(),
 	})
 	if err != nil {
 		return nil, err
@@ -132,6 +133,7 @@ type revisionFlags struct {
 	auto                                  bool
 	renames                               []string
 	filters                               func(*config.Settings)
+	online                                func(*config.Settings)
 }
 
 func newRevision(g *globals) *cobra.Command {
@@ -171,6 +173,7 @@ before. The paths written are printed one a line.`,
 	ignoreExtensionVersions(fs, g)
 	fs.BoolVar(&g.noCache, "no-cache", false, noCacheUsage)
 	f.filters = filterFlags(cmd)
+	f.online = onlineFlag(cmd)
 	return cmd
 }
 
@@ -186,6 +189,7 @@ func runRevision(ctx context.Context, g *globals, f *revisionFlags) error {
 		return err
 	}
 	f.filters(&st.s)
+	f.online(&st.s)
 	var parents []string
 	if f.head != "" {
 		parents = []string{f.head}

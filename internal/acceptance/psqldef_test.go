@@ -106,7 +106,13 @@ func knownFailures(t *testing.T) map[string]string {
 // TestPsqldefCorpus runs sqldef's psqldef cases by ../shared/corpus/README.md:
 // build CUR and WANT, apply retort's up to CUR and find WANT (column order
 // aside), diff again and find nothing, apply down and find CUR as it was.
-func TestPsqldefCorpus(t *testing.T) {
+func TestPsqldefCorpus(t *testing.T) { runPsqldefCorpus(t, false) }
+
+// TestPsqldefCorpusOnline runs the psqldef corpus again with online plans,
+// by the same rule and to the same bar.
+func TestPsqldefCorpusOnline(t *testing.T) { runPsqldefCorpus(t, true) }
+
+func runPsqldefCorpus(t *testing.T, online bool) {
 	if !*runPsqldef || testing.Short() {
 		t.Skip("the psqldef corpus is left out by -psqldef=false or -short")
 	}
@@ -144,7 +150,7 @@ func TestPsqldefCorpus(t *testing.T) {
 				if beyondTables.MatchString(cur + c.Desired) {
 					scope = "beyond tables"
 				}
-				err := planRoundTrip{fromSQL: cur, toSQL: c.Desired, columnOrderAside: true, anyOrder: true}.run(t)
+				err := planRoundTrip{fromSQL: cur, toSQL: c.Desired, columnOrderAside: true, anyOrder: true, online: online}.run(t)
 				var nl errNotLoadable
 				switch {
 				case errors.As(err, &nl):
@@ -188,8 +194,12 @@ func TestPsqldefCorpus(t *testing.T) {
 	}
 	skipped = outOfScope + notLoadable
 	sort.Strings(failed)
-	t.Logf("psqldef corpus: %d passed, %d failed, %d skipped (%d outside the corpus rule, %d whose SQL does not load into PostgreSQL %d)",
-		passed, failedN, skipped, outOfScope, notLoadable, major)
+	mode := "plain"
+	if online {
+		mode = "online"
+	}
+	t.Logf("psqldef corpus, %s plans: %d passed, %d failed, %d skipped (%d outside the corpus rule, %d whose SQL does not load into PostgreSQL %d)",
+		mode, passed, failedN, skipped, outOfScope, notLoadable, major)
 	for _, scope := range []string{"tables", "beyond tables"} {
 		c := count[scope]
 		t.Logf("psqldef corpus, %s: %d pass; %d fail (%d of them known); %d do not load here",

@@ -26,6 +26,8 @@ type planRoundTrip struct {
 	// anyOrder loads SQL written in any order, as a SQL source does, where
 	// psql fails.
 	anyOrder bool
+	// online plans in online mode (render.PlanOptions.Online).
+	online bool
 }
 
 // errNotLoadable marks a case whose SQL the server itself rejects.
@@ -50,7 +52,8 @@ func (rt planRoundTrip) run(t testing.TB) error {
 	if err != nil {
 		return err
 	}
-	plan, err := render.NewPlan(fromSchema, toSchema, render.PlanOptions{Options: render.Options{Comments: true}})
+	opts := render.PlanOptions{Options: render.Options{Comments: true}, Online: rt.online}
+	plan, err := render.NewPlan(fromSchema, toSchema, opts)
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
@@ -64,7 +67,7 @@ func (rt planRoundTrip) run(t testing.TB) error {
 	if !rt.equal(after, toSchema) {
 		return fmt.Errorf("after up the database differs from TO (- after up, + TO):\n%s\nup:\n%s", schemaDiff(rt.comparable(after), rt.comparable(toSchema)), render.Script(plan.Up))
 	}
-	again, err := render.NewPlan(after, toSchema, render.PlanOptions{Options: render.Options{Comments: true}})
+	again, err := render.NewPlan(after, toSchema, opts)
 	if err != nil {
 		return fmt.Errorf("second plan: %w", err)
 	}

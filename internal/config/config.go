@@ -26,27 +26,33 @@ const DefaultFile = "retort.yaml"
 // used, so that an unset DATABASE_URL is an error only for a command that
 // connects.
 type Settings struct {
-	URL                string              `yaml:"url"`
-	Desired            string              `yaml:"desired"`
-	Migrations         string              `yaml:"migrations"`
-	DevURL             string              `yaml:"dev_url"`
-	FileTemplate       string              `yaml:"file_template"`
-	TruncateSlugLength int                 `yaml:"truncate_slug_length"`
-	Timezone           string              `yaml:"timezone"`
-	VersionTable       string              `yaml:"version_table"`
-	VersionSchema      string              `yaml:"version_schema"`
-	Schemas            []string            `yaml:"schemas"`
-	Exclude            []string            `yaml:"exclude"`
-	Include            []string            `yaml:"include"`
-	Layout             string              `yaml:"layout"`
-	LockTimeout        string              `yaml:"lock_timeout"`
-	StatementTimeout   string              `yaml:"statement_timeout"`
-	Privileges         bool                `yaml:"privileges"`
-	DevTrusted         bool                `yaml:"dev_trusted"`
-	RevisionTemplate   string              `yaml:"revision_template"` // "" means revision.sql.tmpl beside retort.yaml, when it exists
-	LogLevel           string              `yaml:"log_level"`         // error, warn, info or debug; "" means info
-	Envs               map[string]Settings `yaml:"envs"`
+	URL                string   `yaml:"url"`
+	Desired            string   `yaml:"desired"`
+	Migrations         string   `yaml:"migrations"`
+	DevURL             string   `yaml:"dev_url"`
+	FileTemplate       string   `yaml:"file_template"`
+	TruncateSlugLength int      `yaml:"truncate_slug_length"`
+	Timezone           string   `yaml:"timezone"`
+	VersionTable       string   `yaml:"version_table"`
+	VersionSchema      string   `yaml:"version_schema"`
+	Schemas            []string `yaml:"schemas"`
+	Exclude            []string `yaml:"exclude"`
+	Include            []string `yaml:"include"`
+	Layout             string   `yaml:"layout"`
+	LockTimeout        string   `yaml:"lock_timeout"`
+	StatementTimeout   string   `yaml:"statement_timeout"`
+	Privileges         bool     `yaml:"privileges"`
+	// Online is nil when unset, so that an environment can turn off what
+	// the file turns on.
+	Online           *bool               `yaml:"online"`
+	DevTrusted       bool                `yaml:"dev_trusted"`
+	RevisionTemplate string              `yaml:"revision_template"` // "" means revision.sql.tmpl beside retort.yaml, when it exists
+	LogLevel         string              `yaml:"log_level"`         // error, warn, info or debug; "" means info
+	Envs             map[string]Settings `yaml:"envs"`
 }
+
+// IsOnline reports whether plans are rendered online (the online key).
+func (s Settings) IsOnline() bool { return s.Online != nil && *s.Online }
 
 // Defaults returns the settings in force with no retort.yaml.
 func Defaults() Settings {
@@ -176,6 +182,9 @@ func merge(base, over Settings) Settings {
 	}
 	if over.Privileges {
 		base.Privileges = true
+	}
+	if over.Online != nil {
+		base.Online = over.Online
 	}
 	if over.DevTrusted {
 		base.DevTrusted = true

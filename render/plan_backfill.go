@@ -1,0 +1,131 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/model"
+)
+
+// A NOT NULL column without a default, added to a table that has rows or
+// may have (its size is unknown), cannot be added NOT NULL: PostgreSQL
+// fills the rows with NULL and the statement fails. The plan makes the
+// three steps people write by hand instead, in plain and online mode
+// alike: add the column nullable, fill it in (a backfill step the reviewer
+// completes), then make it NOT NULL (online, through a validated CHECK).
+
+// backfillBatch is how many rows of the template's key range one batch of
+// a backfill updates: each batch is a transaction of its own, so that no
+// row lock is held for long and VACUUM keeps up.
+const backfillBatch = 10000
+
+// backfills reports whether adding column c, whose hazard h says it cannot
+// be added NOT NULL without a value, gets the backfill steps: when the
+// table has rows or its size is unknown. A table estimated empty gets the
+// plain ADD COLUMN with its warning.
+func backfills(h Hazard) bool { return h.Severity == SeverityDanger }
+
+// backfillHazard is h, reworded for the steps that replace the failing
+// statement. It is a warning, a step that needs a hand: nothing fails or
+// locks for long once the reviewer has completed the backfill, and upgrade
+// refuses the step until then.
+func backfillHazard(h Hazard) Hazard {
+	h.Severity = SeverityWarning
+	h.Message += "; the plan adds the column nullable, fills it in with the backfill step (complete it and delete its TODO comments: upgrade refuses it until then), then sets NOT NULL"
+	return h
+}
+
+// backfill adds the steps after the nullable ADD COLUMN of c to t: the
+// backfill template, then NOT NULL.
+func (p *planner) backfill(t *model.Table, c *model.Column, pos int, h Hazard) {
+	col := colRef(t.QName, c.Name)
+	id := fmt.Sprintf("column %05d", pos)
+	fill := p.alterStmt(t, id+" backfill", backfillSQL(t, c), h)
+	fill.Provides = nil
+	fill.Requires = []model.ObjectRef{col}
+	fill.provTokens = []token{backfilledRef(col)}
+	fill.Backfill = true
+	p.addStmt(fill) // each batch commits: outside the plan's transaction blocks
+	after := []token{backfilledRef(col)}
+	var st Statement
+	if p.onlineNotNull(t, c, false) {
+		sub, waits, prov := p.validatedNotNull(t, c, false, after)
+		st = p.alterStmt(t, id+" not null", alterTable(t, false)+" "+sub, lockHazard(t.QName, "SET NOT NULL"))
+		st.reqTokens = append(st.reqTokens, waits...)
+		st.provTokens = prov
+	} else {
+		sub, hz := p.setNotNull(t.QName, c)
+		st = p.alterStmt(t, id+" not null", alterTable(t, false)+" "+sub, append(hz, lockHazard(t.QName, "SET NOT NULL"))...)
+		st.reqTokens = append(st.reqTokens, after...)
+		st.provTokens = []token{notNullRef(col)}
+	}
+	st.Provides = nil
+	st.Requires = []model.ObjectRef{col}
+	p.add(st)
+}
+
+// backfilledRef marks a column that its backfill step has filled in.
+func backfilledRef(col model.ObjectRef) token { return tokenOf(tokBackfilled, col) }
+
+// backfillSQL is the template of the step that fills in column c of t on
+// the rows t has, marked TODO where the reviewer decides: the value, and
+// whether the template suits the table. With a single-column integer
+// primary key it updates one range of keys per transaction (a DO block that
+// commits, which runs outside a transaction block); without one, every row
+// in one statement.
+func backfillSQL(t *model.Table, c *model.Column) string {
+	table, column := qnameSQL(t.QName), sqlq.QuoteIdent(c.Name)
+	named := sqlq.CommentText(columnText(t.QName, c.Name))
+	value := "NULL -- TODO: the value of " + sqlq.CommentText(column)
+	var b strings.Builder
+	b.WriteString("-- TODO: review this backfill of " + named + ": put the value for the rows that\n")
+	b.WriteString("-- " + sqlq.CommentText(table) + " has in place of the NULL marked TODO, then delete both TODO comments.\n")
+	key := integerKey(t)
+	if key == "" {
+		b.WriteString("-- " + sqlq.CommentText(table) + " has no single-column integer primary key to batch by: this\n")
+		b.WriteString("-- updates every row in one transaction; batch it by hand if the table is large.\n")
+		b.WriteString("UPDATE " + table + " SET " + column + " =\n    " + value + "\nWHERE " + column + " IS NULL")
+		return b.String()
+	}
+	k := sqlq.QuoteIdent(key)
+	fmt.Fprintf(&b, "-- It fills in %d rows at a time by primary key, each batch in a transaction of\n", backfillBatch)
+	b.WriteString("-- its own, so that no row stays locked for long.\n")
+	body := fmt.Sprintf(`
+DECLARE
+    lo bigint;
+    top bigint;
+BEGIN
+    SELECT min(%[1]s), max(%[1]s) INTO lo, top FROM %[2]s;
+    WHILE lo <= top LOOP
+        UPDATE %[2]s SET %[3]s =
+            %[4]s
+        WHERE %[1]s >= lo AND %[1]s < lo + %[5]d AND %[3]s IS NULL;
+        COMMIT;
+        lo := lo + %[5]d;
+    END LOOP;
+END
+`, k, table, column, value, backfillBatch)
+	b.WriteString("DO " + sqlq.DollarQuote("retort", body))
+	return b.String()
+}
+
+// integerKey returns the column of t's primary key when it is one column
+// of an integer type; "" otherwise.
+func integerKey(t *model.Table) string {
+	i := slices.IndexFunc(t.Constraints, func(c model.Constraint) bool { return c.Type == model.PrimaryKey })
+	if i < 0 || len(t.Constraints[i].Columns) != 1 {
+		return ""
+	}
+	name := t.Constraints[i].Columns[0]
+	c := columnOf(t, name)
+	if c == nil {
+		return ""
+	}
+	switch c.Type {
+	case "smallint", "integer", "bigint":
+		return name
+	}
+	return ""
+}
