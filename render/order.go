@@ -82,6 +82,8 @@ const (
 	tokNotNull
 	// tokBackfilled: a column added nullable has been filled in.
 	tokBackfilled
+	// tokDefaulted: a column added without its volatile default has it.
+	tokDefaulted
 )
 
 // token is an ordering token: a step of the plan about one object.

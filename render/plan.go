@@ -75,6 +75,10 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	rateHazards(down)
 	sizeLocks(up, from.TableSizes)
 	sizeLocks(down, from.TableSizes)
+	if opts.Online {
+		noOnlineForm(up)
+		noOnlineForm(down)
+	}
 	return &Plan{Changes: changes, Up: up, Down: down}, nil
 }
 

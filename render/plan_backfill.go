@@ -37,17 +37,38 @@ func backfillHazard(h Hazard) Hazard {
 	return h
 }
 
-// backfill adds the steps after the nullable ADD COLUMN of c to t: the
-// backfill template, then NOT NULL.
-func (p *planner) backfill(t *model.Table, c *model.Column, pos int, h Hazard) {
+// fillDefault adds the steps after the ADD COLUMN, without its volatile
+// default, of c to t, in an online plan: SET DEFAULT, which new rows get
+// from then on, then a backfill of the rows there were with the same
+// expression, then NOT NULL when c is.
+func (p *planner) fillDefault(t *model.Table, c *model.Column, pos int) {
 	col := colRef(t.QName, c.Name)
 	id := fmt.Sprintf("column %05d", pos)
-	fill := p.alterStmt(t, id+" backfill", backfillSQL(t, c), h)
+	st := p.alterStmt(t, id+" default", alterTable(t, false)+" ALTER COLUMN "+sqlq.QuoteIdent(c.Name)+" SET DEFAULT "+c.Default,
+		lockHazard(t.QName, "SET DEFAULT"))
+	st.Provides = nil
+	st.Requires = append([]model.ObjectRef{col}, columnRequires(c, false)...)
+	st.provTokens = []token{tokenOf(tokDefaulted, col)}
+	p.add(st)
+	p.backfill(t, c, pos, c.Default)
+}
+
+// backfill adds the steps after the nullable ADD COLUMN of c to t: the
+// backfill of value (a template marked TODO when value is ""), then NOT
+// NULL when c is.
+func (p *planner) backfill(t *model.Table, c *model.Column, pos int, value string, hz ...Hazard) {
+	col := colRef(t.QName, c.Name)
+	id := fmt.Sprintf("column %05d", pos)
+	fill := p.alterStmt(t, id+" backfill", backfillSQL(t, c, value), hz...)
 	fill.Provides = nil
 	fill.Requires = []model.ObjectRef{col}
+	fill.reqTokens = append(fill.reqTokens, tokenOf(tokDefaulted, col))
 	fill.provTokens = []token{backfilledRef(col)}
 	fill.Backfill = true
 	p.addStmt(fill) // each batch commits: outside the plan's transaction blocks
+	if !c.NotNull {
+		return
+	}
 	after := []token{backfilledRef(col)}
 	var st Statement
 	if p.onlineNotNull(t, c, false) {
@@ -69,19 +90,23 @@ func (p *planner) backfill(t *model.Table, c *model.Column, pos int, h Hazard) {
 // backfilledRef marks a column that its backfill step has filled in.
 func backfilledRef(col model.ObjectRef) token { return tokenOf(tokBackfilled, col) }
 
-// backfillSQL is the template of the step that fills in column c of t on
-// the rows t has, marked TODO where the reviewer decides: the value, and
-// whether the template suits the table. With a single-column integer
+// backfillSQL is the step that fills in column c of t with value on the
+// rows t has; with no value, a template marked TODO where the reviewer
+// decides: the value, and whether the template suits the table. With a single-column integer
 // primary key it updates one range of keys per transaction (a DO block that
 // commits, which runs outside a transaction block); without one, every row
 // in one statement.
-func backfillSQL(t *model.Table, c *model.Column) string {
+func backfillSQL(t *model.Table, c *model.Column, value string) string {
 	table, column := qnameSQL(t.QName), sqlq.QuoteIdent(c.Name)
 	named := sqlq.CommentText(columnText(t.QName, c.Name))
-	value := "NULL -- TODO: the value of " + sqlq.CommentText(column)
 	var b strings.Builder
-	b.WriteString("-- TODO: review this backfill of " + named + ": put the value for the rows that\n")
-	b.WriteString("-- " + sqlq.CommentText(table) + " has in place of the NULL marked TODO, then delete both TODO comments.\n")
+	if value == "" {
+		value = "NULL -- TODO: the value of " + sqlq.CommentText(column)
+		b.WriteString("-- TODO: review this backfill of " + named + ": put the value for the rows that\n")
+		b.WriteString("-- " + sqlq.CommentText(table) + " has in place of the NULL marked TODO, then delete both TODO comments.\n")
+	} else {
+		b.WriteString("-- The backfill of " + named + " with its default, on the rows " + sqlq.CommentText(table) + " has.\n")
+	}
 	key := integerKey(t)
 	if key == "" {
 		b.WriteString("-- " + sqlq.CommentText(table) + " has no single-column integer primary key to batch by: this\n")

@@ -53,9 +53,15 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	}
 	h, hazardous := p.notNullNoDefault(t, c)
 	backfill := hazardous && backfills(h)
-	if backfill {
+	// Online, a volatile default is set after the column is added and
+	// filled in by batches, instead of rewriting the table.
+	lateDefault := p.onlineOn(tq) && t.Kind != model.TableForeign && c.Identity == "" && c.Generated == "" && p.volatile(c.Default)
+	if backfill || lateDefault {
 		nullable := *c
 		nullable.NotNull = false
+		if lateDefault {
+			nullable.Default = ""
+		}
 		if def, err = columnDef(&nullable, false, false, false); err != nil {
 			p.b.errorf("table "+qnameSQL(tq), "%v", err)
 			return
@@ -66,7 +72,7 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 		subs = append(subs, "ADD "+notNullConstraint(tq.Name, c))
 	}
 	hz := []Hazard{lockHazard(tq, "ADD COLUMN")}
-	if why := p.addRewrites(c); why != "" {
+	if why := p.addRewrites(c); why != "" && !lateDefault {
 		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
 	}
 	if hazardous && !backfill {
@@ -86,8 +92,11 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	st.reqTokens = append(st.reqTokens, p.leaving(tq)...)
 	st = p.adoptColumns(tq, c, st)
 	p.add(st)
-	if backfill {
-		p.backfill(t, c, pos, backfillHazard(h))
+	switch {
+	case lateDefault:
+		p.fillDefault(t, c, pos)
+	case backfill:
+		p.backfill(t, c, pos, "", backfillHazard(h))
 	}
 	p.columnComment(t, c.Name, "", c.Comment)
 	p.columnGrantChange(t, c.Name, nil, c.Grants)

@@ -193,3 +193,20 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (Statement, boo
 		reqTokens: []token{builtRef(ix)},
 	}, true
 }
+
+// noOnlineForm says, on each hazard of an online plan that still locks a
+// table for a time that grows with it, that the change has no online form
+// and where the manual path is described.
+func noOnlineForm(stmts []Statement) {
+	for i := range stmts {
+		for j := range stmts[i].Hazards {
+			h := &stmts[i].Hazards[j]
+			switch h.Kind {
+			case HazardTableRewrite, HazardIndexBuild, HazardExclusiveLock:
+				if h.Severity == SeverityDanger {
+					h.Message += "; this change has no online form: docs/online.md (expand and contract) describes the manual path"
+				}
+			}
+		}
+	}
+}
