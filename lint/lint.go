@@ -60,6 +60,12 @@ type Finding struct {
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
+	// Kind is the rule's hazard kind ([Rule].Kind).
+	Kind string `json:"kind,omitempty"`
+	// Tables are the tables the statement is about, as written (see
+	// [Tables]), so that a caller that knows their sizes can judge the
+	// finding: a rewrite of an empty table is instant.
+	Tables []sqlddl.Name `json:"-"`
 }
 
 // String writes the finding as compilers do: "file:line:col: severity
@@ -98,6 +104,16 @@ type state struct {
 	pending []string
 	// explicitTx is set between an explicit BEGIN and its end.
 	explicitTx bool
+	// notNull holds, per table, the CHECK (col IS NOT NULL) constraints
+	// the revision added, by name: a valid one lets SET NOT NULL skip its
+	// scan (PostgreSQL 12+).
+	notNull map[string]map[string]notNullCheck
+}
+
+// notNullCheck is a CHECK (col IS NOT NULL) constraint of a revision.
+type notNullCheck struct {
+	col   string
+	valid bool // added without NOT VALID, or validated since
 }
 
 // ctx is the statement a rule looks at, with what it needs to judge it.
@@ -105,6 +121,8 @@ type ctx struct {
 	*state
 	rev *Revision
 	s   sqlddl.Summary
+	// text is the statement's SQL.
+	text string
 	// inTx says whether the statement runs in a transaction block.
 	inTx bool
 }
@@ -117,6 +135,7 @@ func tableKey(n sqlddl.Name) string { return strings.ToLower(n.Name) }
 func (st *state) revision(rev Revision) []Finding {
 	st.created, st.lockTimeout, st.lockReported = map[string]bool{}, rev.RunnerSetsLockTimeout, false
 	st.pending, st.explicitTx = nil, false
+	st.notNull = map[string]map[string]notNullCheck{}
 	lines := strings.Split(strings.ReplaceAll(string(rev.Src), "\r\n", "\n"), "\n")
 	var out []Finding
 	for _, stmt := range rev.Statements {
@@ -125,8 +144,10 @@ func (st *state) revision(rev Revision) []Finding {
 			ignored = append(ignored, ignoresAbove(lines, stmt.Line)...)
 		}
 		line, col := stmt.Line, stmt.Col
+		var tables []sqlddl.Name
 		at := func(rule Rule, msg string) Finding {
-			return Finding{File: rev.File, Line: line, Col: col, Rule: rule.ID, Severity: rule.Severity, Message: msg}
+			return Finding{File: rev.File, Line: line, Col: col, Rule: rule.ID, Severity: rule.Severity, Message: msg,
+				Kind: rule.Kind, Tables: tables}
 		}
 		parsed, err := sqlddl.Split(rev.File, []byte(stmt.SQL))
 		if err != nil || len(parsed) == 0 {
@@ -149,7 +170,8 @@ func (st *state) revision(rev Revision) []Finding {
 				}
 				continue
 			}
-			c := &ctx{state: st, rev: &rev, s: s, inTx: stmt.InTransaction || st.explicitTx}
+			tables = Tables(s)
+			c := &ctx{state: st, rev: &rev, s: s, text: p.Text, inTx: stmt.InTransaction || st.explicitTx}
 			for _, r := range Rules {
 				if slices.Contains(ignored, r.ID) || slices.Contains(ignored, "all") {
 					continue
@@ -202,6 +224,7 @@ func (st *state) learn(c *ctx) {
 			st.pk[tableKey(s.Table)] = a.Constraint.Columns
 		}
 	}
+	st.learnNotNull(c)
 	if s.Rename != nil && s.Rename.Object == "table" {
 		k := strings.ToLower(s.Rename.From)
 		st.pk[strings.ToLower(s.Rename.NewName)] = st.pk[k]
@@ -265,4 +288,22 @@ func FromSQL(file string, src []byte, inTx bool) (Revision, error) {
 		rev.Statements = append(rev.Statements, Statement{SQL: s.Text, Line: s.Line, Col: s.Col, InTransaction: inTx})
 	}
 	return rev, nil
+}
+
+// Tables returns the tables a statement is about, as written: the one it
+// creates, alters, indexes or rewrites, the tables it drops or truncates;
+// none when it names none (REINDEX DATABASE, a DO block).
+func Tables(s sqlddl.Summary) []sqlddl.Name {
+	switch {
+	case s.Drop != nil:
+		if s.Drop.Object == "table" {
+			return slices.Clone(s.Drop.Names)
+		}
+		return nil
+	case len(s.Truncated) > 0:
+		return slices.Clone(s.Truncated)
+	case s.Table.Name != "":
+		return []sqlddl.Name{s.Table}
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/retortdb/retort/render"
 )
 
 // ruleCases give, per rule, a revision it flags and a near miss it must not
@@ -26,6 +28,24 @@ var ruleCases = []struct {
 		"ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX t_id"},
 	{"set-not-null", "CREATE TABLE t (id int)", "ALTER TABLE t ALTER COLUMN id SET NOT NULL",
 		"ALTER TABLE t ALTER COLUMN id DROP NOT NULL"},
+	// A valid CHECK (col IS NOT NULL) that the revision added lets SET NOT
+	// NULL skip its scan: not one that is NOT VALID still, dropped first,
+	// on another column, or of another name.
+	{"set-not-null", "CREATE TABLE t (id int)",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (id IS NOT NULL) NOT VALID; ALTER TABLE t ALTER COLUMN id SET NOT NULL",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (id IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ALTER COLUMN id SET NOT NULL"},
+	{"set-not-null", "CREATE TABLE t (id int)",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (id IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ALTER id SET NOT NULL, DROP CONSTRAINT c",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (id IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ALTER id SET NOT NULL; ALTER TABLE t DROP CONSTRAINT c"},
+	{"set-not-null", "CREATE TABLE t (id int)",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (id IS NOT NULL); ALTER TABLE t DROP CONSTRAINT c; ALTER TABLE t ALTER id SET NOT NULL",
+		"ALTER TABLE t ADD CHECK (id IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT t_id_check; ALTER TABLE t ALTER id SET NOT NULL"},
+	{"set-not-null", "CREATE TABLE t (id int, p int)",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (p IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ALTER id SET NOT NULL",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK ((id IS NOT NULL)) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ALTER id SET NOT NULL"},
+	{"set-not-null", `CREATE TABLE "T" ("Id" int)`,
+		`ALTER TABLE "T" ADD CONSTRAINT "C" CHECK ("Id" IS NOT NULL) NOT VALID; ALTER TABLE "T" VALIDATE CONSTRAINT c; ALTER TABLE "T" ALTER "Id" SET NOT NULL`,
+		`ALTER TABLE "T" ADD CONSTRAINT "C" CHECK ("Id" IS NOT NULL) NOT VALID; ALTER TABLE "T" VALIDATE CONSTRAINT "C"; ALTER TABLE "T" ALTER "Id" SET NOT NULL`},
 	{"column-type-change", "CREATE TABLE t (id int PRIMARY KEY, a int)", "ALTER TABLE t ALTER COLUMN a TYPE bigint",
 		"ALTER TABLE t ALTER COLUMN id TYPE bigint"},
 	{"primary-key-type-change", "CREATE TABLE t (id int PRIMARY KEY, a int)", "ALTER TABLE t ALTER COLUMN id TYPE bigint",
@@ -128,6 +148,62 @@ func TestRules(t *testing.T) {
 		if r.Doc == "" || r.Severity.Rank() == 0 {
 			t.Errorf("rule %s: no doc or severity", r.ID)
 		}
+	}
+}
+
+// TestOnlineFormsNotFlagged: the statements of retort's online plans, on a
+// table that exists, are what the rules advise, so none of them is
+// reported.
+func TestOnlineFormsNotFlagged(t *testing.T) {
+	before := "CREATE TABLE t (id int, p int, s text); CREATE UNIQUE INDEX t_id ON t (id)"
+	for _, src := range []string{
+		"CREATE INDEX CONCURRENTLY i ON t (p)",
+		"CREATE UNIQUE INDEX CONCURRENTLY i ON t (p)",
+		"DROP INDEX CONCURRENTLY i",
+		"ALTER TABLE t VALIDATE CONSTRAINT c",
+		"ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX t_id",
+		"ALTER TABLE t ADD CONSTRAINT k PRIMARY KEY USING INDEX t_id",
+		"ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES t (id) NOT VALID",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (p IS NOT NULL) NOT VALID",
+		"ALTER TABLE t ADD COLUMN n bigint",
+		"ALTER TABLE t ALTER COLUMN s SET DEFAULT 'x'",
+		"DO $$BEGIN ALTER TABLE t ALTER COLUMN p SET NOT NULL; DROP TABLE t; END$$",
+		"DO $retort$ DECLARE n bigint; BEGIN UPDATE t SET p = 0 WHERE p IS NULL; COMMIT; END $retort$",
+	} {
+		revs := make([]Revision, 2)
+		for i, s := range []string{before, src} {
+			rev, err := FromSQL("rev.sql", []byte(s), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rev.RunnerSetsLockTimeout = true
+			revs[i] = rev
+		}
+		var got []Finding
+		for _, f := range Check(revs) {
+			if f.Line > 0 && !strings.HasPrefix(f.Rule, "prefer-") {
+				got = append(got, f)
+			}
+		}
+		if len(got) > 0 {
+			t.Errorf("%s: reported %v", src, got)
+		}
+	}
+}
+
+// TestKinds: every rule that can stop an upgrade names a hazard kind that
+// the gate knows.
+func TestKinds(t *testing.T) {
+	kinds := []string{render.HazardDataLoss, render.HazardTableRewrite, render.HazardIndexBuild, render.HazardExclusiveLock,
+		render.HazardNotNullNoDefault, render.HazardNonTransactional, render.HazardSecretOmitted}
+	for _, r := range Rules {
+		if r.Kind == "" && r.Severity == Danger || r.Kind != "" && !slices.Contains(kinds, r.Kind) {
+			t.Errorf("rule %s (%s) has kind %q", r.ID, r.Severity, r.Kind)
+		}
+	}
+	got := lintSQL(t, "CREATE TABLE t (id int)", "DROP TABLE t, public.u")
+	if len(got) == 0 || got[0].Kind != render.HazardDataLoss || len(got[0].Tables) != 2 || got[0].Tables[1].String() != "public.u" {
+		t.Errorf("DROP TABLE t, public.u: got %+v", got)
 	}
 }
 

@@ -1,10 +1,12 @@
 package lint
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/retortdb/retort/model/sqlddl"
+	"github.com/retortdb/retort/render"
 )
 
 // Rule is one check: an id to silence it with ("-- retort:lint-ignore ID"
@@ -12,7 +14,13 @@ import (
 type Rule struct {
 	ID       string
 	Severity Severity
-	Doc      string
+	// Kind is the plan hazard kind (render.Hazard*) the finding is, for
+	// the upgrade gate, which acknowledges hazards by kind; empty for the
+	// rules that are no hazard of a plan (renames, style). The gate reads
+	// enum-value-used-in-transaction as non-transactional: the value must
+	// be added outside the transaction that uses it.
+	Kind string
+	Doc  string
 	// check returns a message per problem it finds in the statement.
 	check func(c *ctx) []string
 }
@@ -23,43 +31,43 @@ var parseRule = Rule{ID: "parse-error", Severity: Warning,
 
 // Rules are every rule, in the order findings of one statement are given.
 var Rules = []Rule{
-	{"index-concurrently", Danger, "CREATE INDEX on an existing table without CONCURRENTLY blocks its writes for the whole build; " +
+	{"index-concurrently", Danger, render.HazardIndexBuild, "CREATE INDEX on an existing table without CONCURRENTLY blocks its writes for the whole build; " +
 		"use CREATE INDEX CONCURRENTLY outside a transaction.", ruleCreateIndex},
-	{"drop-index-concurrently", Warning, "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table; " +
+	{"drop-index-concurrently", Warning, render.HazardExclusiveLock, "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table; " +
 		"use DROP INDEX CONCURRENTLY outside a transaction.", ruleDropIndex},
-	{"constraint-not-valid", Danger, "ADD CONSTRAINT … FOREIGN KEY or CHECK on an existing table scans it under a lock that blocks writes; " +
+	{"constraint-not-valid", Danger, render.HazardExclusiveLock, "ADD CONSTRAINT … FOREIGN KEY or CHECK on an existing table scans it under a lock that blocks writes; " +
 		"add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction.", ruleNotValid},
-	{"unique-constraint-index", Danger, "ADD PRIMARY KEY or UNIQUE on an existing table builds its index under an ACCESS EXCLUSIVE lock; " +
+	{"unique-constraint-index", Danger, render.HazardIndexBuild, "ADD PRIMARY KEY or UNIQUE on an existing table builds its index under an ACCESS EXCLUSIVE lock; " +
 		"CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX.", ruleUniqueIndex},
-	{"set-not-null", Danger, "SET NOT NULL on an existing column scans the table under an ACCESS EXCLUSIVE lock; " +
+	{"set-not-null", Danger, render.HazardExclusiveLock, "SET NOT NULL on an existing column scans the table under an ACCESS EXCLUSIVE lock; " +
 		"add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL.", ruleSetNotNull},
-	{"column-type-change", Warning, "ALTER COLUMN TYPE rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless the change is binary coercible " +
+	{"column-type-change", Warning, render.HazardTableRewrite, "ALTER COLUMN TYPE rewrites the table and its indexes under an ACCESS EXCLUSIVE lock unless the change is binary coercible " +
 		"(such as widening varchar), and breaks application versions that read the old type.", ruleTypeChange},
-	{"primary-key-type-change", Danger, "changing a primary key column's type rewrites the table, rebuilds the key's index and every foreign key that references it.", rulePKTypeChange},
-	{"volatile-default", Danger, "ADD COLUMN with a volatile default (random(), clock_timestamp(), gen_random_uuid(), nextval() …) rewrites the table " +
+	{"primary-key-type-change", Danger, render.HazardTableRewrite, "changing a primary key column's type rewrites the table, rebuilds the key's index and every foreign key that references it.", rulePKTypeChange},
+	{"volatile-default", Danger, render.HazardTableRewrite, "ADD COLUMN with a volatile default (random(), clock_timestamp(), gen_random_uuid(), nextval() …) rewrites the table " +
 		"under an ACCESS EXCLUSIVE lock; add the column without it, then set the default and backfill in batches.", ruleVolatileDefault},
-	{"add-not-null-without-default", Danger, "ADD COLUMN … NOT NULL without a default fails on a table with rows; " +
+	{"add-not-null-without-default", Danger, render.HazardNotNullNoDefault, "ADD COLUMN … NOT NULL without a default fails on a table with rows; " +
 		"add it nullable, backfill it, then SET NOT NULL (through a validated CHECK).", ruleNotNullNoDefault},
-	{"rename-column", Warning, "renaming a column breaks the application versions still running that use the old name; " +
+	{"rename-column", Warning, "", "renaming a column breaks the application versions still running that use the old name; " +
 		"add the new column, write both, then drop the old one.", ruleRename("column")},
-	{"rename-table", Warning, "renaming a table breaks the application versions still running that use the old name; " +
+	{"rename-table", Warning, "", "renaming a table breaks the application versions still running that use the old name; " +
 		"leave a view under the old name while they run.", ruleRename("table")},
-	{"drop-column", Danger, "dropping a column loses its values, and breaks application versions still running that use it; " +
+	{"drop-column", Danger, render.HazardDataLoss, "dropping a column loses its values, and breaks application versions still running that use it; " +
 		"stop using it first and drop it in a later release.", ruleDropColumn},
-	{"drop-table", Danger, "dropping a table loses its rows, and breaks application versions still running that use it.", ruleDropTable},
-	{"enum-value-used-in-transaction", Danger, "a value that ALTER TYPE … ADD VALUE adds cannot be used in the transaction that adds it " +
+	{"drop-table", Danger, render.HazardDataLoss, "dropping a table loses its rows, and breaks application versions still running that use it.", ruleDropTable},
+	{"enum-value-used-in-transaction", Danger, render.HazardNonTransactional, "a value that ALTER TYPE … ADD VALUE adds cannot be used in the transaction that adds it " +
 		"(unsafe use of new value); add it in its own transaction first.", ruleEnumValueUse},
-	{"lock-timeout", Warning, "a statement that takes a strong lock on an existing table without SET lock_timeout first waits behind " +
+	{"lock-timeout", Warning, render.HazardExclusiveLock, "a statement that takes a strong lock on an existing table without SET lock_timeout first waits behind " +
 		"long transactions and blocks every query queued behind it; SET lock_timeout (e.g. '2s') before it " +
 		"(retort's own revisions need not: its runner sets it).", ruleLockTimeout},
-	{"vacuum-full", Danger, "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; use plain VACUUM, or pg_repack.", ruleVacuumFull},
-	{"cluster", Danger, "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock; use pg_repack.", ruleCluster},
-	{"reindex-concurrently", Danger, "REINDEX without CONCURRENTLY blocks the table's writes (and reads that use the index) while it builds; " +
+	{"vacuum-full", Danger, render.HazardTableRewrite, "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; use plain VACUUM, or pg_repack.", ruleVacuumFull},
+	{"cluster", Danger, render.HazardTableRewrite, "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock; use pg_repack.", ruleCluster},
+	{"reindex-concurrently", Danger, render.HazardIndexBuild, "REINDEX without CONCURRENTLY blocks the table's writes (and reads that use the index) while it builds; " +
 		"use REINDEX … CONCURRENTLY.", ruleReindex},
-	{"truncate", Danger, "TRUNCATE deletes every row, under an ACCESS EXCLUSIVE lock.", ruleTruncate},
-	{"prefer-bigint-key", Info, "an int or serial primary key runs out at 2^31; use bigint (or bigint GENERATED … AS IDENTITY).", rulePKInt},
-	{"prefer-timestamptz", Info, "timestamp without time zone stores a wall-clock time whose meaning depends on the writer's zone; use timestamptz.", ruleTimestamp},
-	{"prefer-text", Info, "varchar(n) where text fits: the length limit is a constraint, and raising it later is a schema change; use text (with a CHECK if the limit matters).", ruleVarchar},
+	{"truncate", Danger, render.HazardDataLoss, "TRUNCATE deletes every row, under an ACCESS EXCLUSIVE lock.", ruleTruncate},
+	{"prefer-bigint-key", Info, "", "an int or serial primary key runs out at 2^31; use bigint (or bigint GENERATED … AS IDENTITY).", rulePKInt},
+	{"prefer-timestamptz", Info, "", "timestamp without time zone stores a wall-clock time whose meaning depends on the writer's zone; use timestamptz.", ruleTimestamp},
+	{"prefer-text", Info, "", "varchar(n) where text fits: the length limit is a constraint, and raising it later is a schema change; use text (with a CHECK if the limit matters).", ruleVarchar},
 }
 
 // RuleByID returns the rule with the id.
@@ -145,11 +153,30 @@ func ruleUniqueIndex(c *ctx) []string {
 func ruleSetNotNull(c *ctx) []string {
 	var out []string
 	for _, a := range existingAlters(c) {
-		if a.Action == "set-not-null" {
+		if a.Action == "set-not-null" && !c.notNullCovered(a.Column) {
 			out = append(out, "SET NOT NULL on "+c.s.Table.String()+"."+a.Column+" scans the table under an ACCESS EXCLUSIVE lock")
 		}
 	}
 	return out
+}
+
+// notNullCovered reports whether a valid CHECK (col IS NOT NULL) that the
+// revision added covers col of the statement's table, so that SET NOT NULL
+// needs no scan. A DROP CONSTRAINT in the same statement runs before the
+// SET NOT NULL, so the constraint it drops covers nothing.
+func (c *ctx) notNullCovered(col string) bool {
+	for name, chk := range c.notNull[tableKey(c.s.Table)] {
+		if !chk.valid || chk.col != col {
+			continue
+		}
+		dropped := slices.ContainsFunc(c.s.Alters, func(a sqlddl.AlterSummary) bool {
+			return a.Action == "drop-constraint" && a.Name == name
+		})
+		if !dropped {
+			return true
+		}
+	}
+	return false
 }
 
 // isPK reports whether column col of the statement's table is part of its
@@ -392,4 +419,62 @@ func ruleVarchar(c *ctx) []string {
 		}
 	}
 	return out
+}
+
+// notNullCheckPattern finds CHECK (col IS NOT NULL) constraints in an ALTER
+// TABLE as pg_query deparses it (one layout, no redundant parentheses).
+var notNullCheckPattern = regexp.MustCompile(`(?:CONSTRAINT (` + identPattern + `) )?CHECK \((` + identPattern + `) IS NOT NULL\)( NOT VALID)?`)
+
+const identPattern = `"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*`
+
+// unquoteIdent reads an identifier as the deparser writes it.
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return s
+}
+
+// learnNotNull records the CHECK (col IS NOT NULL) constraints a statement
+// adds, validates or drops.
+func (st *state) learnNotNull(c *ctx) {
+	s := c.s
+	if s.Kind != "AlterTableStmt" {
+		return
+	}
+	key := tableKey(s.Table)
+	checks := st.notNull[key]
+	if checks == nil {
+		checks = map[string]notNullCheck{}
+		st.notNull[key] = checks
+	}
+	for _, a := range s.Alters {
+		switch a.Action {
+		case "drop-constraint":
+			delete(checks, a.Name)
+		case "validate-constraint":
+			if chk, ok := checks[a.Name]; ok {
+				chk.valid = true
+				checks[a.Name] = chk
+			}
+		}
+	}
+	if !slices.ContainsFunc(s.Alters, func(a sqlddl.AlterSummary) bool {
+		return a.Action == "add-constraint" && a.Constraint != nil && a.Constraint.Type == "check"
+	}) {
+		return
+	}
+	text, err := sqlddl.Canonical(c.text)
+	if err != nil {
+		return
+	}
+	for _, m := range notNullCheckPattern.FindAllStringSubmatch(text, -1) {
+		col := unquoteIdent(m[2])
+		name := unquoteIdent(m[1])
+		if m[1] == "" {
+			// PostgreSQL's own name for an unnamed check: table_column_check.
+			name = s.Table.Name + "_" + col + "_check"
+		}
+		checks[name] = notNullCheck{col: col, valid: m[3] == ""}
+	}
 }

@@ -21,6 +21,11 @@ type Revision struct {
 	Message      string    // the -m message
 	Created      time.Time // creation time
 	Hazards      []string  // the plan's hazards, e.g. "data-loss: drops column users.age"
+	// AllowHazards are the hazard kinds a reviewer acknowledged
+	// ("-- retort:allow-hazard data-loss,index-build"), which the upgrade
+	// gate (package migrate/gate) lets run. Parse checks only that each is
+	// a word of lower-case letters and hyphens; the gate knows the kinds.
+	AllowHazards []string
 
 	Up   []Statement // statements run by upgrade, in order
 	Down []Statement // statements run by downgrade, in order
@@ -53,6 +58,10 @@ type Statement struct {
 	// for it.
 	StatementTimeout time.Duration
 	LockTimeout      time.Duration
+	// Backfill marks a data step a reviewer completes by hand
+	// ("-- retort:backfill"); the upgrade gate refuses it while its text
+	// still holds a "-- TODO" comment.
+	Backfill bool
 
 	Line int // the line in its file where the statement's first token is; set by Parse
 }
@@ -99,12 +108,14 @@ const (
 	keyMessage      = "message"
 	keyCreated      = "created"
 	keyHazard       = "hazard"
+	keyAllowHazard  = "allow-hazard"
 	keyUp           = "up"
 	keyDown         = "down"
 
 	dirNoTransaction    = "no-transaction"
 	dirStatementTimeout = "statement_timeout"
 	dirLockTimeout      = "lock_timeout"
+	dirBackfill         = "backfill"
 	// dirLintIgnore silences rules of retort lint for the statement; the
 	// runner ignores it.
 	dirLintIgnore = "lint-ignore"
@@ -184,7 +195,7 @@ func Parse(name string, data []byte) (*Revision, error) {
 		if err := r.setHeader(key, val); err != nil {
 			return nil, perr(ln, "%v", err)
 		}
-		if key != keyHazard {
+		if key != keyHazard && key != keyAllowHazard {
 			if prev, dup := seen[key]; dup {
 				return nil, perr(ln, "second -- retort:%s (first at line %d)", key, prev)
 			}
@@ -242,6 +253,9 @@ func directive(line string) (key, val string, ok bool) {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,32}$`)
 
+// hazardKindPattern is the form of a hazard kind, e.g. "data-loss".
+var hazardKindPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
+
 // ValidID reports whether id can name a revision: 1 to 32 letters, digits
 // or underscores (the version table column is varchar(32)).
 func ValidID(id string) bool {
@@ -279,6 +293,14 @@ func (r *Revision) setHeader(key, val string) error {
 			return fmt.Errorf("empty hazard")
 		}
 		r.Hazards = append(r.Hazards, val)
+	case keyAllowHazard:
+		for _, k := range strings.Split(val, ",") {
+			k = strings.TrimSpace(k)
+			if !hazardKindPattern.MatchString(k) {
+				return fmt.Errorf("allow-hazard %q: want hazard kinds such as data-loss, separated by commas", val)
+			}
+			r.AllowHazards = append(r.AllowHazards, k)
+		}
 	default:
 		return fmt.Errorf("unknown header key %q", key)
 	}
@@ -320,7 +342,7 @@ func parseBody(body string, first int, perr func(int, string, ...any) error) ([]
 		}
 		st.SQL = strings.TrimSpace(strings.Join(kept, "\n"))
 		if onlyComments(st.SQL) {
-			if st.NoTransaction || st.StatementTimeout != 0 || st.LockTimeout != 0 {
+			if st.NoTransaction || st.StatementTimeout != 0 || st.LockTimeout != 0 || st.Backfill {
 				return nil, perr(start, "directive before no statement")
 			}
 			continue
@@ -337,6 +359,11 @@ func (s *Statement) setDirective(key, val string) error {
 			return fmt.Errorf("-- retort:%s takes no value", key)
 		}
 		s.NoTransaction = true
+	case dirBackfill:
+		if val != "" {
+			return fmt.Errorf("-- retort:%s takes no value", key)
+		}
+		s.Backfill = true
 	case dirStatementTimeout, dirLockTimeout:
 		d, err := time.ParseDuration(val)
 		if err != nil || d < 0 {
@@ -355,7 +382,7 @@ func (s *Statement) setDirective(key, val string) error {
 			return fmt.Errorf("-- retort:%s needs the ids of the rules it silences", key)
 		}
 	default:
-		return fmt.Errorf("unknown directive -- retort:%s (want %s, %s, %s or %s)", key, dirNoTransaction, dirStatementTimeout, dirLockTimeout, dirLintIgnore)
+		return fmt.Errorf("unknown directive -- retort:%s (want %s, %s, %s, %s or %s)", key, dirNoTransaction, dirStatementTimeout, dirLockTimeout, dirBackfill, dirLintIgnore)
 	}
 	return nil
 }
@@ -393,6 +420,9 @@ func Format(r *Revision) []byte {
 	for _, h := range r.Hazards {
 		w(keyHazard, sqlq.CommentText(h))
 	}
+	if len(r.AllowHazards) > 0 {
+		w(keyAllowHazard, sqlq.CommentText(strings.Join(r.AllowHazards, ",")))
+	}
 	b.WriteByte('\n')
 	w(keyUp, "")
 	b.WriteString(formatBody(r.Up))
@@ -409,6 +439,9 @@ func formatBody(stmts []Statement) string {
 	var b strings.Builder
 	for _, s := range stmts {
 		b.WriteByte('\n')
+		if s.Backfill {
+			b.WriteString(directivePrefix + dirBackfill + "\n")
+		}
 		if s.NoTransaction {
 			b.WriteString(directivePrefix + dirNoTransaction + "\n")
 		}

@@ -128,6 +128,51 @@ func TestFormatRoundTrip(t *testing.T) {
 	}
 }
 
+// TestAllowHazardAndBackfill: the header's acknowledged hazard kinds (on
+// several lines, comma-separated) and a statement's backfill directive are
+// read, and written back so that they read the same.
+func TestAllowHazardAndBackfill(t *testing.T) {
+	text := `-- retort:revision a1
+-- retort:message m
+-- retort:hazard data-loss (danger): drops column public.t.c
+-- retort:allow-hazard data-loss
+-- retort:allow-hazard index-build, table-rewrite
+
+-- retort:up
+-- retort:backfill
+-- retort:no-transaction
+-- TODO: review this backfill of public.t.c, then delete this line.
+DO $retort$ BEGIN UPDATE public.t SET c = NULL -- TODO: the value
+; END $retort$;
+
+-- retort:down
+SELECT 1;
+`
+	r, err := Parse("a1.sql", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"data-loss", "index-build", "table-rewrite"}; !reflect.DeepEqual(r.AllowHazards, want) {
+		t.Errorf("AllowHazards = %q, want %q", r.AllowHazards, want)
+	}
+	if len(r.Up) != 1 || !r.Up[0].Backfill || !r.Up[0].NoTransaction || r.Up[0].Line != 11 ||
+		!strings.HasPrefix(r.Up[0].SQL, "-- TODO: review") || len(r.Down) != 1 || r.Down[0].Backfill {
+		t.Fatalf("statements: %+v / %+v", r.Up, r.Down)
+	}
+	out := Format(r)
+	if !strings.Contains(string(out), "-- retort:allow-hazard data-loss,index-build,table-rewrite\n") ||
+		!strings.Contains(string(out), "-- retort:backfill\n-- retort:no-transaction\n-- TODO") {
+		t.Errorf("Format:\n%s", out)
+	}
+	again, err := Parse("a1.sql", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again.AllowHazards, r.AllowHazards) || !reflect.DeepEqual(again.Up, r.Up) {
+		t.Errorf("round trip: %+v %+v, want %+v %+v", again.AllowHazards, again.Up, r.AllowHazards, r.Up)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	head := "-- retort:revision aaaaaaaaaaaa\n"
 	tests := []struct{ name, text, want string }{
@@ -144,6 +189,11 @@ func TestParseErrors(t *testing.T) {
 		{"unknown directive", head + "-- retort:up\n\n-- retort:fast\nSELECT 1;\n-- retort:down\n", "f.sql:4: unknown directive -- retort:fast"},
 		{"bad timeout", head + "-- retort:up\n-- retort:lock_timeout soon\nSELECT 1;\n-- retort:down\n", "f.sql:3: -- retort:lock_timeout \"soon\""},
 		{"dangling directive", head + "-- retort:up\nSELECT 1;\n-- retort:no-transaction\n-- retort:down\n", "f.sql:4: directive before no statement"},
+		{"dangling backfill", head + "-- retort:up\nSELECT 1;\n-- retort:backfill\n-- retort:down\n", "f.sql:4: directive before no statement"},
+		{"backfill value", head + "-- retort:up\n-- retort:backfill yes\nSELECT 1;\n-- retort:down\n", "f.sql:3: -- retort:backfill takes no value"},
+		{"bad allow-hazard", head + "-- retort:message m\n-- retort:allow-hazard data-loss, Index Build\n", "f.sql:3: allow-hazard"},
+		{"empty allow-hazard", head + "-- retort:allow-hazard\n", "f.sql:2: allow-hazard"},
+		{"allow-hazard trailing comma", head + "-- retort:allow-hazard data-loss,\n", "f.sql:2: allow-hazard"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -226,6 +226,11 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		}
 		return nil, fmt.Errorf("%s to %s: %w", verb, target, err)
 	}
+	if o.Gate != nil && len(steps) > 0 {
+		if err := o.Gate(ctx, conn, steps); err != nil {
+			return nil, err
+		}
+	}
 	prog, err := readProgress(ctx, conn, o)
 	if err != nil {
 		return nil, err

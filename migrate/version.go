@@ -1,11 +1,14 @@
 package migrate
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/retortdb/retort/internal/sqlq"
 )
@@ -69,6 +72,13 @@ type Options struct {
 	// has, so that a caller can show a live counter. When a transaction is
 	// retried (see LockTries), the count starts again where it began.
 	Progress func(step Step, done, total int)
+
+	// Gate, when set, is called by Upgrade and Downgrade once they hold
+	// the advisory lock and know the steps they will run, before any of
+	// them runs; an error stops the run with nothing applied. retort sets
+	// it to the hazard gate of package migrate/gate, which refuses steps
+	// whose statements carry hazards the revision does not acknowledge.
+	Gate func(ctx context.Context, conn *pgx.Conn, steps []Step) error
 }
 
 // Validate reports options that cannot work: a negative statement timeout,

@@ -110,7 +110,7 @@ func statements(stmts []render.Statement) []migrate.Statement {
 		// Annotated folds each hazard onto its comment line: a name with a
 		// line end in it must not end the comment and run as SQL.
 		sql := strings.TrimSuffix(st.Annotated(), ";")
-		out = append(out, migrate.Statement{SQL: sql, NoTransaction: !st.Transactional})
+		out = append(out, migrate.Statement{SQL: sql, NoTransaction: !st.Transactional, Backfill: st.Backfill})
 	}
 	return out
 }

@@ -10,12 +10,16 @@ import (
 
 	"github.com/retortdb/retort/internal/progress"
 	"github.com/retortdb/retort/migrate"
+	"github.com/retortdb/retort/migrate/gate"
 )
 
 // upgradeFlags are the flags of upgrade and downgrade.
 type upgradeFlags struct {
 	url                  string
 	sql, ignoreChecksums bool
+	// allowHazards are the hazard kinds --allow-hazards lets through the
+	// gate (package migrate/gate).
+	allowHazards string
 	// direction is the command's: upgrade's Up, downgrade's Down.
 	direction migrate.Direction
 }
@@ -44,7 +48,16 @@ func upgradeOrDowngrade(g *globals, direction migrate.Direction) *cobra.Command 
 TARGET is head, heads, base, +N or -N (relative to the current revisions),
 REV+N, a revision id or a unique prefix of one (at least 4 characters), or a
 branch label (LABEL@head). --sql prints the script instead of running it,
-without connecting; FROM:TO gives its range.`,
+without connecting; FROM:TO gives its range.
+
+Before running anything, the hazard gate refuses the steps whose statements
+carry a danger hazard (dropping data, rewriting a table, building an index,
+scanning a table under an ACCESS EXCLUSIVE lock, a NOT NULL column without a
+default) on a table that holds rows or whose size cannot be told, unless the
+revision's header acknowledges the kind ("-- retort:allow-hazard KIND") or
+--allow-hazards names it; each step is judged by the statements it runs (a
+downgrade by the downs).
+A backfill step still marked TODO is always refused. See docs/online.md.`,
 		Example: example,
 		Args:    args,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,6 +67,8 @@ without connecting; FROM:TO gives its range.`,
 	cmd.Flags().StringVar(&f.url, "url", "", "the live database (default: url in retort.yaml)")
 	cmd.Flags().BoolVar(&f.sql, "sql", false, "print the script instead of running it (no connection)")
 	cmd.Flags().BoolVar(&f.ignoreChecksums, "ignore-checksums", false, "run even though applied revision files were edited since (this once; stamp --rehash records the edits)")
+	cmd.Flags().StringVar(&f.allowHazards, "allow-hazards", "", "let these hazard kinds through the gate for this run, after review: "+
+		strings.Join(gate.Kinds, ", ")+", or all")
 	return cmd
 }
 
@@ -63,6 +78,10 @@ func runUpgrade(ctx context.Context, g *globals, f *upgradeFlags, args []string)
 	target, direction := "heads", f.direction
 	if len(args) == 1 {
 		target = args[0]
+	}
+	allow, err := gate.ParseAllow(f.allowHazards)
+	if err != nil {
+		return fmt.Errorf("--allow-hazards: %w", err)
 	}
 	st, err := g.migrations()
 	if err != nil {
@@ -93,6 +112,11 @@ func runUpgrade(ctx context.Context, g *globals, f *upgradeFlags, args []string)
 		run = migrate.Downgrade
 	}
 	st.opts.IgnoreChecksums = f.ignoreChecksums
+	// Only a run on the live database is gated: --sql prints, and verify,
+	// check and replays run on scratch databases.
+	if st.opts.Gate, err = gate.New(gate.Options{Allow: allow}); err != nil {
+		return err
+	}
 	// The runner logs each step as it starts (st.opts.Logf); within a step,
 	// a bar counts its statements on a terminal.
 	bars := &stepBars{g: g}
@@ -100,6 +124,12 @@ func runUpgrade(ctx context.Context, g *globals, f *upgradeFlags, args []string)
 	st.opts.Progress = bars.update
 	steps, err := run(ctx, conn, st.dir, target, &st.opts)
 	bars.done()
+	if re := (*gate.RefusedError)(nil); errors.As(err, &re) {
+		// One refused hazard a line, as a compiler lists its errors: the
+		// usual one-line error would run them together.
+		fmt.Fprintf(g.stderr, "retort: %s\n", re)
+		return exitStatus(exitError)
+	}
 	if err != nil {
 		return checksumHint(err)
 	}
