@@ -23,6 +23,12 @@ type stepRun struct {
 	// logRan is told each statement of the revision that succeeded and how
 	// long it, or the batch that ran it, took.
 	logRan func(*Statement, time.Duration)
+	// startedAt is the statement an earlier run's progress record says it
+	// was running when it stopped, or -1 (see startedAt).
+	startedAt int
+	// leftInvalid holds the indexes, qualified, that a failed try of a
+	// concurrent build of this run left invalid.
+	leftInvalid map[string]bool
 }
 
 // runUnits runs the step's units, the first from statements of the step
@@ -64,7 +70,8 @@ func (r *stepRun) runUnits(ctx context.Context, conn *pgx.Conn, units []unit, fr
 // are committed before it. again reports whether running the unit again
 // after this failure cannot run a committed statement twice: a transaction
 // rolls back whole, and a statement outside one that did not complete and
-// left no invalid index behind can simply be run again.
+// left no invalid index behind, or left only the invalid index it builds
+// (which the next try drops), can simply be run again.
 func (r *stepRun) runUnit(ctx context.Context, conn *pgx.Conn, u unit, committed int) (pe *PartialError, again bool) {
 	x := &unitRun{stepRun: r, conn: conn, tx: u.tx, done: u.done - countStatements(u.items)}
 	var err error
@@ -81,7 +88,10 @@ func (r *stepRun) runUnit(ctx context.Context, conn *pgx.Conn, u unit, committed
 	} else if invalid, err = invalidIndexes(ctx, conn); err == nil {
 		// A statement outside a transaction that fails can leave an
 		// invalid index (a concurrent build): name the ones it left.
-		err = x.exec(ctx, u.items)
+		var items []item
+		if items, err = r.prepareBuild(ctx, conn, x, u); err == nil {
+			err = x.exec(ctx, items)
+		}
 	}
 	if err == nil {
 		return nil, false
@@ -94,19 +104,33 @@ func (r *stepRun) runUnit(ctx context.Context, conn *pgx.Conn, u unit, committed
 		// Best effort: the run has failed already.
 		_, _ = conn.Exec(context.WithoutCancel(ctx), "SET lock_timeout = "+r.restoreLock+"; SET statement_timeout = "+r.restoreStmt, pgx.QueryExecModeSimpleProtocol)
 		pe.Invalid = newInvalid(ctx, conn, invalid)
+		if x.dropping && !slices.Contains(pe.Invalid, x.build) {
+			// The drop before the build failed: the index is still there.
+			pe.Invalid = append(pe.Invalid, x.build)
+			slices.Sort(pe.Invalid)
+		}
+		if x.build != "" && slices.Equal(pe.Invalid, []string{x.build}) {
+			pe.rebuilds = true
+			if r.leftInvalid == nil {
+				r.leftInvalid = map[string]bool{}
+			}
+			r.leftInvalid[x.build] = true
+		}
 	}
-	return pe, u.tx || (!x.ran && len(pe.Invalid) == 0)
+	return pe, u.tx || (!x.ran && (len(pe.Invalid) == 0 || pe.rebuilds))
 }
 
 // A unitRun is one try of one unit.
 type unitRun struct {
 	*stepRun
-	conn    *pgx.Conn
-	tx      bool
-	noBatch bool       // run every item by itself
-	done    int        // statements of the step that have run
-	failed  *Statement // the statement that failed, if one did
-	ran     bool       // a statement outside a transaction committed
+	conn     *pgx.Conn
+	tx       bool
+	noBatch  bool       // run every item by itself
+	done     int        // statements of the step that have run
+	failed   *Statement // the statement that failed, if one did
+	ran      bool       // a statement outside a transaction committed
+	build    string     // the index the unit builds concurrently, qualified, if it does
+	dropping bool       // the drop of an invalid index named build, before the build, has not completed
 }
 
 // errBatchSplit reports a batch whose results do not match its items one

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/retortdb/retort/internal/sqlq"
+	"github.com/retortdb/retort/internal/sqltext"
 )
 
 // progressDDL creates the progress table. A row says that the first done
@@ -184,4 +186,142 @@ func newInvalid(ctx context.Context, conn *pgx.Conn, before map[uint32]string) [
 	}
 	slices.Sort(out)
 	return out
+}
+
+// An indexBuild is the index a CREATE [UNIQUE] INDEX CONCURRENTLY
+// statement builds.
+type indexBuild struct {
+	name  string   // unquoted
+	table []string // the table as written: [[database.]schema.]name, unquoted
+}
+
+// concurrentIndexBuild reads the head of sql, "CREATE [UNIQUE] INDEX
+// CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table", after its leading
+// comments. ok is false for any other statement, and for a build that
+// leaves the name to PostgreSQL: a later run cannot tell its index.
+func concurrentIndexBuild(sql string) (b indexBuild, ok bool) {
+	s := stripLeadingComments(sql)
+	word := func(w string) bool {
+		t := strings.TrimLeft(s, scannerSpace)
+		if len(t) < len(w) || !strings.EqualFold(t[:len(w)], w) || len(t) > len(w) && isWordByte(t[len(w)]) {
+			return false
+		}
+		s = t[len(w):]
+		return true
+	}
+	if !word("create") {
+		return b, false
+	}
+	word("unique")
+	if !word("index") || !word("concurrently") {
+		return b, false
+	}
+	// IF is not a reserved word: an index may be named if.
+	if save := s; !word("if") || !word("not") || !word("exists") {
+		s = save
+	}
+	parts, rest, ok := sqltext.Idents(strings.TrimLeft(s, scannerSpace))
+	if !ok || len(parts) != 1 {
+		return b, false
+	}
+	s = rest
+	if !word("on") {
+		return b, false
+	}
+	word("only")
+	table, _, ok := sqltext.Idents(strings.TrimLeft(s, scannerSpace))
+	if !ok || len(table) > 3 {
+		return b, false
+	}
+	return indexBuild{name: parts[0], table: table}, true
+}
+
+// target returns the qualified name of the index b builds, in its table's
+// schema as PostgreSQL puts it, and whether an index of that name on that
+// table exists and is invalid; "" when the table does not exist (the build
+// then fails as it would have).
+func (b indexBuild) target(ctx context.Context, conn *pgx.Conn) (name string, invalid bool, err error) {
+	table := sqlq.Ident(b.table[len(b.table)-1])
+	if len(b.table) > 1 {
+		table = sqlq.Ident(b.table[len(b.table)-2]) + "." + table
+	}
+	var schema string
+	err = conn.QueryRow(ctx, `SELECT n.nspname, EXISTS (
+    SELECT FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+    WHERE i.indrelid = t.oid AND c.relname = $2 AND NOT i.indisvalid)
+FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+WHERE t.oid = pg_catalog.to_regclass($1)`, table, b.name).Scan(&schema, &invalid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("look up index %s: %w", b.name, err)
+	}
+	return sqlq.Qualified(schema, b.name), invalid, nil
+}
+
+// startedAt returns the index of the statement of step that an earlier
+// run recorded it was about to run or running when it stopped (its
+// progress row, written before each concurrent index build, points there
+// and the file is the one it ran), or -1.
+func startedAt(step Step, p progress, ok bool, from int) int {
+	if !ok || p.checksum != step.Revision.Checksum || p.done != from {
+		return -1
+	}
+	return from
+}
+
+// prepareBuild runs what comes before the statement of x's unit u, a unit
+// outside a transaction, and returns the rest of its items to run. Before a
+// concurrent index build it records the step's progress, so that a later
+// run knows this revision started the build. An invalid index of the
+// build's name on its table (what a failed build leaves) is dropped first
+// when this revision started it: an earlier run's progress points at this
+// statement, or an earlier try of this run left it. Any other is refused
+// and left alone.
+func (r *stepRun) prepareBuild(ctx context.Context, conn *pgx.Conn, x *unitRun, u unit) ([]item, error) {
+	k := slices.IndexFunc(u.items, func(it item) bool { return it.stmt != nil })
+	if k < 0 {
+		return u.items, nil
+	}
+	st := u.items[k].stmt
+	b, ok := concurrentIndexBuild(st.SQL)
+	if !ok {
+		return u.items, nil
+	}
+	x.failed = st // until the statement's own run says otherwise
+	name, invalid, err := b.target(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	x.build = name
+	rev, where := r.step.Revision.ID, fmt.Sprintf("%s:%d", r.step.Revision.Filename, st.Line)
+	if invalid && x.done != r.startedAt && !r.leftInvalid[name] {
+		return nil, fmt.Errorf("index %s exists and is invalid (a concurrent build or drop that failed left it), and %s %s did not start it: no progress record of an earlier run points at %s; it is left alone: drop it with DROP INDEX CONCURRENTLY %s; or rename it, then run %s again",
+			name, r.step.Direction, rev, where, name, r.verb())
+	}
+	if err := x.exec(ctx, u.items[:k]); err != nil { // the unit's SETs
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, progressSQL(r.o, r.step, x.done)); err != nil {
+		return nil, fmt.Errorf("record progress before %s: %w", where, err)
+	}
+	if invalid {
+		x.dropping = true
+		r.o.Logf("%s %s: dropping the invalid index %s that an earlier try of %s left, to build it again", r.step.Direction, rev, name, where)
+		if _, err := conn.Exec(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name, pgx.QueryExecModeSimpleProtocol); err != nil {
+			return nil, fmt.Errorf("drop the invalid index %s: %w", name, err)
+		}
+		x.dropping = false
+	}
+	x.failed = nil
+	return u.items[k:], nil
+}
+
+// verb is the command that runs the step's direction.
+func (r *stepRun) verb() string {
+	if r.step.Direction == Down {
+		return "downgrade"
+	}
+	return "upgrade"
 }

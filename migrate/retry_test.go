@@ -231,8 +231,9 @@ func TestLockTriesOption(t *testing.T) {
 
 // A concurrent index build that ran into its lock_timeout after it created
 // the index leaves an invalid index: building it again would fail on the
-// name, so the statement is not retried and the error names the index.
-func TestLockRetryNotAfterInvalidIndex(t *testing.T) {
+// name, so each retry first drops the index the try before left, and the
+// error names the last one.
+func TestLockRetryAfterInvalidIndex(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := devdbtest.NewDatabase(t)
@@ -261,10 +262,20 @@ func TestLockRetryNotAfterInvalidIndex(t *testing.T) {
 	if !errors.As(err, &pe) || !lockTimedOut(err) {
 		t.Fatalf("error %v, want a PartialError with lock_not_available", err)
 	}
-	if r := log.retries(t, DefaultLockTries, ""); len(r) != 0 {
+	where := fmt.Sprintf("bbbb01.sql:%d", d.Revision("bbbb01").Up[0].Line)
+	if r := log.retries(t, DefaultLockTries, where); len(r) != DefaultLockTries-1 {
 		t.Errorf("retried: %q", r)
 	}
-	if len(pe.Invalid) != 1 || pe.Invalid[0] != "public.t_id" || pe.Tries != 1 {
-		t.Errorf("invalid indexes %v after %d tries, want public.t_id after 1", pe.Invalid, pe.Tries)
+	drops := 0
+	for _, l := range log.lines {
+		if strings.HasPrefix(l, "up bbbb01: dropping the invalid index public.t_id that an earlier try of "+where+" left") {
+			drops++
+		}
+	}
+	if drops != DefaultLockTries-1 {
+		t.Errorf("logs %q: %d drops, want %d", log.lines, drops, DefaultLockTries-1)
+	}
+	if len(pe.Invalid) != 1 || pe.Invalid[0] != "public.t_id" || pe.Tries != DefaultLockTries {
+		t.Errorf("invalid indexes %v after %d tries, want public.t_id after %d", pe.Invalid, pe.Tries, DefaultLockTries)
 	}
 }

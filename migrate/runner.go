@@ -28,6 +28,8 @@ type PartialError struct {
 	Invalid   []string   // invalid indexes the failing statement left behind, qualified
 	Tries     int        // how many times the failed unit was tried, when its lock_timeout ran out (see [Options.LockTries])
 	Err       error      // the cause
+
+	rebuilds bool // Invalid is the index the failed statement builds, which the next run drops and builds again
 }
 
 func (e *PartialError) Error() string {
@@ -65,6 +67,9 @@ func (e *PartialError) Error() string {
 	case 0:
 	case 1:
 		fmt.Fprintf(&b, "; the failed statement left the invalid index %s: drop it with DROP INDEX CONCURRENTLY %s;", e.Invalid[0], e.Invalid[0])
+		if e.rebuilds {
+			b.WriteString(" or leave it to the next run, which drops it and builds it again")
+		}
 	default:
 		drops := make([]string, len(e.Invalid))
 		for i, n := range e.Invalid {
@@ -263,7 +268,7 @@ func run(ctx context.Context, conn *pgx.Conn, dir *Dir, target string, direction
 		logRan := func(st *Statement, d time.Duration) {
 			o.Debugf("%s:%d: %s (%v)", file, st.Line, statementSummary(st.SQL), d.Round(time.Microsecond))
 		}
-		sr := &stepRun{o: o, step: step, restoreLock: restoreLock, restoreStmt: restoreStmt, logRan: logRan}
+		sr := &stepRun{o: o, step: step, restoreLock: restoreLock, restoreStmt: restoreStmt, logRan: logRan, startedAt: startedAt(step, p, ok, from)}
 		if perr := sr.runUnits(ctx, conn, units, from); perr != nil {
 			perr.Applied, perr.Failed = done, step
 			return done, perr
