@@ -16,6 +16,15 @@ import (
 // alike: add the column nullable, fill it in (a backfill step the reviewer
 // completes), then make it NOT NULL (online, through a validated CHECK).
 
+// The comments that mark what a reviewer completes in a backfill template.
+// A statement that holds one is a backfill step not yet completed, in any
+// layout: the gate refuses it even where a layout's files do not keep the
+// "-- retort:backfill" directive.
+const (
+	BackfillReviewMark = "-- TODO: review this backfill of "
+	BackfillValueMark  = "-- TODO: the value of "
+)
+
 // backfillBatch is how many rows of the template's key range one batch of
 // a backfill updates: each batch is a transaction of its own, so that no
 // row lock is held for long and VACUUM keeps up.
@@ -101,8 +110,8 @@ func backfillSQL(t *model.Table, c *model.Column, value string) string {
 	named := sqlq.CommentText(columnText(t.QName, c.Name))
 	var b strings.Builder
 	if value == "" {
-		value = "NULL -- TODO: the value of " + sqlq.CommentText(column)
-		b.WriteString("-- TODO: review this backfill of " + named + ": put the value for the rows that\n")
+		value = "NULL " + BackfillValueMark + sqlq.CommentText(column)
+		b.WriteString(BackfillReviewMark + named + ": put the value for the rows that\n")
 		b.WriteString("-- " + sqlq.CommentText(table) + " has in place of the NULL marked TODO, then delete both TODO comments.\n")
 	} else {
 		b.WriteString("-- The backfill of " + named + " with its default, on the rows " + sqlq.CommentText(table) + " has.\n")

@@ -128,7 +128,7 @@ func (e *RefusedError) Error() string {
 			"or allow it for this run with --allow-hazards KIND[,KIND…]")
 	}
 	if backfills {
-		b.WriteString("\nnothing allows an incomplete backfill: complete the backfill block and delete its TODO line")
+		b.WriteString("\nnothing allows an incomplete backfill: complete the backfill block and delete its TODO comments")
 	}
 	return b.String()
 }
@@ -242,3 +242,14 @@ func hazardComments(sql string) []string {
 
 // todoComment marks a backfill statement the reviewer has not completed.
 var todoComment = regexp.MustCompile(`--\s*TODO\b`)
+
+// incompleteBackfill reports whether st is a backfill step a reviewer has
+// not completed: marked as one ("-- retort:backfill") and holding a TODO
+// comment, or holding one of the TODO comments of retort's template, which
+// stay in the files of layouts that do not keep the directive.
+func incompleteBackfill(st migrate.Statement) bool {
+	if st.Backfill && todoComment.MatchString(st.SQL) {
+		return true
+	}
+	return strings.Contains(st.SQL, render.BackfillReviewMark) || strings.Contains(st.SQL, render.BackfillValueMark)
+}

@@ -3,6 +3,7 @@ package gate_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/migrate/gate"
 	"github.com/retortdb/retort/migrate/layout"
+	"github.com/retortdb/retort/render"
 )
 
 func TestMain(m *testing.M) { devdbtest.Main(m) }
@@ -342,7 +344,7 @@ func TestBackfill(t *testing.T) {
 	for _, up := range []string{backfill, strings.Replace(backfill, "-- TODO: review this backfill of public.t.c, then delete this line.\n", "", 1)} {
 		d := native(t, map[string]string{"a1.sql": rev("a1", "", "-- retort:allow-hazard data-loss\n", up, "SELECT 1;")})
 		re := run(t, conn, d, migrate.Up, "heads", gate.Options{Allow: []string{"all"}})
-		if re == nil || len(re.Refusals) != 1 || !strings.HasSuffix(re.Refusals[0].String(), ": incomplete backfill: complete the backfill block and delete its TODO line") ||
+		if re == nil || len(re.Refusals) != 1 || !strings.HasSuffix(re.Refusals[0].String(), ": incomplete backfill: complete the backfill block and delete its TODO comments") ||
 			!strings.Contains(re.Error(), "nothing allows an incomplete backfill") || strings.Contains(re.Error(), "--allow-hazards") {
 			t.Fatalf("refusal: %v", re)
 		}
@@ -367,5 +369,29 @@ func TestParseAllow(t *testing.T) {
 	}
 	if _, err := gate.New(gate.Options{Allow: []string{"nope"}}); err == nil {
 		t.Error("New accepted an unknown kind")
+	}
+}
+
+// TestBackfillOtherLayouts: a goose file does not keep the
+// "-- retort:backfill" directive, so the gate knows an incomplete backfill
+// by the TODO comments of retort's template (regression: a goose revision
+// ran its template with NULL and failed halfway, at the NOT NULL step).
+func TestBackfillOtherLayouts(t *testing.T) {
+	t.Parallel()
+	conn := newConn(t)
+	exec(t, conn, "CREATE TABLE t (id bigint PRIMARY KEY, c int); INSERT INTO t VALUES (1, NULL)")
+	template := "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\n" +
+		render.BackfillReviewMark + "public.t.c: put the value for the rows that\n" +
+		"-- public.t has in place of the NULL marked TODO, then delete both TODO comments.\n" +
+		"UPDATE public.t SET c =\n    NULL " + render.BackfillValueMark + "c\nWHERE c IS NULL;\n-- +goose StatementEnd\n\n-- +goose Down\nSELECT 1;\n"
+	for name, text := range map[string]string{
+		"both marks":       template,
+		"the value's mark": strings.Replace(template, render.BackfillReviewMark+"public.t.c: put the value for the rows that\n", "", 1),
+	} {
+		d := readDir(t, map[string]string{"00001_fill.sql": text}, layout.Goose)
+		re := run(t, conn, d, migrate.Up, "heads", gate.Options{Allow: []string{"all"}})
+		if re == nil || !regexp.MustCompile(`00001_fill.sql:[56]: incomplete backfill`).MatchString(re.Error()) {
+			t.Fatalf("%s: refusal %v", name, re)
+		}
 	}
 }

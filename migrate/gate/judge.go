@@ -129,9 +129,9 @@ func (j *judger) add(r Refusal, tables []tableRef) {
 // statement judges one statement of step, with its lint findings.
 func (j *judger) statement(step migrate.Step, st migrate.Statement, findings []lint.Finding) {
 	at := Refusal{Step: step, File: step.Revision.Filename, Line: st.Line}
-	if st.Backfill && todoComment.MatchString(st.SQL) {
+	if incompleteBackfill(st) {
 		r := at
-		r.Message = "incomplete backfill: complete the backfill block and delete its TODO line"
+		r.Message = "incomplete backfill: complete the backfill block and delete its TODO comments"
 		j.add(r, nil)
 	}
 	sums := summarize(st.SQL)
