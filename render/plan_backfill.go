@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
 )
@@ -29,6 +30,52 @@ const (
 // a backfill updates: each batch is a transaction of its own, so that no
 // row lock is held for long and VACUUM keeps up.
 const backfillBatch = 10000
+
+// notNullNoDefault is the hazard of adding NOT NULL column c without a
+// value to fill it in to table t of the source: PostgreSQL fills existing
+// rows with NULL, so the ADD fails on a table that has any. How sure that is
+// depends on the source's size estimate: a danger (rows, or no estimate)
+// gets the backfill steps instead (plan_backfill.go), a warning (estimated
+// empty) the plain ADD.
+func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, bool) {
+	if !c.NotNull || c.NotNullNotValid || c.Default != "" || c.Identity != "" || c.Generated != "" ||
+		t.Kind == model.TableForeign || p.oldTable(t.QName) == nil || p.tableOps[t.QName] == diff.Create || p.domainDefault(c) {
+		return Hazard{}, false
+	}
+	col := columnText(t.QName, c.Name)
+	const fix = "declare a default, or add the column nullable, backfill it, then SET NOT NULL"
+	size, known := p.sizes[t.QName]
+	switch {
+	case known && size.Rows > 0:
+		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
+			" without a default would fail: " + qnameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows})}, true
+	case known && size.Rows == 0:
+		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityWarning, Message: "adding NOT NULL column " + col +
+			" without a default fails if " + qnameSQL(t.QName) + " has rows; the source estimates it empty as of its last VACUUM or ANALYZE; " + fix}, true
+	}
+	why := "its size is unknown (revision --autogenerate --url DATABASE reads it)"
+	if p.sizes != nil {
+		// A live source that has no estimate for the table: PostgreSQL
+		// makes one at the table's first VACUUM or ANALYZE.
+		why = "its size is unknown (PostgreSQL has no estimate before its first VACUUM or ANALYZE)"
+	}
+	return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
+		" without a default would fail if " + qnameSQL(t.QName) + " has rows, and " + why}, true
+}
+
+// domainDefault reports whether column c's type is a domain of the target
+// with a default, which fills in the rows that the column is added to.
+func (p *planner) domainDefault(c *model.Column) bool {
+	for _, d := range c.Deps {
+		if d.Kind != model.KindType {
+			continue
+		}
+		if dm := p.ni.domains[model.QName{Schema: d.Schema, Name: d.Name}]; dm != nil && dm.Default != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // backfills reports whether adding column c, whose hazard h says it cannot
 // be added NOT NULL without a value, gets the backfill steps: when the
