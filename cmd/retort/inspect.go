@@ -60,23 +60,23 @@ are counted on stderr; they do not change the exit code.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.format, "format", "sql", "output format: sql, json, hcl, yaml, go, mermaid or dot")
+	fs.StringVar(&f.format, "format", "sql", "output format: sql, json, hcl, atlas-hcl, yaml, go, mermaid or dot")
 	fs.StringVar(&f.goPackage, "package", "models", "package name of --format go")
 	fs.StringSliceVar(&f.schemas, "schema", nil, "only these schemas (repeatable)")
 	fs.StringSliceVar(&f.exclude, "exclude", nil, excludeUsage)
 	f.filters = filterFlags(cmd)
 	fs.BoolVar(&f.privileges, "privileges", false, "also print owners and grants")
 	fs.BoolVar(&f.showSecrets, "show-secrets", false, "with --privileges, also print user mapping passwords")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "yaml", "go", "mermaid", "dot"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sql", "json", "hcl", "atlas-hcl", "yaml", "go", "mermaid", "dot"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func (f *inspectFlags) validate() error {
 	switch f.format {
-	case "sql", "json", "hcl", "yaml", "go", "mermaid", "dot":
+	case "sql", "json", "hcl", "atlas-hcl", "yaml", "go", "mermaid", "dot":
 		return nil
 	}
-	return fmt.Errorf("--format %q: want sql, json, hcl, yaml, go, mermaid or dot", f.format)
+	return fmt.Errorf("--format %q: want sql, json, hcl, atlas-hcl, yaml, go, mermaid or dot", f.format)
 }
 
 // runInspect prints the schema of src.
@@ -143,6 +143,15 @@ func writeSchema(g *globals, f *inspectFlags, schema *model.Schema, ropts render
 		if out, err = render.SchemaSQL(schema, ropts); err != nil {
 			return err
 		}
+	case "atlas-hcl":
+		b, left, err := hcl.EncodeAtlas(schema)
+		if err != nil {
+			return fmt.Errorf("encode atlas-hcl: %w", err)
+		}
+		out = string(b)
+		if len(left) > 0 {
+			fmt.Fprintf(g.stderr, "retort: atlas-hcl left out %s (Atlas's open-source build does not read them)\n", hcl.LeftOutText(left))
+		}
 	case "mermaid":
 		out = render.Mermaid(schema)
 	case "dot":
@@ -156,9 +165,9 @@ func writeSchema(g *globals, f *inspectFlags, schema *model.Schema, ropts render
 		var err error
 		switch f.format {
 		case "hcl":
-			b, err = hcl.Encode(schema)
+			b, err = hcl.EncodeWith(schema, hcl.Options{Privileges: ropts.Privileges})
 		case "yaml":
-			b, err = yaml.Encode(schema)
+			b, err = yaml.EncodeWith(schema, yaml.Options{Privileges: ropts.Privileges})
 		default:
 			b, err = gotag.Write(schema, f.goPackage)
 		}

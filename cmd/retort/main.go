@@ -60,14 +60,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // oneLine folds a multi-line error (pgx lists each address it tried on its
-// own line) into the single line that DESIGN.md promises on stderr.
+// own line) into the single line that DESIGN.md promises on stderr. The
+// diagnostics of a schema file (file:line:col: …) keep a line each, as
+// docs/hcl.md and docs/yaml.md show them: a file with several problems
+// is read one problem a line.
 func oneLine(msg string) string {
 	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	var b strings.Builder
 	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
+		l = strings.TrimSpace(l)
+		switch {
+		case i == 0:
+		case diagnosticLine.MatchString(l):
+			b.WriteByte('\n')
+		default:
+			b.WriteByte(' ')
+		}
+		b.WriteString(l)
 	}
-	return strings.Join(lines, " ")
+	return b.String()
 }
+
+// diagnosticLine is a schema file's diagnostic: file:line:col: message,
+// or the count of those left out.
+var diagnosticLine = regexp.MustCompile(`^(\S+:\d+:\d+: |… and \d+ more errors)`)
 
 // relativeTargets lets `retort downgrade -1` work as typed: cobra would read
 // -1 as a flag, so a relative target of upgrade or downgrade is moved after

@@ -152,9 +152,17 @@ func (p *parser) value(e hclsyntax.Expression, depth int) *codec.Value {
 	case *hclsyntax.TemplateExpr:
 		var b strings.Builder
 		for _, part := range x.Parts {
+			if ref := nameRef(part); ref != nil {
+				// Atlas's view example: ${table.users.name} is the
+				// table's name, as written.
+				ref.Pos, ref.Text = pos(part.Range().Start, part.Range().Filename), text(p.src, part.Range())
+				v.Refs = append(v.Refs, ref)
+				b.WriteString(ref.Parts[len(ref.Parts)-1])
+				continue
+			}
 			lit, ok := part.(*hclsyntax.LiteralValueExpr)
 			if !ok || lit.Val.IsNull() || !lit.Val.IsKnown() || lit.Val.Type() != cty.String {
-				p.fail(part.Range(), "templates (${…} and %%{…}) are not supported; write $${ for a literal ${")
+				p.fail(part.Range(), "templates (${…} and %%{…}) are not supported but for ${KIND.NAME.name}; write $${ for a literal ${")
 				return nil
 			}
 			b.WriteString(lit.Val.AsString())
@@ -260,4 +268,32 @@ func unwrapKey(e hclsyntax.Expression) hclsyntax.Expression {
 		return k.Wrapped
 	}
 	return e
+}
+
+// nameKinds are the kinds whose name a template may interpolate.
+var nameKinds = map[string]bool{"table": true, "view": true, "materialized": true}
+
+// nameRef reads a template part ${KIND.NAME.name} or
+// ${KIND.SCHEMA.NAME.name}: a reference to the object (without the final
+// name), or nil when the part is something else.
+func nameRef(e hclsyntax.Expression) *codec.Value {
+	t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(t.Traversal) < 3 || len(t.Traversal) > 4 {
+		return nil
+	}
+	var parts []string
+	for _, step := range t.Traversal {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			parts = append(parts, s.Name)
+		case hcl.TraverseAttr:
+			parts = append(parts, s.Name)
+		default:
+			return nil
+		}
+	}
+	if !nameKinds[parts[0]] || parts[len(parts)-1] != "name" {
+		return nil
+	}
+	return codec.RefTo(parts[:len(parts)-1]...)
 }

@@ -534,7 +534,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"expression", "table \"t\" {\n  column \"a\" {\n    type = int\n    default = 1 + 2\n  }\n}",
 			`e.hcl:4:15: expressions are not supported here; write SQL as sql("…"): 1 + 2`},
 		{"template", "table \"t\" {\n  comment = \"a ${x}\"\n  column \"a\" { type = int }\n}",
-			`e.hcl:2:18: templates (${…} and %{…}) are not supported; write $${ for a literal ${: x`},
+			`e.hcl:2:18: templates (${…} and %{…}) are not supported but for ${KIND.NAME.name}; write $${ for a literal ${: x`},
 		{"syntax", "table \"t\" {\n  column \"a\" {\n", `e.hcl:2:14: Unclosed configuration block`},
 		{"missing type", "table \"t\" {\n  column \"a\" {}\n}", `e.hcl:2:3: column "a" needs a type: column "a"`},
 		{"partition bound without parent", "table \"t\" {\n  bound = \"DEFAULT\"\n  column \"a\" { type = int }\n}",

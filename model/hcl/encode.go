@@ -14,9 +14,22 @@ import (
 
 // Encode writes s as HCL that [Decode] reads back to a schema equal to s
 // after [model.Schema.Normalize] (see docs/hcl.md for what is written as
-// text that PostgreSQL reprints). s is not changed.
+// text that PostgreSQL reprints), owners and grants included. s is not
+// changed.
 func Encode(s *model.Schema) ([]byte, error) {
-	body, err := codec.Encode(s, codec.HCL)
+	return EncodeWith(s, Options{Privileges: true})
+}
+
+// Options select what [EncodeWith] writes.
+type Options struct {
+	// Privileges writes owners, grants and default privileges; without it
+	// they are left out (retort inspect without --privileges).
+	Privileges bool
+}
+
+// EncodeWith writes s as [Encode] does, with what opts selects.
+func EncodeWith(s *model.Schema, opts Options) ([]byte, error) {
+	body, err := codec.Encode(s, codec.HCL, codec.Options{Privileges: opts.Privileges})
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,13 @@ func (d *decoder) constraints(r *reader, ts *tableState) {
 	t := ts.t
 	seen := map[string]*Block{}
 	add := func(b *Block, c model.Constraint) {
+		if c.Name == "" {
+			// An unnamed foreign_key (Atlas's form): named once every
+			// table is known, as PostgreSQL names it (see nameUnnamed).
+			ts.unnamedFKs = append(ts.unnamedFKs, len(t.Constraints))
+			t.Constraints = append(t.Constraints, c)
+			return
+		}
 		if prev := seen[c.Name]; prev != nil {
 			d.errs.add(b.Pos, b.Text, "constraint %q is declared twice in table %s (first at %s)", c.Name, t.QName, prev.Pos)
 			return
@@ -142,9 +149,6 @@ func (d *decoder) foreignKey(ts *tableState, b *Block) (model.Constraint, *pendi
 	r := d.read(b.Body)
 	defer r.done("foreign_key " + label(b))
 	c := model.Constraint{Name: label(b), Type: model.ForeignKey, OnUpdate: "a", OnDelete: "a", Match: "s"}
-	if c.Name == "" {
-		d.errs.add(b.Pos, b.Text, "foreign_key needs a name")
-	}
 	fk := &pendingFK{pos: b.Pos, text: b.Text}
 	c.Columns = r.colNames(ts, "columns")
 	if len(c.Columns) == 0 && !r.has("definition") {
@@ -241,6 +245,7 @@ func (d *decoder) finishTables() {
 			d.expand(ts)
 		}
 	}
+	d.nameUnnamed()
 	d.attachedKeys()
 	for _, dc := range d.decls["table"] {
 		ts := d.tables[dc.q]

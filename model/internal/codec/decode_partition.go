@@ -76,12 +76,8 @@ func (d *decoder) attachedKeys() {
 			if ix.Invalid || attached[pi] || ix.Definition != indexText(parent.t.QName, true, ix) {
 				continue
 			}
-			var cols []string
-			for _, key := range ix.Keys {
-				cols = append(cols, keyColName(key))
-			}
 			c := ix
-			c.Name = chooseName(taken, t.Schema, t.Name, nameAddition(cols), "idx")
+			c.Name = chooseName(taken, t.Schema, t.Name, nameAddition(indexColumnNames(ix.Keys)), "idx")
 			c.ParentIndex, c.Comment = &pi, ""
 			c.Definition = indexText(t.QName, t.Kind == model.TablePartitioned, c)
 			t.Indexes = append(t.Indexes, c)

@@ -16,6 +16,11 @@ import (
 //	}
 func (d *decoder) view(r *reader, dc *decl) {
 	v := model.View{QName: dc.q, Materialized: dc.kind == "materialized"}
+	if as := r.peek("as"); as != nil {
+		for _, ref := range as.Refs {
+			d.objectRef(ref, ref.Parts[0])
+		}
+	}
 	if s, ok := r.sqlText("as", oneQuery, queryCheck); ok {
 		v.Definition = strings.TrimSpace(s)
 	}
@@ -50,6 +55,10 @@ func (d *decoder) view(r *reader, dc *decl) {
 		names := map[string]bool{}
 		for _, b := range r.blocks("index", true) {
 			ix := d.index(ts, b, false)
+			if ix.Name == "" {
+				d.errs.add(b.Pos, b.Text, "an index of a materialized view needs a name")
+				continue
+			}
 			if names[ix.Name] {
 				d.errs.add(b.Pos, b.Text, "index %q is declared twice", ix.Name)
 			}

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/retortdb/retort/internal/sqltext"
@@ -17,6 +18,9 @@ type tableState struct {
 	// once inherited columns are known.
 	cols []pendingName
 	fks  []*pendingFK
+	// unnamedFKs and unnamedIndexes are the places in t.Constraints and
+	// t.Indexes of the foreign keys and indexes declared without a name.
+	unnamedFKs, unnamedIndexes []int
 	// declared says which columns the block declares itself.
 	declared int
 	expanded bool
@@ -89,6 +93,11 @@ func (d *decoder) table(r *reader, dc *decl) {
 	idx := map[string]bool{}
 	for _, b := range r.blocks("index", true) {
 		ix := d.index(ts, b, t.Kind == model.TablePartitioned)
+		if ix.Name == "" {
+			ts.unnamedIndexes = append(ts.unnamedIndexes, len(t.Indexes))
+			t.Indexes = append(t.Indexes, ix)
+			continue
+		}
 		if idx[ix.Name] {
 			d.errs.add(b.Pos, b.Text, "index %q is declared twice in table %s", ix.Name, t.QName)
 			continue
@@ -120,12 +129,27 @@ func (d *decoder) table(r *reader, dc *decl) {
 }
 
 // colName reads a reference to a column of the table being decoded:
-// column.NAME, or a string NAME.
+// column.NAME, a string NAME, or table.T.column.NAME or
+// table.S.T.column.NAME naming this table (the form of Atlas's HCL
+// documentation and of its older inspect output).
 func (d *decoder) colName(ts *tableState, v *Value) (string, bool) {
+	n := len(v.Parts)
 	switch {
-	case v.Kind == Ref && len(v.Parts) == 2 && v.Parts[0] == "column":
+	case v.Kind == Ref && n == 2 && v.Parts[0] == "column":
 		ts.cols = append(ts.cols, pendingName{v.Parts[1], v})
 		return v.Parts[1], true
+	case v.Kind == Ref && (n == 4 || n == 5) && v.Parts[0] == "table" && v.Parts[n-2] == "column":
+		o, err := d.lookupOne([]string{"table"}, v.Parts[1:n-2])
+		if err != nil {
+			d.errs.add(v.Pos, v.Text, "%v", err)
+			return "", false
+		}
+		if o != ts.decl {
+			d.errs.add(v.Pos, v.Text, "want a column of table %s, not of table %s", ts.t.QName, o.q)
+			return "", false
+		}
+		ts.cols = append(ts.cols, pendingName{v.Parts[n-1], v})
+		return v.Parts[n-1], true
 	case v.Kind == String && v.Str != "":
 		ts.cols = append(ts.cols, pendingName{v.Str, v})
 		return v.Str, true
@@ -319,6 +343,13 @@ func (d *decoder) keyPart(ts *tableState, b *Block, what string) (keyPart, bool)
 	if n, ok := r.keyword("nulls", map[string]string{"FIRST": "FIRST", "LAST": "LAST"}); ok {
 		k.Nulls = n
 	}
+	// Atlas's spelling, which retort writes: nulls_first = true.
+	if on, _ := r.boolean("nulls_first"); on {
+		k.Nulls = "FIRST"
+	}
+	if on, _ := r.boolean("nulls_last"); on {
+		k.Nulls = "LAST"
+	}
 	k.OpClass, _ = r.opClass("ops")
 	k.Collate, _ = r.collation("collate")
 	return k, true
@@ -330,8 +361,8 @@ var methods = map[string]string{"BTREE": "btree", "HASH": "hash", "GIN": "gin", 
 func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index {
 	r := d.read(b.Body)
 	ix := model.Index{Name: label(b), Method: "btree"}
-	if ix.Name == "" {
-		d.errs.add(b.Pos, b.Text, "index needs a name")
+	if ix.Name == "" && r.has("definition") {
+		d.errs.add(b.Pos, b.Text, "an index with a definition needs the name the definition gives it")
 	}
 	ix.Unique, _ = r.boolean("unique")
 	if a := r.attr("type"); a != nil {
@@ -364,6 +395,10 @@ func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index 
 		ix.NullsNotDistinct = !nd
 	}
 	ix.Options = r.options("options")
+	if n, ok := r.integer("page_per_range"); ok {
+		// Atlas's attribute of a BRIN index: its pages_per_range.
+		ix.Options = append(ix.Options, fmt.Sprintf("pages_per_range=%d", n))
+	}
 	ix.Tablespace, _ = r.str("tablespace")
 	ix.ParentIndex = r.parentIndex(ts.t.Schema)
 	ix.Invalid, _ = r.boolean("invalid")
@@ -375,7 +410,7 @@ func (d *decoder) index(ts *tableState, b *Block, partitioned bool) model.Index 
 		ix.Definition = def
 	case len(ix.Keys) == 0:
 		d.errs.add(b.Pos, b.Text, "index %q needs columns or on blocks", ix.Name)
-	default:
+	case ix.Name != "":
 		ix.Definition = indexText(ts.t.QName, partitioned, ix)
 	}
 	r.done("index " + ix.Name)

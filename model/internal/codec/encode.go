@@ -24,6 +24,8 @@ const (
 type encoder struct {
 	s       *model.Schema
 	dialect Dialect
+	// privileges writes owners, grants and default privileges.
+	privileges bool
 	// count counts the objects of each block kind by name, to write
 	// table.users when the name is unique and table.public.users when not.
 	count map[string]map[string]int
@@ -34,9 +36,17 @@ type encoder struct {
 	typeText map[string]model.QName
 }
 
-// Encode turns s into a tree that [Decode] reads back to an equal schema.
-// s is not changed.
-func Encode(s *model.Schema, dialect Dialect) (*Body, error) {
+// Options select what [Encode] writes.
+type Options struct {
+	// Privileges writes owners, grants and default privileges; without it
+	// they are left out, as retort inspect leaves them out of every format
+	// unless --privileges.
+	Privileges bool
+}
+
+// Encode turns s into a tree that [Decode] reads back to an equal schema
+// (without owners and grants unless opts.Privileges). s is not changed.
+func Encode(s *model.Schema, dialect Dialect, opts Options) (*Body, error) {
 	if s == nil {
 		return nil, fmt.Errorf("encode: nil schema")
 	}
@@ -44,7 +54,7 @@ func Encode(s *model.Schema, dialect Dialect) (*Body, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &encoder{s: s, dialect: dialect, count: map[string]map[string]int{}, kindOf: map[model.QName]string{},
+	e := &encoder{s: s, dialect: dialect, privileges: opts.Privileges, count: map[string]map[string]int{}, kindOf: map[model.QName]string{},
 		tables: map[model.QName]*model.Table{}, typeText: map[string]model.QName{}}
 	e.scan()
 	body := &Body{}
@@ -112,6 +122,9 @@ func Encode(s *model.Schema, dialect Dialect) (*Body, error) {
 		body.Blocks = append(body.Blocks, e.userMapping(&s.UserMappings[i]))
 	}
 	for i := range s.DefaultPrivileges {
+		if !e.privileges {
+			break
+		}
 		b, err := e.defaultPrivileges(&s.DefaultPrivileges[i])
 		if err != nil {
 			return nil, err
@@ -120,6 +133,9 @@ func Encode(s *model.Schema, dialect Dialect) (*Body, error) {
 	}
 	return body, nil
 }
+
+// NormalizedCopy returns a deep copy of s in canonical order.
+func NormalizedCopy(s *model.Schema) (*model.Schema, error) { return normalizedCopy(s) }
 
 // normalizedCopy returns a deep copy of s in canonical order, with the
 // rename hints that JSON does not carry.
@@ -346,8 +362,19 @@ func block(typ string, labels []string, body *Body) *Block {
 	return &Block{Type: typ, Labels: labels, Body: body}
 }
 
-// grants writes grant blocks, one per grantee and grant option.
+// owner writes an object's owner, when privileges are written.
+func (e *encoder) owner(b *Body, role string) {
+	if e.privileges {
+		b.setStr("owner", role)
+	}
+}
+
+// grants writes grant blocks, one per grantee and grant option, when
+// privileges are written.
 func (e *encoder) grants(b *Body, gs []model.Grant) {
+	if !e.privileges {
+		return
+	}
 	for i := 0; i < len(gs); {
 		j := i
 		var privs []*Value

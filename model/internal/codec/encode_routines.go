@@ -39,7 +39,7 @@ func (e *encoder) view(v *model.View) *Block {
 	for i := range v.Indexes {
 		b.add("index", []string{v.Indexes[i].Name}, e.index(owner, false, &v.Indexes[i]))
 	}
-	b.setStr("owner", v.Owner)
+	e.owner(b, v.Owner)
 	b.setStr("comment", v.Comment)
 	e.grants(b, v.Grants)
 	e.deps(b, v.Deps, false)
@@ -90,7 +90,7 @@ func (e *encoder) function(f *model.Function) *Block {
 	}
 	b.setTrue("window", f.Kind == model.KindWindow)
 	b.set("definition", Text(f.Definition))
-	b.setStr("owner", f.Owner)
+	e.owner(b, f.Owner)
 	b.setStr("comment", f.Comment)
 	e.grants(b, f.Grants)
 	e.deps(b, f.Deps, false)
@@ -151,7 +151,7 @@ func (e *encoder) aggregate(a *model.Aggregate) *Block {
 	if a.Parallel != "u" {
 		b.set("parallel", e.kw(parallelWords[a.Parallel]))
 	}
-	b.setStr("owner", a.Owner)
+	e.owner(b, a.Owner)
 	b.setStr("comment", a.Comment)
 	e.grants(b, a.Grants)
 	e.deps(b, a.Deps, false)
@@ -237,7 +237,7 @@ func (e *encoder) eventTrigger(t *model.EventTrigger) *Block {
 	b.setStrs("tags", t.Tags)
 	b.setStr("function", t.Function)
 	e.enabled(b, t.Enabled)
-	b.setStr("owner", t.Owner)
+	e.owner(b, t.Owner)
 	b.setStr("comment", t.Comment)
 	return block("event_trigger", []string{t.Name}, b)
 }
@@ -263,7 +263,7 @@ func (e *encoder) fdw(w *model.ForeignDataWrapper) *Block {
 	b.setStr("handler", w.Handler)
 	b.setStr("validator", w.Validator)
 	b.setStrs("options", w.Options)
-	b.setStr("owner", w.Owner)
+	e.owner(b, w.Owner)
 	b.setStr("comment", w.Comment)
 	e.grants(b, w.Grants)
 	return block("foreign_data_wrapper", []string{w.Name}, b)
@@ -279,7 +279,7 @@ func (e *encoder) server(s *model.ForeignServer) *Block {
 	b.setStr("type", s.Type)
 	b.setStr("version", s.Version)
 	b.setStrs("options", s.Options)
-	b.setStr("owner", s.Owner)
+	e.owner(b, s.Owner)
 	b.setStr("comment", s.Comment)
 	e.grants(b, s.Grants)
 	return block("server", []string{s.Name}, b)

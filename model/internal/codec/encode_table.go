@@ -71,7 +71,7 @@ func (e *encoder) table(t *model.Table) *Block {
 		b.set("replica_identity", Str(t.ReplicaIdentity))
 	}
 	b.setStr("replica_identity_index", t.ReplicaIdentityIndex)
-	b.setStr("owner", t.Owner)
+	e.owner(b, t.Owner)
 	b.setStr("comment", t.Comment)
 	e.grants(b, t.Grants)
 	b.setStr("renamed_from", t.RenamedFrom)
@@ -345,7 +345,8 @@ func (e *encoder) keyPart(p keyPart) *Body {
 	}
 	b.setTrue("desc", p.Desc)
 	if p.Nulls != "" {
-		b.set("nulls", e.kw(p.Nulls))
+		// Atlas's spelling, which retort reads too; Atlas rejects nulls =.
+		b.set("nulls_"+strings.ToLower(p.Nulls), Boolean(true))
 	}
 	if p.OpClass != "" {
 		if _, rest, ok := sqltext.Idents(p.OpClass); ok && rest == "" && IsIdent(p.OpClass) {

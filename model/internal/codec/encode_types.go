@@ -8,7 +8,7 @@ import (
 
 func (e *encoder) namespace(n model.Namespace) *Block {
 	b := &Body{}
-	b.setStr("owner", n.Owner)
+	e.owner(b, n.Owner)
 	switch {
 	case n.Name == DefaultSchema && n.Comment == "":
 		// Left out, it would read back as PostgreSQL's own comment.
@@ -48,7 +48,7 @@ func (e *encoder) collation(c model.Collation) *Block {
 	if !c.Deterministic {
 		b.set("deterministic", Boolean(false))
 	}
-	b.setStr("owner", c.Owner)
+	e.owner(b, c.Owner)
 	b.setStr("comment", c.Comment)
 	return block("collation", labels, b)
 }
@@ -57,7 +57,7 @@ func (e *encoder) enum(x model.Enum) *Block {
 	b := &Body{}
 	labels := e.labels("enum", x.QName, b)
 	b.set("values", Strs(x.Labels))
-	b.setStr("owner", x.Owner)
+	e.owner(b, x.Owner)
 	b.setStr("comment", x.Comment)
 	e.grants(b, x.Grants)
 	return block("enum", labels, b)
@@ -83,7 +83,7 @@ func (e *encoder) domain(x *model.Domain) *Block {
 		cb.setStr("comment", c.Comment)
 		b.add("check", []string{c.Name}, cb)
 	}
-	b.setStr("owner", x.Owner)
+	e.owner(b, x.Owner)
 	b.setStr("comment", x.Comment)
 	e.grants(b, x.Grants)
 	e.deps(b, x.Deps, false)
@@ -122,7 +122,7 @@ func (e *encoder) composite(x *model.CompositeType) *Block {
 		fb.setStr("comment", a.Comment)
 		b.add("field", []string{a.Name}, fb)
 	}
-	b.setStr("owner", x.Owner)
+	e.owner(b, x.Owner)
 	b.setStr("comment", x.Comment)
 	e.grants(b, x.Grants)
 	e.deps(b, x.Deps, false)
@@ -140,7 +140,7 @@ func (e *encoder) rangeType(x *model.RangeType) *Block {
 	b.setStr("canonical", x.Canonical)
 	b.setStr("subtype_diff", x.SubtypeDiff)
 	b.setStr("multirange", x.Multirange)
-	b.setStr("owner", x.Owner)
+	e.owner(b, x.Owner)
 	b.setStr("comment", x.Comment)
 	e.grants(b, x.Grants)
 	e.deps(b, x.Deps, false)
@@ -179,7 +179,7 @@ func (e *encoder) sequence(x *model.Sequence) *Block {
 		b.set("owned_by", e.columnRef(x.OwnedBy.Table, x.OwnedBy.Column))
 	}
 	b.setTrue("unlogged", x.Unlogged)
-	b.setStr("owner", x.Owner)
+	e.owner(b, x.Owner)
 	b.setStr("comment", x.Comment)
 	e.grants(b, x.Grants)
 	return block("sequence", labels, b)

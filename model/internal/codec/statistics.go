@@ -17,7 +17,7 @@ func (e *encoder) statistics(st *model.Statistics) *Block {
 	if st.Target != nil {
 		b.set("target", Int(int64(*st.Target)))
 	}
-	b.setStr("owner", st.Owner)
+	e.owner(b, st.Owner)
 	b.setStr("comment", st.Comment)
 	e.deps(b, st.Deps, false)
 	return block("statistics", labels, b)

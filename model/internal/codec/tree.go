@@ -70,6 +70,10 @@ type Value struct {
 	Parts  []string
 	// Heredoc asks a writer to print a String as a block of lines.
 	Heredoc bool
+	// Refs are the objects that a String's ${KIND.NAME.name} templates
+	// named (Atlas's form in a view's query), each a Ref; the string holds
+	// their names.
+	Refs []*Value
 }
 
 // Constructors used by the encoder.
