@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
 )
 
@@ -82,6 +83,10 @@ func checkServer(changes []Change, major int) error {
 			if c.To != nil && sqlStandardBody(c.To.Definition) {
 				add(14, "function "+c.To.Key().String(), "a SQL-standard body (BEGIN ATOMIC or RETURN)")
 			}
+		case *ObjectChange[model.Statistics]:
+			if c.To != nil && statisticsOnExpressions(c.To.Definition) {
+				add(14, "statistics "+c.To.QName.String(), "statistics on expressions")
+			}
 		}
 	}
 	if len(needs) == 0 {
@@ -146,4 +151,21 @@ var sqlBodyRE = regexp.MustCompile(`(?m)^(BEGIN ATOMIC|RETURN )`)
 
 func sqlStandardBody(def string) bool {
 	return sqlBodyRE.MatchString(def) && !strings.Contains(def, "\n AS ")
+}
+
+// statisticsOnExpressions reports whether a CREATE STATISTICS, as
+// pg_get_statisticsobjdef prints it, lists an expression, which PostgreSQL
+// prints in parentheses among the columns after ON: PostgreSQL 14 added
+// them.
+func statisticsOnExpressions(def string) bool {
+	i := sqltext.IndexUnquoted(def, " ON ")
+	if i < 0 {
+		return false
+	}
+	for _, item := range sqltext.SplitTop(def[i+len(" ON "):], ',') {
+		if strings.HasPrefix(strings.TrimSpace(item), "(") {
+			return true
+		}
+	}
+	return false
 }

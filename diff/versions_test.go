@@ -38,3 +38,29 @@ func TestCheckServerNotNull(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckServerStatistics: statistics on expressions need PostgreSQL 14;
+// on plain columns they do not, whatever the names or kinds hold.
+func TestCheckServerStatistics(t *testing.T) {
+	for _, tt := range []struct {
+		def   string
+		major int
+		want  bool
+	}{
+		{"CREATE STATISTICS public.s ON a, b FROM public.t", 13, false},
+		{"CREATE STATISTICS public.s ON (lower(a)), b FROM public.t", 13, true},
+		{"CREATE STATISTICS public.s ON a, (b + 1) FROM public.t", 13, true},
+		{"CREATE STATISTICS public.s (ndistinct) ON a, b FROM public.t", 13, false},
+		{"CREATE STATISTICS public.\"s ON (x)\" ON a, b FROM public.t", 13, false},
+		{"CREATE STATISTICS public.s ON (lower(a)), b FROM public.t", 14, false},
+	} {
+		st := model.Statistics{QName: model.QName{Schema: "public", Name: "s"}, Definition: tt.def}
+		err := checkServer([]Change{&ObjectChange[model.Statistics]{Operation: Create, To: &st}}, tt.major)
+		var old *ServerTooOldError
+		if got := errors.As(err, &old); got != tt.want {
+			t.Errorf("%s on %d: error %v, want one: %v", tt.def, tt.major, err, tt.want)
+		} else if got && (old.Needs[0].Major != 14 || old.Needs[0].Feature != "statistics on expressions") {
+			t.Errorf("%s: needs %+v", tt.def, old.Needs)
+		}
+	}
+}
