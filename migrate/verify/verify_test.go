@@ -143,3 +143,20 @@ func TestRunLeavesHead(t *testing.T) {
 		t.Errorf("head tables %s, want public.a,public.b", got)
 	}
 }
+
+// TestRunInspectFails: an inspection that fails names the revision and the
+// step, and wraps the cause.
+func TestRunInspectFails(t *testing.T) {
+	t.Parallel()
+	conn := newConn(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := verify.Run(ctx, conn, dirOf(t, createA), verify.Options{})
+	var re *verify.RevisionError
+	if !errors.As(err, &re) || re.Step != verify.StepInspect || re.Revision.ID != createA.id {
+		t.Fatalf("Run: %v, want a *RevisionError at %s inspect", err, createA.id)
+	}
+	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "verify "+createA.id+": inspect: ") {
+		t.Errorf("error %q does not name the step or wrap the cause", err)
+	}
+}
