@@ -253,6 +253,21 @@ func directive(line string) (key, val string, ok bool) {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,32}$`)
 
+// ParseAllowHazard reads the value of a "-- retort:allow-hazard" line:
+// hazard kinds separated by commas. Which kinds exist is the gate's to say
+// (package migrate/gate); here a kind only has to look like one.
+func ParseAllowHazard(val string) ([]string, error) {
+	var kinds []string
+	for _, k := range strings.Split(val, ",") {
+		k = strings.TrimSpace(k)
+		if !hazardKindPattern.MatchString(k) {
+			return nil, fmt.Errorf("allow-hazard %q: want hazard kinds such as data-loss, separated by commas", val)
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, nil
+}
+
 // hazardKindPattern is the form of a hazard kind, e.g. "data-loss".
 var hazardKindPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
 
@@ -294,13 +309,11 @@ func (r *Revision) setHeader(key, val string) error {
 		}
 		r.Hazards = append(r.Hazards, val)
 	case keyAllowHazard:
-		for _, k := range strings.Split(val, ",") {
-			k = strings.TrimSpace(k)
-			if !hazardKindPattern.MatchString(k) {
-				return fmt.Errorf("allow-hazard %q: want hazard kinds such as data-loss, separated by commas", val)
-			}
-			r.AllowHazards = append(r.AllowHazards, k)
+		kinds, err := ParseAllowHazard(val)
+		if err != nil {
+			return err
 		}
+		r.AllowHazards = append(r.AllowHazards, kinds...)
 	default:
 		return fmt.Errorf("unknown header key %q", key)
 	}
@@ -381,6 +394,8 @@ func (s *Statement) setDirective(key, val string) error {
 		if val == "" {
 			return fmt.Errorf("-- retort:%s needs the ids of the rules it silences", key)
 		}
+	case keyAllowHazard:
+		return fmt.Errorf("-- retort:%s acknowledges a whole revision: write it in the file's header, before the first statement and followed by a blank line", key)
 	default:
 		return fmt.Errorf("unknown directive -- retort:%s (want %s, %s, %s, %s or %s)", key, dirNoTransaction, dirStatementTimeout, dirLockTimeout, dirBackfill, dirLintIgnore)
 	}

@@ -395,3 +395,15 @@ func TestBackfillOtherLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherLayoutsAcknowledge: a goose file's header acknowledges its
+// hazard as a native revision's does.
+func TestOtherLayoutsAcknowledge(t *testing.T) {
+	t.Parallel()
+	conn := newConn(t)
+	exec(t, conn, "CREATE TABLE t (id int, c int); INSERT INTO t VALUES (1, 1)")
+	d := readDir(t, map[string]string{"00001_index.sql": "-- retort:allow-hazard index-build\n\n-- +goose Up\nCREATE INDEX t_c ON t (c);\n\n-- +goose Down\nDROP INDEX t_c;\n"}, layout.Goose)
+	if re := run(t, conn, d, migrate.Up, "heads", gate.Options{}); re != nil {
+		t.Fatal(re)
+	}
+}

@@ -116,8 +116,11 @@ func parseAtlas(name string, data []byte) (*unit, error) {
 	v, desc, _ := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
 	u := &unit{version: v, desc: desc, name: name, files: []string{name}, data: [][]byte{data}, noDown: true}
 	lines := splitLines(data)
-	hazards, from := headerHazards(lines, atlasDirective.MatchString)
-	u.hazards = hazards
+	h, from, err := readHeader(name, lines, atlasDirective.MatchString)
+	if err != nil {
+		return nil, err
+	}
+	u.header = h
 	for i, l := range atlasFileComments(lines) {
 		m := atlasDirective.FindStringSubmatch(strings.TrimRight(l, " \t"))
 		if m == nil {
@@ -142,7 +145,6 @@ func parseAtlas(name string, data []byte) (*unit, error) {
 			return nil, perr("-- atlas:delimiter: retort splits statements with PostgreSQL's rules only")
 		}
 	}
-	var err error
 	if u.up, err = parseSection(name, lines, from, len(lines)); err != nil {
 		return nil, err
 	}

@@ -205,34 +205,66 @@ func parseSet(sql string) (string, time.Duration, bool) {
 	return strings.ToLower(m[2]), time.Duration(n) * unit, true
 }
 
-// headerHazards reads the "-- hazard:" comments at the top of a file that
-// has no section markers: groups of hazard lines (and, through isDirective,
-// the tool's file directives), each group ended by a blank line. It returns
-// the hazards and the index of the first line after the header. Hazard
-// comments not followed by a blank line belong to the first statement and
-// are left to it.
-func headerHazards(lines []string, isDirective func(string) bool) ([]string, int) {
-	var hazards []string
+// A header is what the top of a migration file of another tool's layout
+// says about the whole revision: the plan's hazards, which retort writes,
+// and the kinds a reviewer acknowledged ("-- retort:allow-hazard KIND").
+type header struct {
+	hazards, allow []string
+}
+
+// line reads one header line l (at index i of its file): false when it is
+// neither a hazard nor an acknowledgement.
+func (h *header) line(name string, i int, l string) (bool, error) {
+	l = strings.TrimRight(l, " \t\r")
+	if hz, ok := strings.CutPrefix(l, hazardPrefix); ok {
+		h.hazards = append(h.hazards, strings.TrimSpace(hz))
+		return true, nil
+	}
+	val, ok := strings.CutPrefix(l, allowPrefix)
+	if !ok {
+		return false, nil
+	}
+	kinds, err := migrate.ParseAllowHazard(val)
+	if err != nil {
+		return false, &migrate.ParseError{File: name, Line: i + 1, Msg: err.Error()}
+	}
+	h.allow = append(h.allow, kinds...)
+	return true, nil
+}
+
+// allowPrefix starts a reviewer's acknowledgement of hazard kinds.
+const allowPrefix = "-- retort:allow-hazard "
+
+// readHeader reads the header at the top of a file that has no section
+// markers: groups of hazard and acknowledgement lines (and, through
+// isDirective, the tool's file directives), each group ended by a blank
+// line. It returns the header and the index of the first line after it.
+// Lines not followed by a blank line belong to the first statement and are
+// left to it.
+func readHeader(name string, lines []string, isDirective func(string) bool) (header, int, error) {
+	var h header
 	i := 0
 	for {
 		for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
 			i++
 		}
 		j := i
-		var group []string
+		var group header
 		for j < len(lines) {
-			l := strings.TrimRight(lines[j], " \t\r")
-			if h, ok := strings.CutPrefix(l, hazardPrefix); ok {
-				group = append(group, strings.TrimSpace(h))
-			} else if isDirective == nil || !isDirective(l) {
+			ok, err := group.line(name, j, lines[j])
+			if err != nil {
+				return h, 0, err
+			}
+			if !ok && (isDirective == nil || !isDirective(strings.TrimRight(lines[j], " \t\r"))) {
 				break
 			}
 			j++
 		}
 		if j == i || j < len(lines) && strings.TrimSpace(lines[j]) != "" {
-			return hazards, i
+			return h, i, nil
 		}
-		hazards = append(hazards, group...)
+		h.hazards = append(h.hazards, group.hazards...)
+		h.allow = append(h.allow, group.allow...)
 		i = j
 	}
 }

@@ -104,8 +104,10 @@ func parseDbmate(name string, data []byte) (*unit, error) {
 		m := dbmateMarker.FindStringSubmatch(strings.TrimRight(l, " \t"))
 		if m == nil {
 			if upAt < 0 {
-				if h, ok := strings.CutPrefix(strings.TrimRight(l, " \t"), hazardPrefix); ok {
-					u.hazards = append(u.hazards, strings.TrimSpace(h))
+				if ok, err := u.header.line(name, i, l); err != nil {
+					return nil, err
+				} else if ok {
+					continue
 				} else if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
 					return nil, perr(i+1, "dbmate does not support statements before the -- migrate:up block")
 				}

@@ -136,8 +136,11 @@ func (t flywayTool) read(fsys fs.FS, dir string) ([]*unit, error) {
 				return nil, &migrate.GraphError{Files: []string{u.name, name}, Msg: "two Flyway migrations have version " + v}
 			}
 			u.name, u.desc, u.upNoTx = name, m[3], noTx
-			hazards, from := headerHazards(lines, nil)
-			u.hazards = hazards
+			h, from, err := readHeader(name, lines, nil)
+			if err != nil {
+				return nil, err
+			}
+			u.header = h
 			if u.up, err = parseSection(name, lines, from, len(lines)); err != nil {
 				return nil, err
 			}

@@ -103,8 +103,11 @@ func (t golangMigrateTool) read(fsys fs.FS, dir string) ([]*unit, error) {
 				return nil, &migrate.GraphError{Files: []string{u.name, name}, Msg: "two golang-migrate up migrations have version " + m[1]}
 			}
 			u.name, u.desc = name, m[2]
-			hazards, from := headerHazards(lines, nil)
-			u.hazards = hazards
+			h, from, err := readHeader(name, lines, nil)
+			if err != nil {
+				return nil, err
+			}
+			u.header = h
 			if u.up, err = parseSection(name, lines, from, len(lines)); err != nil {
 				return nil, err
 			}

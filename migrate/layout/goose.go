@@ -135,8 +135,10 @@ func parseGoose(name string, data []byte) (*unit, error) {
 		ann, ok := gooseAnnotation(l)
 		if !ok {
 			if upAt < 0 {
-				if h, ok := strings.CutPrefix(strings.TrimRight(l, " \t"), hazardPrefix); ok {
-					u.hazards = append(u.hazards, strings.TrimSpace(h))
+				if ok, err := u.header.line(name, i, l); err != nil {
+					return nil, err
+				} else if ok {
+					continue
 				} else if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
 					return nil, perr(i+1, "statement before -- +goose Up")
 				}

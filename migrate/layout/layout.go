@@ -357,7 +357,7 @@ type unit struct {
 	files   []string // every file of the migration, for the checksum
 	data    [][]byte
 
-	hazards          []string
+	header
 	up, down         []migrate.Statement
 	noDown           bool
 	upNoTx, downNoTx bool
@@ -398,15 +398,17 @@ func ReadDir(fsys fs.FS, dir string, l Layout) (*migrate.Dir, error) {
 		}
 		ids[id] = u
 		r := &migrate.Revision{
-			ID:       id,
-			Message:  strings.TrimSpace(strings.ReplaceAll(u.desc, "_", " ")),
-			Created:  versionTime(u.version),
-			Hazards:  u.hazards,
-			Up:       markNoTx(u.up, u.upNoTx),
-			Down:     markNoTx(u.down, u.downNoTx),
-			NoDown:   u.noDown,
-			Filename: u.name,
-			Checksum: checksum(u.files, u.data),
+			ID:      id,
+			Message: strings.TrimSpace(strings.ReplaceAll(u.desc, "_", " ")),
+			Created: versionTime(u.version),
+			Hazards: u.hazards,
+			// A reviewer's acknowledgements in the file's header.
+			AllowHazards: u.allow,
+			Up:           markNoTx(u.up, u.upNoTx),
+			Down:         markNoTx(u.down, u.downNoTx),
+			NoDown:       u.noDown,
+			Filename:     u.name,
+			Checksum:     checksum(u.files, u.data),
 		}
 		if i > 0 {
 			r.Parents = []string{revs[i-1].ID}

@@ -542,3 +542,54 @@ func keys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestReadAllowHazard: a reviewer acknowledges hazard kinds in the header
+// of a file of any layout, where the plan's hazards are; in a statement's
+// comments the line is an error that says where it belongs.
+func TestReadAllowHazard(t *testing.T) {
+	const allow = "-- retort:allow-hazard data-loss\n-- retort:allow-hazard index-build, table-rewrite\n"
+	want := []string{"data-loss", "index-build", "table-rewrite"}
+	for _, c := range []struct {
+		l     Layout
+		files map[string]string
+	}{
+		{Goose, map[string]string{"1_a.sql": "-- hazard: data-loss (danger): x\n" + allow + "\n-- +goose Up\nSELECT 1;\n"}},
+		{Dbmate, map[string]string{"1_a.sql": allow + "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n"}},
+		{GolangMigrate, map[string]string{"1_a.up.sql": "-- hazard: data-loss (danger): x\n" + allow + "\nSELECT 1;\n", "1_a.down.sql": "SELECT 2;\n"}},
+		{Flyway, map[string]string{"V1__a.sql": allow + "\nSELECT 1;\n"}},
+	} {
+		fsys := fstest.MapFS{}
+		for name, text := range c.files {
+			fsys[name] = &fstest.MapFile{Data: []byte(text)}
+		}
+		d, err := ReadDir(fsys, ".", c.l)
+		if err != nil {
+			t.Errorf("%s: %v", c.l, err)
+			continue
+		}
+		r := d.Revisions()[0]
+		if !slices.Equal(r.AllowHazards, want) {
+			t.Errorf("%s: AllowHazards %q, want %q", c.l, r.AllowHazards, want)
+		}
+		if len(r.Up) != 1 {
+			t.Errorf("%s: %d up statements, want 1", c.l, len(r.Up))
+		}
+	}
+	for _, c := range []struct {
+		l     Layout
+		files map[string]string
+		want  string
+	}{
+		{Goose, map[string]string{"1_a.sql": "-- retort:allow-hazard Data Loss\n-- +goose Up\nSELECT 1;\n"}, `1_a.sql:1: allow-hazard "Data Loss"`},
+		{GolangMigrate, map[string]string{"1_a.up.sql": "-- retort:allow-hazard data-loss\nSELECT 1;\n", "1_a.down.sql": "SELECT 2;\n"},
+			"acknowledges a whole revision: write it in the file's header"},
+	} {
+		fsys := fstest.MapFS{}
+		for name, text := range c.files {
+			fsys[name] = &fstest.MapFile{Data: []byte(text)}
+		}
+		if _, err := ReadDir(fsys, ".", c.l); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v; want %q", c.l, err, c.want)
+		}
+	}
+}
