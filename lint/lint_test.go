@@ -20,7 +20,7 @@ var ruleCases = []struct {
 	{"index-concurrently", "CREATE TABLE u (id int)", "CREATE TABLE t (id int) ; SELECT 1; CREATE INDEX i ON u (id)",
 		"CREATE TABLE t (id int); CREATE INDEX i ON t (id)"},
 	{"drop-index-concurrently", "", "DROP INDEX i", "DROP INDEX CONCURRENTLY i"},
-	{"constraint-not-valid", "CREATE TABLE t (id int, p int)", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES t (id)",
+	{"foreign-key-not-valid", "CREATE TABLE t (id int, p int)", "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES t (id)",
 		"ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES t (id) NOT VALID"},
 	{"constraint-not-valid", "CREATE TABLE t (id int, p int)", "ALTER TABLE t ADD CONSTRAINT c CHECK (p > 0)",
 		"CREATE TABLE n (p int); ALTER TABLE n ADD CONSTRAINT c CHECK (p > 0)"},
@@ -195,7 +195,7 @@ func TestOnlineFormsNotFlagged(t *testing.T) {
 // the gate knows.
 func TestKinds(t *testing.T) {
 	kinds := []string{render.HazardDataLoss, render.HazardTableRewrite, render.HazardIndexBuild, render.HazardExclusiveLock,
-		render.HazardNotNullNoDefault, render.HazardNonTransactional, render.HazardSecretOmitted}
+		render.HazardShareRowExclusiveLock, render.HazardNotNullNoDefault, render.HazardNonTransactional, render.HazardSecretOmitted}
 	for _, r := range Rules {
 		if r.Kind == "" && r.Severity == Danger || r.Kind != "" && !slices.Contains(kinds, r.Kind) {
 			t.Errorf("rule %s (%s) has kind %q", r.ID, r.Severity, r.Kind)

@@ -35,8 +35,10 @@ var Rules = []Rule{
 		"use CREATE INDEX CONCURRENTLY outside a transaction.", ruleCreateIndex},
 	{"drop-index-concurrently", Warning, render.HazardExclusiveLock, "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table; " +
 		"use DROP INDEX CONCURRENTLY outside a transaction.", ruleDropIndex},
-	{"constraint-not-valid", Danger, render.HazardExclusiveLock, "ADD CONSTRAINT … FOREIGN KEY or CHECK on an existing table scans it under a lock that blocks writes; " +
-		"add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction.", ruleNotValid},
+	{"constraint-not-valid", Danger, render.HazardExclusiveLock, "ADD CONSTRAINT … CHECK on an existing table scans it under an ACCESS EXCLUSIVE lock; " +
+		"add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction.", ruleNotValid("check")},
+	{"foreign-key-not-valid", Danger, render.HazardShareRowExclusiveLock, "ADD CONSTRAINT … FOREIGN KEY on an existing table checks every row under " +
+		"SHARE ROW EXCLUSIVE locks on it and the referenced table, blocking their writes; add it NOT VALID, then VALIDATE CONSTRAINT in a later transaction.", ruleNotValid("foreign-key")},
 	{"unique-constraint-index", Danger, render.HazardIndexBuild, "ADD PRIMARY KEY or UNIQUE on an existing table builds its index under an ACCESS EXCLUSIVE lock; " +
 		"CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX.", ruleUniqueIndex},
 	{"set-not-null", Danger, render.HazardExclusiveLock, "SET NOT NULL on an existing column scans the table under an ACCESS EXCLUSIVE lock; " +
@@ -121,19 +123,20 @@ func existingAlters(c *ctx) []sqlddl.AlterSummary {
 	return c.s.Alters
 }
 
-func ruleNotValid(c *ctx) []string {
-	var out []string
-	for _, a := range existingAlters(c) {
-		if a.Action != "add-constraint" || a.Constraint == nil || a.Constraint.NotValid {
-			continue
-		}
-		switch a.Constraint.Type {
-		case "foreign-key", "check":
+// ruleNotValid flags constraints of type typ ("check" or "foreign-key")
+// added without NOT VALID to a table that exists.
+func ruleNotValid(typ string) func(c *ctx) []string {
+	return func(c *ctx) []string {
+		var out []string
+		for _, a := range existingAlters(c) {
+			if a.Action != "add-constraint" || a.Constraint == nil || a.Constraint.NotValid || a.Constraint.Type != typ {
+				continue
+			}
 			out = append(out, "adding "+strings.ToUpper(strings.ReplaceAll(a.Constraint.Type, "-", " "))+" "+a.Constraint.Name+
 				" without NOT VALID scans "+c.s.Table.String()+" while it blocks writes")
 		}
+		return out
 	}
-	return out
 }
 
 func ruleUniqueIndex(c *ctx) []string {

@@ -94,7 +94,7 @@ func hazardSeverity(h Hazard) Severity {
 	if h.Severity.Rank() > 0 {
 		return h.Severity
 	}
-	return kindSeverity(h.Kind)
+	return KindSeverity(h.Kind)
 }
 
 func writeChangeTable(b *strings.Builder, p *Plan) {

@@ -67,6 +67,9 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 			st.Requires = append(st.Requires, tableRef(*c.RefTable))
 			st.Requires = append(st.Requires, p.b.keysOf(*c.RefTable)...)
 		}
+		if p.existed(tq) {
+			hz = append(hz, foreignKeyHazard(tq, c, online || c.NotValid))
+		}
 	default:
 		p.b.errorf("table "+qnameSQL(tq), "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
 		return
@@ -127,6 +130,24 @@ func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
 		// What is created on the table afterwards may need the name.
 		p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, tableRef(tq))
 	}
+}
+
+// foreignKeyHazard is the hazard of adding foreign key c to table tq,
+// which exists: SHARE ROW EXCLUSIVE locks on tq and on the referenced
+// table, which block their writes: for a catalog update when notValid,
+// else while every row of tq is checked.
+func foreignKeyHazard(tq model.QName, c *model.Constraint, notValid bool) Hazard {
+	locks := qnameSQL(tq)
+	if c.RefTable != nil && *c.RefTable != tq {
+		locks += " and " + qnameSQL(*c.RefTable)
+	}
+	if notValid {
+		return Hazard{Kind: HazardShareRowExclusiveLock, Severity: SeverityWarning, table: tq, brief: true,
+			Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " NOT VALID takes SHARE ROW EXCLUSIVE locks on " + locks + ", blocking their writes while it runs"}
+	}
+	return Hazard{Kind: HazardShareRowExclusiveLock, Severity: SeverityDanger, table: tq,
+		Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " checks every row of " + qnameSQL(tq) + " under SHARE ROW EXCLUSIVE locks on " + locks +
+			", blocking their writes while it runs (add it NOT VALID and VALIDATE it later, as --online does, to avoid that)"}
 }
 
 // onlineConstraint reports whether constraint c of t is added NOT VALID

@@ -202,7 +202,7 @@ func noOnlineForm(stmts []Statement) {
 		for j := range stmts[i].Hazards {
 			h := &stmts[i].Hazards[j]
 			switch h.Kind {
-			case HazardTableRewrite, HazardIndexBuild, HazardExclusiveLock:
+			case HazardTableRewrite, HazardIndexBuild, HazardExclusiveLock, HazardShareRowExclusiveLock:
 				if h.Severity == SeverityDanger {
 					h.Message += "; this change has no online form: docs/online.md (expand and contract) describes the manual path"
 				}

@@ -108,14 +108,15 @@ func ParseSeverity(s string) (Severity, error) {
 	return "", fmt.Errorf("unknown severity %q (want info, warning or danger)", s)
 }
 
-// kindSeverity is the severity of a hazard of kind when the place that made
-// it did not say: an ACCESS EXCLUSIVE lock is a warning because it is brief
-// unless the hazard says it scans (and is made a danger there).
-func kindSeverity(kind string) Severity {
+// KindSeverity is the severity of a hazard of kind when the place that
+// made it did not say (and of the hazard lines of revisions written before
+// hazards had a severity): a lock is a warning because it is brief unless
+// the hazard says it scans (and is made a danger there).
+func KindSeverity(kind string) Severity {
 	switch kind {
 	case HazardDataLoss, HazardTableRewrite, HazardIndexBuild, HazardNotNullNoDefault:
 		return SeverityDanger
-	case HazardExclusiveLock, HazardSecretOmitted:
+	case HazardExclusiveLock, HazardShareRowExclusiveLock, HazardSecretOmitted:
 		return SeverityWarning
 	}
 	return SeverityInfo
@@ -130,12 +131,12 @@ func rateHazards(stmts []Statement) {
 		hz := stmts[i].Hazards
 		for j := range hz {
 			if hz[j].Severity == "" {
-				hz[j].Severity = kindSeverity(hz[j].Kind)
+				hz[j].Severity = KindSeverity(hz[j].Kind)
 			}
 		}
 		long := -1
 		for j, h := range hz {
-			if h.Severity == SeverityDanger && (h.Kind == HazardTableRewrite || h.Kind == HazardExclusiveLock) {
+			if h.Severity == SeverityDanger && (h.Kind == HazardTableRewrite || h.Kind == HazardExclusiveLock || h.Kind == HazardShareRowExclusiveLock) {
 				long = j
 				break
 			}
@@ -162,7 +163,7 @@ func rateHazards(stmts []Statement) {
 func (h Hazard) Text() string {
 	sev := h.Severity
 	if sev == "" {
-		sev = kindSeverity(h.Kind)
+		sev = KindSeverity(h.Kind)
 	}
 	return h.Kind + " (" + string(sev) + "): " + h.Message
 }
@@ -189,7 +190,7 @@ func SummarizeHazards(hazards []Hazard) []string {
 		}
 		sev := h.Severity
 		if sev == "" {
-			sev = kindSeverity(h.Kind)
+			sev = KindSeverity(h.Kind)
 		}
 		if sev.Rank() > g.sev.Rank() {
 			g.sev = sev
@@ -225,6 +226,11 @@ const (
 	// a table that exists, blocking its reads and writes, or scans it
 	// under one.
 	HazardExclusiveLock = "access-exclusive-lock"
+	// HazardShareRowExclusiveLock: the statement holds a SHARE ROW
+	// EXCLUSIVE lock on a table that exists, blocking its writes (not its
+	// reads), or checks its rows under one: a foreign key added to it,
+	// which locks the referenced table too.
+	HazardShareRowExclusiveLock = "share-row-exclusive-lock"
 	// HazardIndexBuild: the statement builds an index on a table that
 	// exists, blocking its writes while it builds.
 	HazardIndexBuild = "index-build"

@@ -19,7 +19,7 @@ import (
 // render's plans, which lint's rules map theirs to.
 var Kinds = []string{
 	render.HazardDataLoss, render.HazardTableRewrite, render.HazardIndexBuild, render.HazardExclusiveLock,
-	render.HazardNotNullNoDefault, render.HazardNonTransactional, render.HazardSecretOmitted,
+	render.HazardShareRowExclusiveLock, render.HazardNotNullNoDefault, render.HazardNonTransactional, render.HazardSecretOmitted,
 }
 
 // AllKinds, among [Options].Allow, allows every kind.
@@ -202,23 +202,9 @@ func parseHazard(text string) (kind string, sev render.Severity, msg string, ok 
 	}
 	sev = render.Severity(m[2])
 	if sev == "" {
-		sev = kindSeverity(m[1])
+		sev = render.KindSeverity(m[1])
 	}
 	return m[1], sev, m[3], true
-}
-
-// kindSeverity is the severity of a hazard of kind that does not say its
-// own: render's kindSeverity, duplicated because render keeps it
-// unexported. Revisions written before hazards had a severity are judged
-// by it.
-func kindSeverity(kind string) render.Severity {
-	switch kind {
-	case render.HazardDataLoss, render.HazardTableRewrite, render.HazardIndexBuild, render.HazardNotNullNoDefault:
-		return render.SeverityDanger
-	case render.HazardExclusiveLock, render.HazardSecretOmitted:
-		return render.SeverityWarning
-	}
-	return render.SeverityInfo
 }
 
 // hazardComments returns the hazards of the "-- hazard:" comments among a
