@@ -109,6 +109,10 @@ func runInspect(ctx context.Context, g *globals, f *inspectFlags, src string) er
 			fmt.Fprintf(g.stderr, "retort: %s left out; --privileges --show-secrets prints them\n", count(n, "user mapping password"))
 		}
 	}
+	if !s.Privileges && (f.format == "json" || f.format == "go") {
+		// Their writers have no option for it; the other formats' do.
+		schema.ClearPrivileges()
+	}
 	ropts := render.Options{Comments: true, Owners: s.Privileges, Privileges: s.Privileges, Partial: l.Partial(), Secrets: secrets}
 	if err := writeSchema(g, f, schema, ropts); err != nil {
 		return err

@@ -1,13 +1,23 @@
-// Command atlaseval evaluates an HCL file with Atlas's own PostgreSQL
-// evaluator (ariga.io/atlas/sql/postgres, open-source build) and prints the
-// realm's tables, columns, indexes and foreign keys as JSON, for retort's
-// compatibility test (model/hcl's TestAtlasEvaluates) to compare with
-// retort's model of the same database.
+// Command atlaseval runs Atlas's own PostgreSQL code (ariga.io/atlas/sql/postgres,
+// open-source build) for retort's compatibility tests in model/hcl.
 //
 //	atlaseval schema.hcl
+//
+// evaluates an HCL file with Atlas's evaluator and prints the realm's
+// tables, columns, indexes and foreign keys as JSON, for TestAtlasEvaluates
+// to compare with retort's model of the same database.
+//
+//	atlaseval -inspect URL [SCHEMA...]
+//
+// inspects the database at URL with Atlas's inspector (all schemas but
+// the system's, or the SCHEMAs named) and prints the realm as Atlas's
+// marshaller writes it (postgres.MarshalHCL), for TestAtlasWrites to read
+// with retort.
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +25,7 @@ import (
 
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
+	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 // Table is what the test compares of a table.
@@ -52,8 +63,17 @@ type ForeignKey struct {
 }
 
 func main() {
+	if len(os.Args) >= 3 && os.Args[1] == "-inspect" {
+		out, err := inspect(context.Background(), os.Args[2], os.Args[3:])
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "atlas: %v\n", err)
+			os.Exit(1)
+		}
+		os.Stdout.Write(out)
+		return
+	}
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: atlaseval FILE.hcl")
+		fmt.Fprintln(os.Stderr, "usage: atlaseval FILE.hcl | atlaseval -inspect URL [SCHEMA...]")
 		os.Exit(2)
 	}
 	src, err := os.ReadFile(os.Args[1])
@@ -77,6 +97,29 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// inspect is Atlas's inspection of the database at url (its schemas, or
+// all but the system's) written by Atlas's marshaller.
+func inspect(ctx context.Context, url string, schemas []string) ([]byte, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	drv, err := postgres.Open(db)
+	if err != nil {
+		return nil, err
+	}
+	r, err := drv.InspectRealm(ctx, &schema.InspectRealmOption{Schemas: schemas})
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
+	out, err := postgres.MarshalHCL(r)
+	if err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	return out, nil
 }
 
 func realmTables(r *schema.Realm) ([]Table, error) {
