@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,5 +247,44 @@ func PureRoundTrip(t *testing.T, ext string, encode func(*model.Schema) ([]byte,
 				t.Errorf("encoding what was read back gives other text")
 			}
 		})
+	}
+}
+
+// NotNullConstraints checks that a codec carries PostgreSQL 18's NOT NULL
+// constraints: a name, NOT VALID and NO INHERIT, and refuses them on a
+// nullable column.
+func NotNullConstraints(t *testing.T, ext string, encode func(*model.Schema) ([]byte, error), decode func(string, []byte) (*model.Schema, error)) {
+	t.Helper()
+	want := &model.Schema{Namespaces: []model.Namespace{{Name: "public"}}, Tables: []model.Table{{
+		QName: model.QName{Schema: "public", Name: "t"}, Kind: model.TableOrdinary, ReplicaIdentity: "d",
+		Columns: []model.Column{
+			{Name: "a", Type: "integer", NotNull: true, NotNullName: "a_nn"},
+			{Name: "b", Type: "integer", NotNull: true, NotNullNotValid: true},
+			{Name: "c", Type: "text", NotNull: true, NotNullName: "c_nn", NotNullNoInherit: true},
+			{Name: "d", Type: "text"},
+		},
+	}}}
+	want.Normalize()
+	text, err := encode(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decode("t"+ext, text)
+	if err != nil {
+		t.Fatalf("decode: %v\n%s", err, text)
+	}
+	if !want.Equal(got) {
+		t.Errorf("NOT NULL constraints do not read back (- model, + read back):\n%s\n%s", Diff(want, got), text)
+	}
+	nullable := *want
+	nullable.Tables = slices.Clone(want.Tables)
+	nullable.Tables[0].Columns = []model.Column{{Name: "a", Type: "integer", NotNull: true, NotNullName: "a_nn"}}
+	text, err = encode(&nullable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(text), "false", "true", 1) // null = true
+	if _, err := decode("t"+ext, []byte(bad)); err == nil || !strings.Contains(err.Error(), "describe a NOT NULL constraint") {
+		t.Errorf("a NOT NULL name on a nullable column: error %v\n%s", err, bad)
 	}
 }

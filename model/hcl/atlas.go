@@ -268,7 +268,11 @@ func (a *atlasWriter) view(b *codec.Block) {
 // as Atlas writes them.
 func (a *atlasWriter) column(key string, body *codec.Body) {
 	body.Attrs = slices.DeleteFunc(body.Attrs, func(x *codec.Attr) bool {
-		return x.Name == "renamed_from" || x.Name == "storage" || x.Name == "compression"
+		switch x.Name {
+		case "renamed_from", "storage", "compression", "not_null_name", "not_null_not_valid", "not_null_no_inherit":
+			return true
+		}
+		return false
 	})
 	if kind := a.serials[key]; kind != "" {
 		for _, at := range body.Attrs {

@@ -10,3 +10,7 @@ import (
 func TestEncodeDecode(t *testing.T) {
 	codectest.PureRoundTrip(t, ".hcl", hcl.Encode, hcl.Decode)
 }
+
+func TestNotNullConstraints(t *testing.T) {
+	codectest.NotNullConstraints(t, ".hcl", hcl.Encode, hcl.Decode)
+}

@@ -10,3 +10,7 @@ import (
 func TestEncodeDecode(t *testing.T) {
 	codectest.PureRoundTrip(t, ".yaml", yaml.Encode, yaml.Decode)
 }
+
+func TestNotNullConstraints(t *testing.T) {
+	codectest.NotNullConstraints(t, ".yaml", yaml.Encode, yaml.Decode)
+}

@@ -231,6 +231,12 @@ func (d *decoder) column(ts *tableState, b *Block) model.Column {
 	}
 	null, _ := r.boolean("null")
 	c.NotNull = !null
+	c.NotNullName, _ = r.str("not_null_name")
+	c.NotNullNotValid, _ = r.boolean("not_null_not_valid")
+	c.NotNullNoInherit, _ = r.boolean("not_null_no_inherit")
+	if !c.NotNull && (c.NotNullName != "" || c.NotNullNotValid || c.NotNullNoInherit) {
+		d.errs.add(b.Pos, b.Text, "column %q: not_null_name, not_null_not_valid and not_null_no_inherit describe a NOT NULL constraint: set null = false", c.Name)
+	}
 	c.Collation, _ = r.collation("collate")
 	c.Default, _ = r.defaultValue("default", c.Type)
 	if ib := r.block("identity"); ib != nil {

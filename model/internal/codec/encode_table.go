@@ -117,6 +117,11 @@ func (e *encoder) column(t *model.Table, c *model.Column) *Body {
 		b.set("type", e.typeValue(c.Type))
 	}
 	b.set("null", Boolean(!c.NotNull))
+	// PostgreSQL 18's NOT NULL constraint, where it is not the one a plain
+	// NOT NULL makes.
+	b.setStr("not_null_name", c.NotNullName)
+	b.setTrue("not_null_not_valid", c.NotNullNotValid)
+	b.setTrue("not_null_no_inherit", c.NotNullNoInherit)
 	if c.Collation != "" {
 		b.set("collate", Str(collationWord(c.Collation)))
 	}
