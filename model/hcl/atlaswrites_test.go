@@ -27,6 +27,12 @@ import (
 // database, restricted to what Atlas's open-source build inspects (see
 // atlasInspected). The diff must be empty but for atlasLosses: what Atlas
 // inspects but does not keep, each listed.
+//
+// GitLab is not among the databases: Atlas's own marshaller fails on it
+// (v0.32.1: "missing reference for column … in ci_cost_settings.fk_…",
+// a foreign key to a partitioned table whose partitions Atlas's
+// open-source build does not inspect), after an inspection of about four
+// minutes here.
 func TestAtlasWrites(t *testing.T) {
 	bin := buildAtlasEval(t)
 	for _, rs := range codectest.RealSchemas {
