@@ -1,19 +1,18 @@
 package gotag
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
 	"github.com/retortdb/retort/internal/fixpoint"
+	"github.com/retortdb/retort/internal/nestedmod"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
 	"github.com/retortdb/retort/render"
@@ -25,28 +24,10 @@ func TestMain(m *testing.M) { devdbtest.Main(m) }
 const ormDir = "testdata/orms"
 
 // buildORMProgram builds testdata/orms/cmd/ormmigrate, which runs GORM's
-// and bun's own migrations. The nested module has its own go.mod, so that
-// retort's does not depend on GORM or bun; building it may download them
-// through the module proxy. When that fails the test is skipped.
+// and bun's own migrations.
 func buildORMProgram(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds GORM and bun: not in -short mode")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build the ORM program with")
-	}
-	bin := filepath.Join(t.TempDir(), "ormmigrate")
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/ormmigrate")
-	cmd.Dir = ormDir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		skipOrFail(t, "cannot build the GORM/bun program in %s (is the Go module proxy reachable?): %v\n%s", ormDir, err, out)
-	}
-	return bin
+	return nestedmod.Build(t, ormDir, "./cmd/ormmigrate", "the GORM/bun program")
 }
 
 // TestORMsAgree runs GORM's AutoMigrate and bun's CreateTable on the
@@ -190,15 +171,4 @@ func contains(lines []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// skipOrFail skips a test whose tools cannot be built here, except in CI
-// (CI=true), where the module proxy is reachable and a skip would hide a
-// check that did not run.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
 }

@@ -1,7 +1,6 @@
 package hcl_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,10 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/retortdb/retort/internal/codectest"
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
+	"github.com/retortdb/retort/internal/nestedmod"
 	"github.com/retortdb/retort/internal/sharedtest"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/model"
@@ -25,28 +24,11 @@ import (
 // (ariga.io/atlas), so that retort's go.mod does not depend on Atlas.
 const atlasDir = "testdata/atlas"
 
-// buildAtlasEval builds testdata/atlas/cmd/atlaseval; building may
-// download Atlas through the module proxy. When that fails the test is
-// skipped.
+// buildAtlasEval builds testdata/atlas/cmd/atlaseval, which evaluates
+// HCL and inspects databases with Atlas's own code.
 func buildAtlasEval(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds Atlas: not in -short mode")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build the Atlas program with")
-	}
-	bin := filepath.Join(t.TempDir(), "atlaseval")
-	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/atlaseval")
-	cmd.Dir = atlasDir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		skipOrFail(t, "cannot build the Atlas program in %s (is the Go module proxy reachable?): %v\n%s", atlasDir, err, out)
-	}
-	return bin
+	return nestedmod.Build(t, atlasDir, "./cmd/atlaseval", "the Atlas program")
 }
 
 // atlasTable is what atlaseval prints of a table (see its main.go).
@@ -276,15 +258,4 @@ func lineDiff(want, got []string) string {
 		}
 	}
 	return b.String()
-}
-
-// skipOrFail skips a test whose tools cannot be built here, except in CI
-// (CI=true), where the module proxy is reachable and a skip would hide a
-// check that did not run.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
 }
