@@ -372,9 +372,9 @@ GRANT SELECT ON t TO PUBLIC;`)
 // one schema differ.
 func TestTableSizes(t *testing.T) {
 	t.Parallel()
-	const ddl = "CREATE TABLE big (id int, pad text);\nCREATE TABLE small (id int);\nCREATE TABLE empty (id int);\n"
+	const ddl = "CREATE TABLE big (id int, pad text);\nCREATE TABLE small (id int);\nCREATE TABLE empty (id int);\nCREATE TABLE analyzed (id int);\n"
 	s := inspectSQL(t, ddl+"INSERT INTO big SELECT g, 'padding padding' FROM generate_series(1, 150000) g;\n"+
-		"INSERT INTO small VALUES (1);\nANALYZE big, small;\n", Options{})
+		"INSERT INTO small VALUES (1);\nANALYZE big, small, analyzed;\n", Options{})
 	big, ok := s.TableSizes[model.QName{Schema: "public", Name: "big"}]
 	if !ok || big.Rows < 140000 || big.Rows > 160000 || big.Bytes < 4<<20 {
 		t.Errorf("big = %+v (found %v), want about 150000 rows and several MB", big, ok)
@@ -383,7 +383,12 @@ func TestTableSizes(t *testing.T) {
 		t.Errorf("small = %+v, want 1 row in one 8 kB page", small)
 	}
 	if e, ok := s.TableSizes[model.QName{Schema: "public", Name: "empty"}]; ok {
-		t.Errorf("empty = %+v, want no estimate", e)
+		t.Errorf("empty = %+v, want no estimate (never analyzed)", e)
+	}
+	// From 14 on, an analyzed empty table is known to be empty.
+	a, ok := s.TableSizes[model.QName{Schema: "public", Name: "analyzed"}]
+	if s.ServerMajor >= 14 && (!ok || a.Rows != 0 || a.Bytes != 0) || s.ServerMajor < 14 && ok {
+		t.Errorf("analyzed = %+v (found %v) on %d, want 0 rows from 14 on, no estimate before", a, ok, s.ServerMajor)
 	}
 	if !s.Equal(inspectSQL(t, ddl, Options{})) {
 		t.Error("the same schema without rows is not Equal")

@@ -93,9 +93,13 @@ func (in *inspector) tables(ctx context.Context) error {
 			in.tableIdx[r.oid] = len(in.s.Tables)
 			in.rowTypes[r.rowType] = r.oid
 			in.s.Tables = append(in.s.Tables, t)
-			// Only tables with something in them: the estimate is for
-			// the hazards of large ones.
-			if r.rows > 0 || r.bytes > 0 {
+			// Tables with something in them, for the hazards of large
+			// ones; and, from 14 on, where reltuples is -1 until the first
+			// VACUUM or ANALYZE, tables those found empty, so that a plan
+			// can tell an empty table from one of unknown size (13 has 0
+			// for both). A replayed or declared schema's tables are never
+			// analyzed: their size stays unknown.
+			if r.rows > 0 || r.bytes > 0 || r.rows == 0 && in.version >= 140000 && r.kind == "r" {
 				if in.s.TableSizes == nil {
 					in.s.TableSizes = map[model.QName]model.TableSize{}
 				}
