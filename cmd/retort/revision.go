@@ -55,9 +55,20 @@ func (g *globals) autogenerate(ctx context.Context, st *setup, desired, url stri
 			return nil, fmt.Errorf("declared schema: %w", err)
 		}
 	} else {
-		// The replay and the declared schema, at once.
+		// The replay and the declared schema, at once. On a terminal a
+		// bar counts the revisions replayed: on a long history the replay
+		// takes seconds (none when the cache has it).
+		bar := g.progressBar("replay: revisions", len(st.dir.Revisions()))
+		defer bar.Done()
+		l.Migrate.Progress = func(_ migrate.Step, done, total int) {
+			if done == total {
+				bar.Add(1)
+			}
+		}
 		var err error
-		if from, to, err = l.LoadPair(ctx, "migrations://"+st.s.Migrations, desired); err != nil {
+		from, to, err = l.LoadPair(ctx, "migrations://"+st.s.Migrations, desired)
+		bar.Done()
+		if err != nil {
 			if from != nil {
 				err = fmt.Errorf("declared schema: %w", err)
 			}
