@@ -126,18 +126,10 @@ func (p *planner) backfill(t *model.Table, c *model.Column, pos int, value strin
 		return
 	}
 	after := []token{backfilledRef(col)}
-	var st Statement
-	if p.onlineNotNull(t, c, false) {
-		sub, waits, prov := p.validatedNotNull(t, c, false, after)
-		st = p.alterStmt(t, id+" not null", alterTable(t, false)+" "+sub, lockHazard(t.QName, "SET NOT NULL"))
-		st.reqTokens = append(st.reqTokens, waits...)
-		st.provTokens = prov
-	} else {
-		sub, hz := p.setNotNull(t.QName, c)
-		st = p.alterStmt(t, id+" not null", alterTable(t, false)+" "+sub, append(hz, lockHazard(t.QName, "SET NOT NULL"))...)
-		st.reqTokens = append(st.reqTokens, after...)
-		st.provTokens = []token{notNullRef(col)}
-	}
+	sub, hz, waits, prov := p.makeNotNull(t, c, false, after)
+	st := p.alterStmt(t, id+" not null", alterTable(t, false)+" "+sub, append(hz, lockHazard(t.QName, "SET NOT NULL"))...)
+	st.reqTokens = append(st.reqTokens, waits...)
+	st.provTokens = prov
 	st.Provides = nil
 	st.Requires = []model.ObjectRef{col}
 	p.add(st)

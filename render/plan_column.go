@@ -268,15 +268,12 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 		}
 	}
 	if a.delta.Has(diff.ColumnNotNull) && !a.notNullDone {
-		if to.NotNull && p.onlineNotNull(t, to, a.only) {
-			sub, waits, prov := p.validatedNotNull(t, to, a.only, nil)
-			a.subs = append(a.subs, sub)
-			a.waits = append(a.waits, waits...)
-			a.provides = append(a.provides, prov...)
-		} else if to.NotNull {
-			sub, hz := p.setNotNull(tq, to)
+		if to.NotNull {
+			sub, hz, waits, prov := p.makeNotNull(t, to, a.only, nil)
 			a.subs = append(a.subs, sub)
 			a.hz = append(a.hz, hz...)
+			a.waits = append(a.waits, waits...)
+			a.provides = append(a.provides, prov...)
 		} else {
 			a.subs = append(a.subs, a.col+" DROP NOT NULL")
 		}

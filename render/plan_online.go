@@ -137,6 +137,19 @@ func (p *planner) onlineNotNull(t *model.Table, c *model.Column, only bool) bool
 	return p.onlineOn(t.QName) && !only && t.Kind != model.TableForeign && !c.NotNullNotValid
 }
 
+// makeNotNull returns the subcommand that makes column c of t NOT NULL in
+// its ALTER TABLE (after the tokens in after), with its hazards, what the
+// ALTER must wait for and what it provides: the validated form online
+// (whose other statements it adds), SET NOT NULL and its scan otherwise.
+func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after []token) (sub string, hz []Hazard, waits, provides []token) {
+	if p.onlineNotNull(t, c, only) {
+		sub, waits, provides = p.validatedNotNull(t, c, only, after)
+		return sub, nil, waits, provides
+	}
+	sub, hz = p.setNotNull(t.QName, c)
+	return sub, hz, after, []token{notNullRef(colRef(t.QName, c.Name))}
+}
+
 // onlineKey adds primary key or unique constraint c to t, which exists, as
 // a unique index built CONCURRENTLY and then ADD CONSTRAINT … USING INDEX,
 // which takes its ACCESS EXCLUSIVE lock for a catalog update. It returns
