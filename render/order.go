@@ -453,3 +453,12 @@ func (g *graph) components(use []bool) [][]int {
 	}
 	return out
 }
+
+// providesToken reports whether st provides t.
+func (st *Statement) providesToken(t token) bool {
+	return slices.Contains(st.provTokens, t)
+}
+
+// attachedRef is provided by the statement that attaches a partition;
+// attaching its indexes to the parent's waits for it.
+func attachedRef(q model.QName) token { return tokenOf(tokAttached, tableRef(q)) }

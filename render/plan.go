@@ -404,21 +404,12 @@ func (p *planner) remove(i int) {
 	p.b.stmts[i].removed = true
 }
 
-// providesToken reports whether st provides t.
-func (st *Statement) providesToken(t token) bool {
-	return slices.Contains(st.provTokens, t)
-}
-
 func released(r model.ObjectRef) token { return tokenOf(tokReleased, r) }
 func freed(r model.ObjectRef) token    { return tokenOf(tokFree, r) }
 
 // nameRef is provided by the statement that gives a table its name, when
 // the plan renames it; the table's ALTER statements wait for it.
 func nameRef(q model.QName) token { return tokenOf(tokRenamed, tableRef(q)) }
-
-// attachedRef is provided by the statement that attaches a partition;
-// attaching its indexes to the parent's waits for it.
-func attachedRef(q model.QName) token { return tokenOf(tokAttached, tableRef(q)) }
 
 // detachedRef is provided by the statement that detaches a partition;
 // dropping its indexes that were attached to the parent's waits for it.

@@ -100,14 +100,6 @@ func castRefOf(c *model.Cast) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindCast, Name: c.Key()}
 }
 
-func viewRefOf(v *model.View) model.ObjectRef {
-	k := model.KindView
-	if v.Materialized {
-		k = model.KindMaterializedView
-	}
-	return model.ObjectRef{Kind: k, Schema: v.Schema, Name: v.Name}
-}
-
 // owner returns the table or materialized view an index of the schema is
 // on, and whether it is partitioned.
 func (l *lookup) indexOwner(q model.QName) (ref model.ObjectRef, partitioned, ok bool) {

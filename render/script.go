@@ -108,18 +108,3 @@ func writeScript(stmts []Statement, wrap bool) string {
 // table.column with each part quoted where needed: a raw name could hold
 // anything, a line end included.
 func columnText(t model.QName, col string) string { return qnameSQL(t) + "." + sqlq.QuoteIdent(col) }
-
-// Annotated returns the statement as scripts and revision files write it:
-// each hazard as a "-- hazard: KIND (SEVERITY): MESSAGE" comment line, then
-// the SQL.
-// A hazard's text is folded onto its line ([sqlq.CommentText]): it holds
-// names from the schema, and a line end in one would end the comment and
-// turn the rest of the name into SQL that runs.
-func (st Statement) Annotated() string {
-	var b strings.Builder
-	for _, h := range st.Hazards {
-		b.WriteString("-- hazard: " + sqlq.CommentText(h.Text()) + "\n")
-	}
-	b.WriteString(strings.TrimSpace(st.SQL))
-	return b.String()
-}

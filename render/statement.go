@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
 )
 
@@ -312,4 +313,19 @@ func ensureSemicolon(sql string) string {
 		sql = strings.TrimRight(strings.TrimSuffix(sql, ";"), " \t\r\n")
 	}
 	return sql + ";"
+}
+
+// Annotated returns the statement as scripts and revision files write it:
+// each hazard as a "-- hazard: KIND (SEVERITY): MESSAGE" comment line, then
+// the SQL.
+// A hazard's text is folded onto its line ([sqlq.CommentText]): it holds
+// names from the schema, and a line end in one would end the comment and
+// turn the rest of the name into SQL that runs.
+func (st Statement) Annotated() string {
+	var b strings.Builder
+	for _, h := range st.Hazards {
+		b.WriteString("-- hazard: " + sqlq.CommentText(h.Text()) + "\n")
+	}
+	b.WriteString(strings.TrimSpace(st.SQL))
+	return b.String()
 }

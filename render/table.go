@@ -542,3 +542,44 @@ func (b *builder) tableSettings(t *model.Table, tt target) {
 	b.add(Statement{prio: prioIndex, ID: stmtID(prioIndex, "replica identity", tt.id),
 		SQL: alterTable(t, true) + " REPLICA IDENTITY " + identity, Requires: req})
 }
+
+// notNullName returns the name of the NOT NULL constraint of column c of
+// table on PostgreSQL 18: the declared one, else the one PostgreSQL makes.
+func notNullName(table string, c *model.Column) string {
+	if c.NotNullName != "" {
+		return c.NotNullName
+	}
+	return model.DefaultNotNullName(table, c.Name)
+}
+
+// notNullConstraint is the table constraint that makes column c of table
+// NOT NULL as declared, for ALTER TABLE … ADD on PostgreSQL 18.
+func notNullConstraint(table string, c *model.Column) string {
+	s := "CONSTRAINT " + sqlq.QuoteIdent(notNullName(table, c)) + " NOT NULL " + sqlq.QuoteIdent(c.Name)
+	if c.NotNullNoInherit {
+		s += " NO INHERIT"
+	}
+	if c.NotNullNotValid {
+		s += " NOT VALID"
+	}
+	return s
+}
+
+// notValidNotNulls adds the NOT VALID NOT NULL constraints of a created
+// table (PostgreSQL 18), which CREATE TABLE cannot declare.
+func (b *builder) notValidNotNulls(t *model.Table) {
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if !c.NotNull || !c.NotNullNotValid {
+			continue
+		}
+		name := notNullName(t.Name, c)
+		b.add(Statement{
+			ID:       stmtID(prioConstraint, "constraint", qnameSQL(t.QName), sqlq.QuoteIdent(name)),
+			prio:     prioConstraint,
+			SQL:      alterTable(t, false) + "\n    ADD " + notNullConstraint(t.Name, c),
+			Provides: []model.ObjectRef{constraintRef(t.QName, name)},
+			Requires: []model.ObjectRef{tableRef(t.QName)},
+		})
+	}
+}

@@ -220,3 +220,11 @@ func (b *builder) matviewCreate(v *model.View, t target) Statement {
 		Requires: append([]model.ObjectRef{nsRef(v.Schema)}, v.Deps...),
 	}
 }
+
+func viewRefOf(v *model.View) model.ObjectRef {
+	k := model.KindView
+	if v.Materialized {
+		k = model.KindMaterializedView
+	}
+	return model.ObjectRef{Kind: k, Schema: v.Schema, Name: v.Name}
+}
