@@ -10,6 +10,14 @@
 // whose column default calls a function comes after the function, a
 // function with an SQL-standard body comes after the tables it reads.
 //
+// The package has two parts. The object DDL (render/internal/ddl) knows
+// each kind's CREATE, ALTER and COMMENT text, the statements' ordering
+// fields and [Order]; its Builder writes a whole schema's statements and
+// exposes to the planner what it needs (Append, Stmt, Lookup, SetBreaker,
+// DropRemoved), never its fields. The planner (plan*.go here) turns changes
+// into statements on a Builder over the schema the plan yields. The names of
+// the first part that belong to this API are re-exported in public.go.
+//
 // [CreateStatements] returns the statements that create a whole
 // [model.Schema] on a freshly created database, breaking the cycles
 // PostgreSQL allows the way pg_dump does (views through placeholders,
@@ -29,8 +37,8 @@
 // transaction, and are rebuilt under a temporary name when they lose or
 // reorder labels; so is a collation whose definition changes while columns
 // use it, the columns moved onto the new one, and so are the domains and
-// composite types over a rebuilt enum or collation. Every statement that may lose data, rewrite or lock a
-// table, build an index or not run in a transaction says so in its
+// composite types over a rebuilt enum or collation. Every statement that
+// may lose data, rewrite or lock a table, build an index or not run in a transaction says so in its
 // [Hazard] list; [Plan.UpSQL] and [Plan.DownSQL] write the scripts.
 //
 // Names are quoted with internal/sqlq; expressions, types and definitions

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func TestHazardSeverity(t *testing.T) {
@@ -31,7 +32,7 @@ func TestHazardSeverity(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stmts := []Statement{{Hazards: slices.Clone(c.in)}}
-			rateHazards(stmts)
+			ddl.RateHazards(stmts)
 			var got []string
 			for _, h := range stmts[0].Hazards {
 				got = append(got, h.Text())
@@ -46,7 +47,7 @@ func TestHazardSeverity(t *testing.T) {
 func TestRewriteKeepsTableSize(t *testing.T) {
 	tq := model.QName{Schema: "public", Name: "t"}
 	stmts := []Statement{{Hazards: []Hazard{{Kind: HazardTableRewrite, Message: "rewrites"}, lockHazard(tq, "ALTER COLUMN")}}}
-	rateHazards(stmts)
+	ddl.RateHazards(stmts)
 	sizeLocks(stmts, map[model.QName]model.TableSize{tq: {Rows: 2_000_000, Bytes: 300 << 20}})
 	want := "table-rewrite (danger): rewrites; public.t is a large table: about 2.0 million rows, 300 MB as of its last VACUUM or ANALYZE"
 	if got := stmts[0].Hazards[0].Text(); got != want {

@@ -10,6 +10,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // MarkdownOptions say what a [Markdown] review holds besides the plan.
@@ -71,7 +72,7 @@ func mdSummary(p *Plan, opts MarkdownOptions) string {
 		}
 	}
 	s := fmt.Sprintf("**%s**%s: %s", plural(len(p.Changes), "change"), sides, strings.Join(parts, ", "))
-	bySev := map[Severity]int{}
+	bySev := map[ddl.Severity]int{}
 	hazards := p.Hazards()
 	for _, h := range hazards {
 		bySev[hazardSeverity(h)]++
@@ -80,7 +81,7 @@ func mdSummary(p *Plan, opts MarkdownOptions) string {
 		return s + "; no hazards."
 	}
 	var sev []string
-	for _, v := range []Severity{SeverityDanger, SeverityWarning, SeverityInfo} {
+	for _, v := range []ddl.Severity{ddl.SeverityDanger, ddl.SeverityWarning, ddl.SeverityInfo} {
 		if n := bySev[v]; n > 0 {
 			sev = append(sev, fmt.Sprintf("%d %s", n, v))
 		}
@@ -90,11 +91,11 @@ func mdSummary(p *Plan, opts MarkdownOptions) string {
 
 // hazardSeverity is h's severity, or its kind's when the statement that
 // made it left it unset.
-func hazardSeverity(h Hazard) Severity {
+func hazardSeverity(h ddl.Hazard) ddl.Severity {
 	if h.Severity.Rank() > 0 {
 		return h.Severity
 	}
-	return KindSeverity(h.Kind)
+	return ddl.KindSeverity(h.Kind)
 }
 
 func writeChangeTable(b *strings.Builder, p *Plan) {
@@ -111,12 +112,12 @@ func writeChangeTable(b *strings.Builder, p *Plan) {
 
 // mdHazards writes hazards into one table cell, one per line, most severe
 // first.
-func mdHazards(hs []Hazard) string {
+func mdHazards(hs []ddl.Hazard) string {
 	if len(hs) == 0 {
 		return ""
 	}
 	hs = slices.Clone(hs)
-	slices.SortStableFunc(hs, func(a, b Hazard) int {
+	slices.SortStableFunc(hs, func(a, b ddl.Hazard) int {
 		return cmp.Compare(hazardSeverity(b).Rank(), hazardSeverity(a).Rank())
 	})
 	var out []string
@@ -132,18 +133,18 @@ func mdHazards(hs []Hazard) string {
 // table (column, constraint, index) whose table the statement alters, to
 // the one its SQL names. Hazards that fit no change are returned apart, so
 // that none is left out of the review.
-func changeHazards(p *Plan) (per [][]Hazard, other []Hazard) {
-	per = make([][]Hazard, len(p.Changes))
-	keys := make([]refKey, len(p.Changes))
+func changeHazards(p *Plan) (per [][]ddl.Hazard, other []ddl.Hazard) {
+	per = make([][]ddl.Hazard, len(p.Changes))
+	keys := make([]ddl.RefKey, len(p.Changes))
 	for i, c := range p.Changes {
-		keys[i] = keyOf(c.Ref())
+		keys[i] = ddl.KeyOf(c.Ref())
 	}
 	for _, st := range p.Up {
 		if len(st.Hazards) == 0 {
 			continue
 		}
-		provided := map[refKey]bool{}
-		for _, k := range st.providedKeys() {
+		provided := map[ddl.RefKey]bool{}
+		for _, k := range st.ProvidedKeys() {
 			provided[k] = true
 		}
 		best, score := []int(nil), 0
@@ -153,7 +154,7 @@ func changeHazards(p *Plan) (per [][]Hazard, other []Hazard) {
 			switch {
 			case provided[keys[i]]:
 				s = 3
-			case ref.Table != "" && provided[refKey{family: "relation", schema: ref.Schema, name: ref.Table}]:
+			case ref.Table != "" && provided[ddl.RefKey{Family: "relation", Schema: ref.Schema, Name: ref.Table}]:
 				s = 1
 				if strings.Contains(st.SQL, sqlq.QuoteIdent(ref.Name)) {
 					s = 2

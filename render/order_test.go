@@ -21,14 +21,13 @@ func ids(stmts []render.Statement) []string {
 
 func TestOrderPriorityThenID(t *testing.T) {
 	a := ref(model.KindTable, "s", "a")
-	at := render.WithPriority
 	stmts := []render.Statement{
-		at(render.Statement{ID: "25 comment table s.a", Requires: []model.ObjectRef{a}}, 25),
-		at(render.Statement{ID: "12 table s.b"}, 12),
-		at(render.Statement{ID: "12 table s.a", Provides: []model.ObjectRef{a}, Requires: []model.ObjectRef{ref(model.KindSchema, "", "s")}}, 12),
-		at(render.Statement{ID: "1 schema s", Provides: []model.ObjectRef{{Kind: model.KindSchema, Name: "s"}}}, 1),
+		render.Statement{ID: "25 comment table s.a", Requires: []model.ObjectRef{a}, Priority: 25},
+		render.Statement{ID: "12 table s.b", Priority: 12},
+		render.Statement{ID: "12 table s.a", Provides: []model.ObjectRef{a}, Requires: []model.ObjectRef{ref(model.KindSchema, "", "s")}, Priority: 12},
+		render.Statement{ID: "1 schema s", Provides: []model.ObjectRef{{Kind: model.KindSchema, Name: "s"}}, Priority: 1},
 		// pg_catalog things are provided by nobody: already there.
-		at(render.Statement{ID: "04 type s.t", Requires: []model.ObjectRef{ref(model.KindType, "pg_catalog", "int4")}}, 4),
+		render.Statement{ID: "04 type s.t", Requires: []model.ObjectRef{ref(model.KindType, "pg_catalog", "int4")}, Priority: 4},
 	}
 	want := []string{"1 schema s", "04 type s.t", "12 table s.a", "12 table s.b", "25 comment table s.a"}
 	for range 20 {
@@ -44,8 +43,7 @@ func TestOrderPriorityThenID(t *testing.T) {
 }
 
 // TestOrderPriorityIsNotInID: the priority is the statement's own, never
-// read out of its ID; without one (statements made outside the package)
-// the IDs alone decide.
+// read out of its ID; without one the IDs alone decide.
 func TestOrderPriorityIsNotInID(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -53,8 +51,8 @@ func TestOrderPriorityIsNotInID(t *testing.T) {
 		want  []string
 	}{
 		{"field beats ID", []render.Statement{
-			render.WithPriority(render.Statement{ID: "01 b"}, 9),
-			render.WithPriority(render.Statement{ID: "99 a"}, 1),
+			render.Statement{ID: "01 b", Priority: 9},
+			render.Statement{ID: "99 a", Priority: 1},
 		}, []string{"99 a", "01 b"}},
 		{"no priority", []render.Statement{{ID: "1 schema s"}, {ID: "04 type s.t"}, {ID: "12 table s.a"}},
 			[]string{"04 type s.t", "1 schema s", "12 table s.a"}},
@@ -75,10 +73,10 @@ func TestOrderPriorityIsNotInID(t *testing.T) {
 func TestOrderDependencyBeatsPriority(t *testing.T) {
 	tbl := ref(model.KindTable, "s", "t")
 	stmts := []render.Statement{
-		render.WithPriority(render.Statement{ID: "05 function s.f()", Provides: []model.ObjectRef{fn("s", "f", "")}, Requires: []model.ObjectRef{tbl}}, 5),
-		render.WithPriority(render.Statement{ID: "12 table s.t", Provides: []model.ObjectRef{tbl}}, 12),
+		render.Statement{ID: "05 function s.f()", Provides: []model.ObjectRef{fn("s", "f", "")}, Requires: []model.ObjectRef{tbl}, Priority: 5},
+		render.Statement{ID: "12 table s.t", Provides: []model.ObjectRef{tbl}, Priority: 12},
 		// A requirement of kind type is met by the table's row type.
-		render.WithPriority(render.Statement{ID: "05 function s.g(s.t)", Requires: []model.ObjectRef{ref(model.KindType, "s", "t")}}, 5),
+		render.Statement{ID: "05 function s.g(s.t)", Requires: []model.ObjectRef{ref(model.KindType, "s", "t")}, Priority: 5},
 	}
 	got, err := render.Order(stmts)
 	if err != nil {
@@ -122,9 +120,9 @@ func TestOrderDuplicateID(t *testing.T) {
 func TestOrderSharedProvider(t *testing.T) {
 	child := ref(model.KindTable, "s", "child")
 	stmts := []render.Statement{
-		render.WithPriority(render.Statement{ID: "12 table s.child", Provides: []model.ObjectRef{child}}, 12),
-		render.WithPriority(render.Statement{ID: "13 attach s.child", Provides: []model.ObjectRef{child}, Requires: []model.ObjectRef{child}}, 13),
-		render.WithPriority(render.Statement{ID: "01 index on child", Requires: []model.ObjectRef{child}}, 1),
+		render.Statement{ID: "12 table s.child", Provides: []model.ObjectRef{child}, Priority: 12},
+		render.Statement{ID: "13 attach s.child", Provides: []model.ObjectRef{child}, Requires: []model.ObjectRef{child}, Priority: 13},
+		render.Statement{ID: "01 index on child", Requires: []model.ObjectRef{child}, Priority: 1},
 	}
 	got, err := render.Order(stmts)
 	if err != nil {

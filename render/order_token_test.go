@@ -5,18 +5,19 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // TestOrderTokens: a token is matched with the same token only, never with
 // its object nor with a token of another kind about the same object.
 func TestOrderTokens(t *testing.T) {
-	a := tableRef(model.QName{Schema: "s", Name: "a"})
+	a := ddl.TableRef(model.QName{Schema: "s", Name: "a"})
 	stmts := []Statement{
-		{ID: "00 c", reqTokens: []token{freed(a)}},
+		{ID: "00 c", ReqTokens: []ddl.Token{freed(a)}},
 		{ID: "00 d", Requires: []model.ObjectRef{a}},
-		{ID: "00 e", reqTokens: []token{released(a)}},
-		{ID: "12 a", prio: 12, Provides: []model.ObjectRef{a}},
-		{ID: "20 b", prio: 20, provTokens: []token{freed(a)}},
+		{ID: "00 e", ReqTokens: []ddl.Token{released(a)}},
+		{ID: "12 a", Priority: 12, Provides: []model.ObjectRef{a}},
+		{ID: "20 b", Priority: 20, ProvTokens: []ddl.Token{freed(a)}},
 	}
 	got, err := Order(stmts)
 	if err != nil {
@@ -35,10 +36,10 @@ func TestOrderTokens(t *testing.T) {
 // TestCycleNamesTokenObjects: a statement that provides only tokens is
 // named in a cycle by the object of its first token.
 func TestCycleNamesTokenObjects(t *testing.T) {
-	a, b := tableRef(model.QName{Schema: "s", Name: "a"}), colRef(model.QName{Schema: "s", Name: "b"}, "c")
+	a, b := ddl.TableRef(model.QName{Schema: "s", Name: "a"}), colRef(model.QName{Schema: "s", Name: "b"}, "c")
 	stmts := []Statement{
-		{ID: "x", provTokens: []token{freed(a)}, reqTokens: []token{released(b)}},
-		{ID: "y", provTokens: []token{released(b)}, reqTokens: []token{freed(a)}},
+		{ID: "x", ProvTokens: []ddl.Token{freed(a)}, ReqTokens: []ddl.Token{released(b)}},
+		{ID: "y", ProvTokens: []ddl.Token{released(b)}, ReqTokens: []ddl.Token{freed(a)}},
 	}
 	_, err := Order(stmts)
 	if want := "render: dependency cycle: relation s.a needs column s.b.c needs relation s.a"; err == nil || err.Error() != want {

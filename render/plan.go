@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // Plan is what turns one schema into another and back.
@@ -17,11 +17,11 @@ type Plan struct {
 	// schemas, from the source to the target.
 	Changes []diff.Change
 	// Up runs on the source, in this order, and yields the target.
-	Up []Statement
+	Up []ddl.Statement
 	// Down runs on the target (after Up) and yields the source again. It is
 	// a plan of its own, made from the inverse of every change, not Up's
 	// text reversed.
-	Down []Statement
+	Down []ddl.Statement
 }
 
 // PlanOptions steer [NewPlan].
@@ -71,8 +71,8 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 	}
 	// Down runs on the database up made, whose tables hold the rows they
 	// held before: the source's estimates serve both directions.
-	rateHazards(up)
-	rateHazards(down)
+	ddl.RateHazards(up)
+	ddl.RateHazards(down)
 	sizeLocks(up, from.TableSizes)
 	sizeLocks(down, from.TableSizes)
 	if opts.Online {
@@ -83,8 +83,8 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 }
 
 // Hazards returns every hazard of the plan's Up statements, in order.
-func (p *Plan) Hazards() []Hazard {
-	var out []Hazard
+func (p *Plan) Hazards() []ddl.Hazard {
+	var out []ddl.Hazard
 	for _, st := range p.Up {
 		out = append(out, st.Hazards...)
 	}
@@ -100,7 +100,7 @@ func (p *Plan) UpSQL() string { return planScript(p.Up) }
 // DownSQL returns the down script, as [Plan.UpSQL] does the up one.
 func (p *Plan) DownSQL() string { return planScript(p.Down) }
 
-func planScript(stmts []Statement) string {
+func planScript(stmts []ddl.Statement) string {
 	if len(stmts) == 0 {
 		return ""
 	}
@@ -117,7 +117,7 @@ type planEnv struct {
 }
 
 // planStatements renders changes that turn old into new, and orders them.
-func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, env planEnv) ([]Statement, error) {
+func planStatements(old, new *model.Schema, changes []diff.Change, opts ddl.Options, env planEnv) ([]ddl.Statement, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
@@ -132,14 +132,14 @@ func planStatements(old, new *model.Schema, changes []diff.Change, opts Options,
 	}
 	p.notNullForms(changes)
 	p.finish()
-	if err := errors.Join(p.b.errs...); err != nil {
+	if err := p.b.Err(); err != nil {
 		return nil, err
 	}
-	stmts, err := p.b.breakCycles()
+	stmts, err := p.b.BreakCycles()
 	if err != nil {
 		return nil, err
 	}
-	return Order(stmts)
+	return ddl.Order(stmts)
 }
 
 // planner renders the changes of one direction of a plan. Its builder works
@@ -148,10 +148,10 @@ func planStatements(old, new *model.Schema, changes []diff.Change, opts Options,
 // the same builder, so that one [Order] sorts them all.
 type planner struct {
 	old, new *model.Schema
-	opts     Options
-	major    int      // the major version of the server the plan runs on; 0 if unknown
-	b        *builder // on new; holds every statement of the plan
-	oi, ni   *lookup  // the objects of old and new, by name
+	opts     ddl.Options
+	major    int          // the major version of the server the plan runs on; 0 if unknown
+	b        *ddl.Builder // on new; holds every statement of the plan
+	oi, ni   *lookup      // the objects of old and new, by name
 	// sizes are the source database's table size estimates, by the names
 	// the tables have in new; nil when the source gave none.
 	sizes map[model.QName]model.TableSize
@@ -160,11 +160,11 @@ type planner struct {
 	online bool
 
 	// dependents maps an object of old to the objects of old that need it.
-	dependents map[refKey][]model.ObjectRef
+	dependents map[ddl.RefKey][]model.ObjectRef
 	// dropped holds what the plan drops, parts of dropped tables included.
-	dropped map[refKey]bool
+	dropped map[ddl.RefKey]bool
 	// droppers maps a dropped object to the statement that drops it.
-	droppers map[refKey]int
+	droppers map[ddl.RefKey]int
 	// aliases are drops that another drop makes needless: the parent's
 	// statement provides the alias's tokens.
 	aliases []alias
@@ -187,7 +187,7 @@ type planner struct {
 	// definition changes while columns, domains or types use them.
 	redefined map[model.QName]bool
 	// created holds the key of every object a change of the plan creates.
-	created map[refKey]bool
+	created map[ddl.RefKey]bool
 	// tableOps holds the operation of every table change, by table name.
 	tableOps map[model.QName]diff.Op
 	// columnOps holds the column changes by table and column.
@@ -195,25 +195,25 @@ type planner struct {
 }
 
 type alias struct {
-	parent refKey
-	tokens []token
+	parent ddl.RefKey
+	tokens []ddl.Token
 }
 
-func newPlanner(old, new *model.Schema, opts Options) *planner {
+func newPlanner(old, new *model.Schema, opts ddl.Options) *planner {
 	p := &planner{
 		old: old, new: new, opts: opts,
-		b:             newBuilder(new, opts),
+		b:             ddl.NewBuilder(new, opts),
 		oi:            newLookup(old),
 		ni:            newLookup(new),
-		dropped:       map[refKey]bool{},
-		droppers:      map[refKey]int{},
+		dropped:       map[ddl.RefKey]bool{},
+		droppers:      map[ddl.RefKey]int{},
 		renamed:       map[model.QName]model.QName{},
 		retyped:       map[model.QName]map[string]bool{},
 		resetDefaults: map[model.QName]map[string]bool{},
 		rebuilt:       map[model.QName]bool{},
 		redefined:     map[model.QName]bool{},
 		resetDomains:  map[model.QName]bool{},
-		created:       map[refKey]bool{},
+		created:       map[ddl.RefKey]bool{},
 		tableOps:      map[model.QName]diff.Op{},
 		columnOps:     map[model.QName]map[string]*diff.ColumnChange{},
 	}
@@ -275,36 +275,27 @@ func (p *planner) render(c diff.Change) {
 	case *diff.ObjectChange[model.DefaultPrivileges]:
 		p.defaultPrivilegesChange(c)
 	default:
-		p.b.errorf(fmt.Sprintf("%T", c), "unknown change")
+		p.b.Errorf(fmt.Sprintf("%T", c), "unknown change")
 	}
 }
 
 // add records a statement of the plan that can run in a transaction block.
-func (p *planner) add(st Statement) int {
+func (p *planner) add(st ddl.Statement) int {
 	st.Transactional = true
 	return p.addStmt(st)
 }
 
 // addStmt records a statement as it is; it returns its index, or -1 when
 // its ID is taken.
-func (p *planner) addStmt(st Statement) int {
-	st.SQL = ensureSemicolon(st.SQL)
-	if _, dup := p.b.byID[st.ID]; dup {
-		p.b.errs = append(p.b.errs, fmt.Errorf("%w %q", ErrDuplicateID, st.ID))
-		return -1
-	}
-	p.b.byID[st.ID] = len(p.b.stmts)
-	p.b.stmts = append(p.b.stmts, st)
-	return len(p.b.stmts) - 1
-}
+func (p *planner) addStmt(st ddl.Statement) int { return p.b.Append(st) }
 
 // built runs fn, which adds statements through the builder, and returns
 // the indexes of the statements it added.
 func (p *planner) built(fn func()) []int {
-	start := len(p.b.stmts)
+	start := p.b.Len()
 	fn()
 	var out []int
-	for i := start; i < len(p.b.stmts); i++ {
+	for i := start; i < p.b.Len(); i++ {
 		out = append(out, i)
 	}
 	return out
@@ -320,10 +311,10 @@ type dropStmt struct {
 	// parts are dropped along with the object: a table's columns,
 	// constraints, indexes, triggers and owned sequences.
 	parts   []model.ObjectRef
-	hazards []Hazard
+	hazards []ddl.Hazard
 	// requires and waits are extra requirements: objects and tokens.
 	requires []model.ObjectRef
-	waits    []token
+	waits    []ddl.Token
 }
 
 // drop adds a DROP statement. It provides the object's (and its parts')
@@ -332,31 +323,31 @@ type dropStmt struct {
 // comes after they are dropped or changed.
 func (p *planner) drop(d dropStmt) int {
 	all := append([]model.ObjectRef{d.ref}, d.parts...)
-	own := map[refKey]bool{}
+	own := map[ddl.RefKey]bool{}
 	for _, r := range all {
-		own[keyOf(r)] = true
+		own[ddl.KeyOf(r)] = true
 	}
-	var provides, waits []token
+	var provides, waits []ddl.Token
 	for _, r := range all {
 		provides = append(provides, released(r), freed(r))
-		for _, dep := range p.dependents[keyOf(r)] {
-			if !own[keyOf(dep)] {
+		for _, dep := range p.dependents[ddl.KeyOf(r)] {
+			if !own[ddl.KeyOf(dep)] {
 				waits = append(waits, released(dep))
 			}
 		}
 	}
-	i := p.add(Statement{
-		ID:         dropID(d.kindPrio, refID(d.ref)),
-		prio:       dropPrio,
+	i := p.add(ddl.Statement{
+		ID:         ddl.DropID(d.kindPrio, refID(d.ref)),
+		Priority:   ddl.DropPrio,
 		SQL:        d.sql,
 		Hazards:    d.hazards,
 		Requires:   d.requires,
-		provTokens: provides,
-		reqTokens:  append(waits, d.waits...),
+		ProvTokens: provides,
+		ReqTokens:  append(waits, d.waits...),
 	})
 	if i >= 0 {
 		for _, r := range all {
-			p.droppers[keyOf(r)] = i
+			p.droppers[ddl.KeyOf(r)] = i
 		}
 	}
 	return i
@@ -365,11 +356,11 @@ func (p *planner) drop(d dropStmt) int {
 // aliasDrop records that dropping parent drops the object too; the
 // statement that drops parent provides the object's tokens.
 func (p *planner) aliasDrop(parent model.ObjectRef, objs ...model.ObjectRef) {
-	var tokens []token
+	var tokens []ddl.Token
 	for _, r := range objs {
 		tokens = append(tokens, released(r), freed(r))
 	}
-	p.aliases = append(p.aliases, alias{parent: keyOf(parent), tokens: tokens})
+	p.aliases = append(p.aliases, alias{parent: ddl.KeyOf(parent), tokens: tokens})
 }
 
 // finish resolves aliases and makes every statement that provides an
@@ -378,48 +369,43 @@ func (p *planner) aliasDrop(parent model.ObjectRef, objs ...model.ObjectRef) {
 func (p *planner) finish() {
 	for _, a := range p.aliases {
 		if i, ok := p.droppers[a.parent]; ok {
-			p.b.stmts[i].provTokens = append(p.b.stmts[i].provTokens, a.tokens...)
+			st := p.b.Stmt(i)
+			st.ProvTokens = append(st.ProvTokens, a.tokens...)
 		}
 	}
-	for i := range p.b.stmts {
-		st := &p.b.stmts[i]
+	for i := range p.b.Len() {
+		st := p.b.Stmt(i)
 		for _, r := range st.Provides {
-			if t := freed(r); !st.providesToken(t) {
-				st.reqTokens = append(st.reqTokens, t)
+			if t := freed(r); !st.ProvidesToken(t) {
+				st.ReqTokens = append(st.ReqTokens, t)
 			}
 		}
 	}
-	// Drop the statements that were removed, and index the rest again.
-	kept := slices.DeleteFunc(p.b.stmts, func(st Statement) bool { return st.removed })
-	p.b.stmts = kept
-	p.b.byID = make(map[string]int, len(kept))
-	for i, st := range kept {
-		p.b.byID[st.ID] = i
-	}
+	p.b.DropRemoved()
 	p.droppers = nil
 }
 
 // remove marks a statement to be left out of the plan.
 func (p *planner) remove(i int) {
-	p.b.stmts[i].removed = true
+	p.b.Stmt(i).Removed = true
 }
 
-func released(r model.ObjectRef) token { return tokenOf(tokReleased, r) }
-func freed(r model.ObjectRef) token    { return tokenOf(tokFree, r) }
+func released(r model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokReleased, r) }
+func freed(r model.ObjectRef) ddl.Token    { return ddl.TokenOf(ddl.TokFree, r) }
 
 // nameRef is provided by the statement that gives a table its name, when
 // the plan renames it; the table's ALTER statements wait for it.
-func nameRef(q model.QName) token { return tokenOf(tokRenamed, tableRef(q)) }
+func nameRef(q model.QName) ddl.Token { return ddl.TokenOf(ddl.TokRenamed, ddl.TableRef(q)) }
 
 // detachedRef is provided by the statement that detaches a partition;
 // dropping its indexes that were attached to the parent's waits for it.
-func detachedRef(q model.QName) token { return tokenOf(tokDetached, tableRef(q)) }
+func detachedRef(q model.QName) ddl.Token { return ddl.TokenOf(ddl.TokDetached, ddl.TableRef(q)) }
 
 // builtRef is provided by the statement that builds an index or key of a
 // partition, before it is attached to its parent's: a table's ATTACH
 // PARTITION waits for it, so that it attaches the index instead of building
 // a copy.
-func builtRef(r model.ObjectRef) token { return tokenOf(tokBuilt, r) }
+func builtRef(r model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokBuilt, r) }
 
 func colRef(t model.QName, name string) model.ObjectRef {
 	return model.ObjectRef{Kind: diff.KindColumn, Schema: t.Schema, Table: t.Name, Name: name}
@@ -442,9 +428,9 @@ func seqRef(q model.QName) model.ObjectRef {
 func refID(r model.ObjectRef) string {
 	s := string(r.Kind) + " "
 	if r.Table != "" {
-		s += qnameSQL(model.QName{Schema: r.Schema, Name: r.Table}) + " " + sqlq.QuoteIdent(r.Name)
+		s += ddl.QNameSQL(model.QName{Schema: r.Schema, Name: r.Table}) + " " + sqlq.QuoteIdent(r.Name)
 	} else {
-		s += qnameSQL(model.QName{Schema: r.Schema, Name: r.Name})
+		s += ddl.QNameSQL(model.QName{Schema: r.Schema, Name: r.Name})
 	}
 	if r.Args != "" || r.Kind == model.KindFunction || r.Kind == model.KindAggregate {
 		s += "(" + r.Args + ")"

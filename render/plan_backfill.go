@@ -8,6 +8,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // A NOT NULL column without a default, added to a table that has rows or
@@ -37,21 +38,21 @@ const backfillBatch = 10000
 // depends on the source's size estimate: a danger (rows, or no estimate)
 // gets the backfill steps instead (plan_backfill.go), a warning (estimated
 // empty) the plain ADD.
-func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, bool) {
+func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (ddl.Hazard, bool) {
 	if !c.NotNull || c.NotNullNotValid || c.Default != "" || c.Identity != "" || c.Generated != "" ||
 		t.Kind == model.TableForeign || p.oldTable(t.QName) == nil || p.tableOps[t.QName] == diff.Create || p.domainDefault(c) {
-		return Hazard{}, false
+		return ddl.Hazard{}, false
 	}
 	col := columnText(t.QName, c.Name)
 	const fix = "declare a default, or add the column nullable, backfill it, then SET NOT NULL"
 	size, known := p.sizes[t.QName]
 	switch {
 	case known && size.Rows > 0:
-		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
-			" without a default would fail: " + qnameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows})}, true
+		return ddl.Hazard{Kind: ddl.HazardNotNullNoDefault, Severity: ddl.SeverityDanger, Message: "adding NOT NULL column " + col +
+			" without a default would fail: " + ddl.QNameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows})}, true
 	case known && size.Rows == 0:
-		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityWarning, Message: "adding NOT NULL column " + col +
-			" without a default fails if " + qnameSQL(t.QName) + " has rows; the source estimates it empty as of its last VACUUM or ANALYZE; " + fix}, true
+		return ddl.Hazard{Kind: ddl.HazardNotNullNoDefault, Severity: ddl.SeverityWarning, Message: "adding NOT NULL column " + col +
+			" without a default fails if " + ddl.QNameSQL(t.QName) + " has rows; the source estimates it empty as of its last VACUUM or ANALYZE; " + fix}, true
 	}
 	why := "its size is unknown (revision --autogenerate --url DATABASE reads it)"
 	if p.sizes != nil {
@@ -59,8 +60,8 @@ func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, boo
 		// makes one at the table's first VACUUM or ANALYZE.
 		why = "its size is unknown (PostgreSQL has no estimate before its first VACUUM or ANALYZE)"
 	}
-	return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
-		" without a default would fail if " + qnameSQL(t.QName) + " has rows, and " + why}, true
+	return ddl.Hazard{Kind: ddl.HazardNotNullNoDefault, Severity: ddl.SeverityDanger, Message: "adding NOT NULL column " + col +
+		" without a default would fail if " + ddl.QNameSQL(t.QName) + " has rows, and " + why}, true
 }
 
 // domainDefault reports whether column c's type is a domain of the target
@@ -81,14 +82,14 @@ func (p *planner) domainDefault(c *model.Column) bool {
 // be added NOT NULL without a value, gets the backfill steps: when the
 // table has rows or its size is unknown. A table estimated empty gets the
 // plain ADD COLUMN with its warning.
-func backfills(h Hazard) bool { return h.Severity == SeverityDanger }
+func backfills(h ddl.Hazard) bool { return h.Severity == ddl.SeverityDanger }
 
 // backfillHazard is h, reworded for the steps that replace the failing
 // statement. It is a warning, a step that needs a hand: nothing fails or
 // locks for long once the reviewer has completed the backfill, and upgrade
 // refuses the step until then.
-func backfillHazard(h Hazard) Hazard {
-	h.Severity = SeverityWarning
+func backfillHazard(h ddl.Hazard) ddl.Hazard {
+	h.Severity = ddl.SeverityWarning
 	h.Message += "; the plan adds the column nullable, fills it in with the backfill step (complete it and delete its TODO comments: upgrade refuses it until then), then sets NOT NULL"
 	return h
 }
@@ -100,11 +101,11 @@ func backfillHazard(h Hazard) Hazard {
 func (p *planner) fillDefault(t *model.Table, c *model.Column, pos int) {
 	col := colRef(t.QName, c.Name)
 	id := fmt.Sprintf("column %05d", pos)
-	st := p.alterStmt(t, id+" default", alterTable(t, false)+" ALTER COLUMN "+sqlq.QuoteIdent(c.Name)+" SET DEFAULT "+c.Default,
+	st := p.alterStmt(t, id+" default", ddl.AlterTable(t, false)+" ALTER COLUMN "+sqlq.QuoteIdent(c.Name)+" SET DEFAULT "+c.Default,
 		lockHazard(t.QName, "SET DEFAULT"))
 	st.Provides = nil
-	st.Requires = append([]model.ObjectRef{col}, columnRequires(c, false)...)
-	st.provTokens = []token{tokenOf(tokDefaulted, col)}
+	st.Requires = append([]model.ObjectRef{col}, ddl.ColumnRequires(c, false)...)
+	st.ProvTokens = []ddl.Token{ddl.TokenOf(ddl.TokDefaulted, col)}
 	p.add(st)
 	p.backfill(t, c, pos, c.Default)
 }
@@ -112,31 +113,31 @@ func (p *planner) fillDefault(t *model.Table, c *model.Column, pos int) {
 // backfill adds the steps after the nullable ADD COLUMN of c to t: the
 // backfill of value (a template marked TODO when value is ""), then NOT
 // NULL when c is.
-func (p *planner) backfill(t *model.Table, c *model.Column, pos int, value string, hz ...Hazard) {
+func (p *planner) backfill(t *model.Table, c *model.Column, pos int, value string, hz ...ddl.Hazard) {
 	col := colRef(t.QName, c.Name)
 	id := fmt.Sprintf("column %05d", pos)
 	fill := p.alterStmt(t, id+" backfill", backfillSQL(t, c, value), hz...)
 	fill.Provides = nil
 	fill.Requires = []model.ObjectRef{col}
-	fill.reqTokens = append(fill.reqTokens, tokenOf(tokDefaulted, col))
-	fill.provTokens = []token{backfilledRef(col)}
+	fill.ReqTokens = append(fill.ReqTokens, ddl.TokenOf(ddl.TokDefaulted, col))
+	fill.ProvTokens = []ddl.Token{backfilledRef(col)}
 	fill.Backfill = true
 	p.addStmt(fill) // each batch commits: outside the plan's transaction blocks
 	if !c.NotNull {
 		return
 	}
-	after := []token{backfilledRef(col)}
+	after := []ddl.Token{backfilledRef(col)}
 	sub, hz, waits, prov := p.makeNotNull(t, c, false, after)
-	st := p.alterStmt(t, id+" not null", alterTable(t, false)+" "+sub, append(hz, lockHazard(t.QName, "SET NOT NULL"))...)
-	st.reqTokens = append(st.reqTokens, waits...)
-	st.provTokens = prov
+	st := p.alterStmt(t, id+" not null", ddl.AlterTable(t, false)+" "+sub, append(hz, lockHazard(t.QName, "SET NOT NULL"))...)
+	st.ReqTokens = append(st.ReqTokens, waits...)
+	st.ProvTokens = prov
 	st.Provides = nil
 	st.Requires = []model.ObjectRef{col}
 	p.add(st)
 }
 
 // backfilledRef marks a column that its backfill step has filled in.
-func backfilledRef(col model.ObjectRef) token { return tokenOf(tokBackfilled, col) }
+func backfilledRef(col model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokBackfilled, col) }
 
 // backfillSQL is the step that fills in column c of t with value on the
 // rows t has; with no value, a template marked TODO where the reviewer
@@ -145,7 +146,7 @@ func backfilledRef(col model.ObjectRef) token { return tokenOf(tokBackfilled, co
 // commits, which runs outside a transaction block); without one, every row
 // in one statement.
 func backfillSQL(t *model.Table, c *model.Column, value string) string {
-	table, column := qnameSQL(t.QName), sqlq.QuoteIdent(c.Name)
+	table, column := ddl.QNameSQL(t.QName), sqlq.QuoteIdent(c.Name)
 	named := sqlq.CommentText(columnText(t.QName, c.Name))
 	var b strings.Builder
 	if value == "" {

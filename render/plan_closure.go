@@ -7,6 +7,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 type breakMode uint8
@@ -37,8 +38,8 @@ type brokenItem struct {
 type closing struct {
 	p       *planner
 	changes []diff.Change
-	handled map[refKey]bool
-	alterAt map[refKey]int
+	handled map[ddl.RefKey]bool
+	alterAt map[ddl.RefKey]int
 	queue   []brokenItem
 }
 
@@ -46,7 +47,7 @@ type closing struct {
 // depends on something the changes drop, rebuild or retype, and is not
 // changed by them already.
 func (p *planner) closure(changes []diff.Change) []diff.Change {
-	c := &closing{p: p, changes: changes, handled: map[refKey]bool{}, alterAt: map[refKey]int{}}
+	c := &closing{p: p, changes: changes, handled: map[ddl.RefKey]bool{}, alterAt: map[ddl.RefKey]int{}}
 	for i, ch := range changes {
 		c.seed(i, ch)
 	}
@@ -84,7 +85,7 @@ func (c *closing) seed(i int, ch diff.Change) {
 		}
 		c.goneParts(ch)
 	case diff.Alter:
-		c.alterAt[keyOf(ch.Ref())] = i
+		c.alterAt[ddl.KeyOf(ch.Ref())] = i
 		switch ch := ch.(type) {
 		case *diff.ColumnChange:
 			if diff.CompareColumns(ch.From, ch.To).Any(diff.ColumnType | diff.ColumnCollation) {
@@ -99,7 +100,7 @@ func (c *closing) seed(i int, ch diff.Change) {
 		case *diff.ObjectChange[model.Collation]:
 			if collationRedefined(ch.From, ch.To) {
 				p.redefined[ch.To.QName] = true
-				r := collationTarget(ch.To.QName).ref
+				r := collationTarget(ch.To.QName).Ref
 				c.queue = append(c.queue, brokenItem{ref: r, mode: modeType, root: r})
 			}
 		}
@@ -113,12 +114,12 @@ func (c *closing) retype(t model.QName, col string) {
 		c.p.retyped[t] = map[string]bool{}
 	}
 	c.p.retyped[t][col] = true
-	c.queue = append(c.queue, brokenItem{ref: tableRef(t), mode: modeRowtype, cols: map[string]bool{col: true}})
+	c.queue = append(c.queue, brokenItem{ref: ddl.TableRef(t), mode: modeRowtype, cols: map[string]bool{col: true}})
 }
 
 // gone records that the plan drops r, and queues it for its dependents.
 func (c *closing) gone(r model.ObjectRef) {
-	c.handled[keyOf(r)] = true
+	c.handled[ddl.KeyOf(r)] = true
 	c.queue = append(c.queue, brokenItem{ref: r, mode: modeGone})
 }
 
@@ -139,8 +140,8 @@ func (c *closing) goneParts(ch diff.Change) {
 
 // alterOnce adds the alter ch of d, unless the plan alters d already.
 func (c *closing) alterOnce(d model.ObjectRef, ch diff.Change) {
-	if _, ok := c.alterAt[keyOf(d)]; !ok {
-		c.alterAt[keyOf(d)] = len(c.changes)
+	if _, ok := c.alterAt[ddl.KeyOf(d)]; !ok {
+		c.alterAt[ddl.KeyOf(d)] = len(c.changes)
 		c.changes = append(c.changes, ch)
 	}
 }
@@ -148,7 +149,7 @@ func (c *closing) alterOnce(d model.ObjectRef, ch diff.Change) {
 // replace drops and creates d again, in place of its alter if the plan has
 // one, and queues it and its parts for their dependents.
 func (c *closing) replace(d model.ObjectRef) {
-	dk := keyOf(d)
+	dk := ddl.KeyOf(d)
 	if c.handled[dk] {
 		return
 	}
@@ -181,7 +182,7 @@ func (c *closing) typeTargets(it brokenItem) []model.ObjectRef {
 		c.retype(col.Table, col.Column)
 	}
 	var targets []model.ObjectRef
-	for _, d := range p.dependents[keyOf(it.ref)] {
+	for _, d := range p.dependents[ddl.KeyOf(it.ref)] {
 		switch d.Kind {
 		case diff.KindColumn:
 			continue
@@ -193,10 +194,10 @@ func (c *closing) typeTargets(it brokenItem) []model.ObjectRef {
 		case model.KindTable:
 			// A typed table (OF the type): dropping it would lose its
 			// rows, and it cannot move to another type.
-			if !c.handled[keyOf(d)] {
-				p.b.errorf("table "+qnameSQL(model.QName{Schema: d.Schema, Name: d.Name}),
+			if !c.handled[ddl.KeyOf(d)] {
+				p.b.Errorf("table "+ddl.QNameSQL(model.QName{Schema: d.Schema, Name: d.Name}),
 					"is OF type %s, which the plan rebuilds with %s: PostgreSQL cannot move a typed table to another type (detach it with ALTER TABLE … NOT OF first)",
-					qnameSQL(q), refText(it.root))
+					ddl.QNameSQL(q), refText(it.root))
 			}
 			continue
 		case model.KindIndex, model.KindConstraint:
@@ -217,7 +218,7 @@ func (c *closing) typeTargets(it brokenItem) []model.ObjectRef {
 func (c *closing) typeOverType(it brokenItem, d model.ObjectRef) bool {
 	p := c.p
 	dq := model.QName{Schema: d.Schema, Name: d.Name}
-	if c.handled[keyOf(d)] || p.rebuilt[dq] {
+	if c.handled[ddl.KeyOf(d)] || p.rebuilt[dq] {
 		return false
 	}
 	var alter diff.Change
@@ -234,7 +235,7 @@ func (c *closing) typeOverType(it brokenItem, d model.ObjectRef) bool {
 			if len(users) > 1 {
 				verb = "use"
 			}
-			p.b.errorf("type "+qnameSQL(dq), "is a range type over %s, which the plan rebuilds: PostgreSQL cannot change a range type's subtype or collation, nor drop it while %s %s it (move what uses it off the range type first)",
+			p.b.Errorf("type "+ddl.QNameSQL(dq), "is a range type over %s, which the plan rebuilds: PostgreSQL cannot change a range type's subtype or collation, nor drop it while %s %s it (move what uses it off the range type first)",
 				refText(it.root), strings.Join(users, ", "), verb)
 			return false
 		}
@@ -255,7 +256,7 @@ func (c *closing) typeOverType(it brokenItem, d model.ObjectRef) bool {
 func (c *closing) goneTargets(it brokenItem) []model.ObjectRef {
 	p := c.p
 	var targets []model.ObjectRef
-	for _, d := range p.dependents[keyOf(it.ref)] {
+	for _, d := range p.dependents[ddl.KeyOf(it.ref)] {
 		switch d.Kind {
 		case diff.KindColumn:
 			if p.resetDefault(it.ref, d) {
@@ -270,13 +271,13 @@ func (c *closing) goneTargets(it brokenItem) []model.ObjectRef {
 			dq := model.QName{Schema: d.Schema, Name: d.Name}
 			od, nd := p.oi.domains[dq], p.ni.domains[dq]
 			isRoutine := it.ref.Kind == model.KindFunction || it.ref.Kind == model.KindAggregate
-			if isRoutine && od != nil && nd != nil && !c.handled[keyOf(d)] && !p.rebuilt[dq] {
+			if isRoutine && od != nil && nd != nil && !c.handled[ddl.KeyOf(d)] && !p.rebuilt[dq] {
 				p.resetDomains[dq] = true
 				c.alterOnce(d, &diff.ObjectChange[model.Domain]{Operation: diff.Alter, From: od, To: nd})
 			}
 			continue
 		case model.KindSequence:
-			if _, alter := c.alterAt[keyOf(d)]; alter {
+			if _, alter := c.alterAt[ddl.KeyOf(d)]; alter {
 				continue
 			}
 		}
@@ -315,7 +316,7 @@ func (p *planner) resetDefault(gone, col model.ObjectRef) bool {
 // rebuild returns the drop and the create of an object that both schemas
 // have, or nil when that is not possible.
 func (p *planner) rebuild(d model.ObjectRef) []diff.Change {
-	k := keyOf(d)
+	k := ddl.KeyOf(d)
 	q := model.QName{Schema: d.Schema, Name: d.Name}
 	t := model.QName{Schema: d.Schema, Name: d.Table}
 	switch d.Kind {
@@ -374,15 +375,15 @@ func (p *planner) rebuild(d model.ObjectRef) []diff.Change {
 // typeUsers names the columns, types and tables of the source that use a
 // type and that the plan does not drop: what holds data, or another
 // type's definition, in that type.
-func (p *planner) typeUsers(r model.ObjectRef, handled map[refKey]bool) []string {
+func (p *planner) typeUsers(r model.ObjectRef, handled map[ddl.RefKey]bool) []string {
 	var out []string
-	for _, d := range p.dependents[keyOf(r)] {
-		if handled[keyOf(d)] {
+	for _, d := range p.dependents[ddl.KeyOf(r)] {
+		if handled[ddl.KeyOf(d)] {
 			continue
 		}
 		switch d.Kind {
 		case diff.KindColumn:
-			out = append(out, "column "+qnameSQL(model.QName{Schema: d.Schema, Name: d.Table})+"."+sqlq.QuoteIdent(d.Name))
+			out = append(out, "column "+ddl.QNameSQL(model.QName{Schema: d.Schema, Name: d.Table})+"."+sqlq.QuoteIdent(d.Name))
 		case model.KindType, model.KindTable:
 			out = append(out, refText(d))
 		}
@@ -392,7 +393,7 @@ func (p *planner) typeUsers(r model.ObjectRef, handled map[refKey]bool) []string
 
 // refText names an object for a message, as "collation public.c".
 func refText(r model.ObjectRef) string {
-	return string(r.Kind) + " " + qnameSQL(model.QName{Schema: r.Schema, Name: r.Name})
+	return string(r.Kind) + " " + ddl.QNameSQL(model.QName{Schema: r.Schema, Name: r.Name})
 }
 
 func pair[T diff.Object](o, n *T) []diff.Change {

@@ -7,26 +7,27 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
-func collationTarget(q model.QName) target {
-	name := qnameSQL(q)
-	return target{ref: model.ObjectRef{Kind: model.KindCollation, Schema: q.Schema, Name: q.Name},
-		id: "collation " + name, comment: "COLLATION " + name, alter: "COLLATION " + name}
+func collationTarget(q model.QName) ddl.Target {
+	name := ddl.QNameSQL(q)
+	return ddl.Target{Ref: model.ObjectRef{Kind: model.KindCollation, Schema: q.Schema, Name: q.Name},
+		ID: "collation " + name, Comment: "COLLATION " + name, Alter: "COLLATION " + name}
 }
 
 func (p *planner) collationChange(c *diff.ObjectChange[model.Collation]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.collation(*c.To)
+		p.b.Collation(*c.To)
 	case diff.Drop:
 		t := collationTarget(c.From.QName)
-		p.drop(dropStmt{ref: t.ref, kindPrio: prioCollation, sql: "DROP COLLATION " + qnameSQL(c.From.QName)})
+		p.drop(dropStmt{ref: t.Ref, kindPrio: ddl.PrioCollation, sql: "DROP COLLATION " + ddl.QNameSQL(c.From.QName)})
 	case diff.Alter:
 		t := collationTarget(c.To.QName)
 		if p.redefined[c.To.QName] {
 			to := c.To
-			p.rebuildRenamed(t.ref, "COLLATION", prioCollation, func() { p.b.collation(*to) }, func() { p.moveCollated(to) })
+			p.rebuildRenamed(t.Ref, "COLLATION", ddl.PrioCollation, func() { p.b.Collation(*to) }, func() { p.moveCollated(to) })
 			return
 		}
 		p.commentChange(t, c.From.Comment, c.To.Comment)
@@ -44,7 +45,7 @@ func collationRedefined(f, t *model.Collation) bool {
 // usesCollation reports whether a collation text (a column's, a type's)
 // names the collation q.
 func usesCollation(text string, q model.QName) bool {
-	r, ok := collationRef(text)
+	r, ok := ddl.CollationRef(text)
 	return ok && r.Schema == q.Schema && r.Name == q.Name
 }
 
@@ -91,7 +92,7 @@ func (p *planner) moveCollated(to *model.Collation) {
 		for _, c := range cols {
 			col := "ALTER COLUMN " + sqlq.QuoteIdent(c.Name)
 			// A default that names the collation holds on to the old one.
-			reset := strings.Contains(p.oi.column(tq, c.Name).Default, "COLLATE "+qnameSQL(q))
+			reset := strings.Contains(p.oi.column(tq, c.Name).Default, "COLLATE "+ddl.QNameSQL(q))
 			if reset {
 				subs = append(subs, col+" DROP DEFAULT")
 			}
@@ -100,21 +101,21 @@ func (p *planner) moveCollated(to *model.Collation) {
 				subs = append(subs, col+" SET DEFAULT "+c.Default)
 			}
 		}
-		hz := []Hazard{lockHazard(tq, "ALTER COLUMN TYPE")}
+		hz := []ddl.Hazard{lockHazard(tq, "ALTER COLUMN TYPE")}
 		if h, ok := p.collationIndexHazard(tq, to); ok {
 			hz = append(hz, h)
 		}
-		p.addMove(t, "columns move "+collationTarget(q).id, cols, subs, hz)
+		p.addMove(t, "columns move "+collationTarget(q).ID, cols, subs, hz)
 	}
 }
 
 // collationIndexHazard says which indexes and keys of table t the move of
 // its columns to the redefined collation to rebuilds.
-func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (Hazard, bool) {
-	ref := collationTarget(to.QName).ref
+func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (ddl.Hazard, bool) {
+	ref := collationTarget(to.QName).Ref
 	var names []string
 	unique := false
-	for _, d := range p.dependents[keyOf(ref)] {
+	for _, d := range p.dependents[ddl.KeyOf(ref)] {
 		if d.Table != t.Name || d.Schema != t.Schema || !p.rebuiltByAlter(to.QName, d) {
 			continue
 		}
@@ -127,18 +128,18 @@ func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (Haza
 		}
 	}
 	if len(names) == 0 {
-		return Hazard{}, false
+		return ddl.Hazard{}, false
 	}
 	slices.Sort(names)
 	what := "index " + sqlq.QuoteIdent(names[0])
 	if len(names) > 1 {
 		what = "indexes " + sqlq.IdentList(names)
 	}
-	msg := "ALTER COLUMN TYPE rebuilds " + what + " of " + qnameSQL(t) + " on the redefined collation " + qnameSQL(to.QName) + " while it holds its lock"
+	msg := "ALTER COLUMN TYPE rebuilds " + what + " of " + ddl.QNameSQL(t) + " on the redefined collation " + ddl.QNameSQL(to.QName) + " while it holds its lock"
 	if unique && !to.Deterministic {
 		msg += "; the collation is nondeterministic, so values that a unique index held distinct may now be equal, which fails the statement"
 	}
-	return Hazard{Kind: HazardIndexBuild, Message: msg}, true
+	return ddl.Hazard{Kind: ddl.HazardIndexBuild, Message: msg}, true
 }
 
 // rebuiltByAlter reports whether an index or key constraint of the source
@@ -171,7 +172,7 @@ func (p *planner) rebuiltByAlter(q model.QName, d model.ObjectRef) bool {
 	default:
 		return false
 	}
-	if strings.Contains(def, "COLLATE "+qnameSQL(q)) {
+	if strings.Contains(def, "COLLATE "+ddl.QNameSQL(q)) {
 		return false
 	}
 	ot := p.oi.tables[t]

@@ -9,6 +9,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) columnChange(c *diff.ColumnChange) {
@@ -39,16 +40,16 @@ func inheritsColumn(l *lookup, t *model.Table, c *model.Column) bool {
 func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	t := p.ni.tables[tq]
 	if t == nil {
-		p.b.errorf("column "+tq.String()+"."+c.Name, "table not in the target")
+		p.b.Errorf("column "+tq.String()+"."+c.Name, "table not in the target")
 		return
 	}
 	if c.Inherited && inheritsColumn(p.ni, t, c) {
 		// ADD COLUMN on the parent adds it to its children.
 		return
 	}
-	def, err := columnDef(c, t.Kind == model.TableForeign, false, false)
+	def, err := ddl.ColumnDef(c, t.Kind == model.TableForeign, false, false)
 	if err != nil {
-		p.b.errorf("table "+qnameSQL(tq), "%v", err)
+		p.b.Errorf("table "+ddl.QNameSQL(tq), "%v", err)
 		return
 	}
 	h, hazardous := p.notNullNoDefault(t, c)
@@ -62,18 +63,18 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 		if lateDefault {
 			nullable.Default = ""
 		}
-		if def, err = columnDef(&nullable, false, false, false); err != nil {
-			p.b.errorf("table "+qnameSQL(tq), "%v", err)
+		if def, err = ddl.ColumnDef(&nullable, false, false, false); err != nil {
+			p.b.Errorf("table "+ddl.QNameSQL(tq), "%v", err)
 			return
 		}
 	}
 	subs := append([]string{"ADD COLUMN " + def}, p.columnSettingChanges(tq, &model.Column{Name: c.Name}, c)...)
 	if c.NotNull && c.NotNullNotValid {
-		subs = append(subs, "ADD "+notNullConstraint(tq.Name, c))
+		subs = append(subs, "ADD "+ddl.NotNullConstraint(tq.Name, c))
 	}
-	hz := []Hazard{lockHazard(tq, "ADD COLUMN")}
+	hz := []ddl.Hazard{lockHazard(tq, "ADD COLUMN")}
 	if why := p.addRewrites(c); why != "" && !lateDefault {
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
+		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
 	}
 	if hazardous && !backfill {
 		hz = append(hz, h)
@@ -81,15 +82,15 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	// Columns are added in their order: the ID says where, and each waits
 	// for the column before it, when that one is added too.
 	pos := slices.IndexFunc(t.Columns, func(o model.Column) bool { return o.Name == c.Name })
-	st := p.alterStmt(t, fmt.Sprintf("column %05d add", pos), alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
+	st := p.alterStmt(t, fmt.Sprintf("column %05d add", pos), ddl.AlterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
 	st.Provides = append(st.Provides, colRef(tq, c.Name))
-	st.Requires = append(st.Requires, columnRequires(c, false)...)
+	st.Requires = append(st.Requires, ddl.ColumnRequires(c, false)...)
 	if pos > 0 {
 		st.Requires = append(st.Requires, colRef(tq, t.Columns[pos-1].Name))
 	}
 	// Children that leave take no new column along; children that are to
 	// inherit a column they had as their own give it up first.
-	st.reqTokens = append(st.reqTokens, p.leaving(tq)...)
+	st.ReqTokens = append(st.ReqTokens, p.leaving(tq)...)
 	st = p.adoptColumns(tq, c, st)
 	p.add(st)
 	switch {
@@ -153,7 +154,7 @@ func (p *planner) volatile(expr string) bool {
 		}
 	}
 	for _, f := range p.new.Functions {
-		if f.Volatility == "v" && strings.Contains(expr, qnameSQL(f.QName)+"(") {
+		if f.Volatility == "v" && strings.Contains(expr, ddl.QNameSQL(f.QName)+"(") {
 			return true
 		}
 	}
@@ -164,11 +165,11 @@ func (p *planner) volatile(expr string) bool {
 func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 	t := p.oldTable(tq)
 	if t == nil {
-		p.b.errorf("column "+tq.String()+"."+c.Name, "table not in the source")
+		p.b.Errorf("column "+tq.String()+"."+c.Name, "table not in the source")
 		return
 	}
 	ref := colRef(tq, c.Name)
-	var waits []token
+	var waits []ddl.Token
 	if c.Inherited && inheritsColumn(p.oi, t, c) {
 		pq, _ := p.oi.parentColumn(t, c.Name)
 		if !p.keptByChild(pq, c.Name) {
@@ -193,13 +194,13 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 	waits = append(waits, nameRef(tq))
 	only := p.keptByChild(tq, c.Name)
 	i := p.drop(dropStmt{
-		ref: ref, kindPrio: prioTable - 1,
-		sql:     alterTable(t, only) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
-		hazards: []Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
+		ref: ref, kindPrio: ddl.PrioTable - 1,
+		sql:     ddl.AlterTable(t, only) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
+		hazards: []ddl.Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
 		waits:   waits,
 	})
 	if i >= 0 {
-		p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, tableRef(tq))
+		p.b.Stmt(i).Provides = append(p.b.Stmt(i).Provides, ddl.TableRef(tq))
 	}
 	p.markDropped(ref)
 }
@@ -208,17 +209,17 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 func (p *planner) renameColumn(tq model.QName, f, t *model.Column) {
 	tbl := p.ni.tables[tq]
 	if tbl == nil {
-		p.b.errorf("column "+tq.String()+"."+t.Name, "table not in the target")
+		p.b.Errorf("column "+tq.String()+"."+t.Name, "table not in the target")
 		return
 	}
-	p.add(Statement{
-		ID:         stmtID(dropPrio, "rename", "column "+qnameSQL(tq)+" "+sqlq.QuoteIdent(t.Name)),
-		prio:       dropPrio,
-		SQL:        alterTable(tbl, false) + " RENAME COLUMN " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(t.Name),
-		Hazards:    []Hazard{lockHazard(tq, "RENAME COLUMN")},
+	p.add(ddl.Statement{
+		ID:         ddl.StmtID(ddl.DropPrio, "rename", "column "+ddl.QNameSQL(tq)+" "+sqlq.QuoteIdent(t.Name)),
+		Priority:   ddl.DropPrio,
+		SQL:        ddl.AlterTable(tbl, false) + " RENAME COLUMN " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(t.Name),
+		Hazards:    []ddl.Hazard{lockHazard(tq, "RENAME COLUMN")},
 		Provides:   []model.ObjectRef{colRef(tq, t.Name)},
-		provTokens: []token{freed(colRef(tq, f.Name))},
-		reqTokens:  []token{nameRef(tq)},
+		ProvTokens: []ddl.Token{freed(colRef(tq, f.Name))},
+		ReqTokens:  []ddl.Token{nameRef(tq)},
 	})
 }
 
@@ -229,7 +230,7 @@ func (p *planner) renameColumn(tq model.QName, f, t *model.Column) {
 func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	t, ot := p.ni.tables[tq], p.oldTable(tq)
 	if t == nil || ot == nil {
-		p.b.errorf("column "+tq.String()+"."+to.Name, "table not in both schemas")
+		p.b.Errorf("column "+tq.String()+"."+to.Name, "table not in both schemas")
 		return
 	}
 	a := &columnAlter{p: p, t: t, ot: ot, tq: tq, from: from, to: to, f: *from,
@@ -238,13 +239,13 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	a.inherit()
 	reset := p.resetDefaults[tq][to.Name] && a.f.Default != ""
 	if reset {
-		p.add(Statement{
-			ID:         dropID(prioDefault, "default "+refID(a.ref)),
-			prio:       dropPrio,
-			SQL:        alterTable(t, a.only) + " " + a.col + " DROP DEFAULT",
-			Hazards:    []Hazard{lockHazard(tq, "DROP DEFAULT")},
-			provTokens: []token{released(a.ref)},
-			reqTokens:  []token{nameRef(tq)},
+		p.add(ddl.Statement{
+			ID:         ddl.DropID(ddl.PrioDefault, "default "+refID(a.ref)),
+			Priority:   ddl.DropPrio,
+			SQL:        ddl.AlterTable(t, a.only) + " " + a.col + " DROP DEFAULT",
+			Hazards:    []ddl.Hazard{lockHazard(tq, "DROP DEFAULT")},
+			ProvTokens: []ddl.Token{released(a.ref)},
+			ReqTokens:  []ddl.Token{nameRef(tq)},
 		})
 		a.f.Default = ""
 	}
@@ -281,17 +282,17 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	a.subs = append(a.subs, p.columnSettingChanges(tq, &a.f, to)...)
 	if len(a.subs) > 0 {
 		a.hz = append(a.hz, lockHazard(tq, "ALTER COLUMN"))
-		st := p.alterStmt(t, "column "+a.quoted, alterTable(t, a.only)+" "+strings.Join(a.subs, ",\n    "), a.hz...)
+		st := p.alterStmt(t, "column "+a.quoted, ddl.AlterTable(t, a.only)+" "+strings.Join(a.subs, ",\n    "), a.hz...)
 		if !reset {
 			// The column lets go of what its old type and default used;
 			// with a reset, the statement that drops the default does.
-			st.provTokens = append(st.provTokens, released(a.ref))
+			st.ProvTokens = append(st.ProvTokens, released(a.ref))
 		}
 		st.Requires = append(st.Requires, colRef(tq, to.Name))
-		st.Requires = append(st.Requires, columnRequires(to, false)...)
+		st.Requires = append(st.Requires, ddl.ColumnRequires(to, false)...)
 		st.Requires = append(st.Requires, a.req...)
-		st.reqTokens = append(st.reqTokens, a.waits...)
-		st.provTokens = append(st.provTokens, a.provides...)
+		st.ReqTokens = append(st.ReqTokens, a.waits...)
+		st.ProvTokens = append(st.ProvTokens, a.provides...)
 		p.add(st)
 	}
 	p.columnComment(t, to.Name, from.Comment, to.Comment)
@@ -310,10 +311,10 @@ type columnAlter struct {
 	ref         model.ObjectRef
 	only        bool // ALTER TABLE ONLY: the column is inherited, and the parent's ALTER changes the rest
 	req         []model.ObjectRef
-	waits       []token
-	provides    []token // tokens the ALTER provides beyond the column's
+	waits       []ddl.Token
+	provides    []ddl.Token // tokens the ALTER provides beyond the column's
 	subs        []string
-	hz          []Hazard
+	hz          []ddl.Hazard
 	notNullDone bool // SET NOT NULL is among subs already
 }
 
@@ -331,7 +332,7 @@ func (a *columnAlter) inherit() {
 		return
 	}
 	a.only = true
-	a.req = append(a.req, tableRef(pq))
+	a.req = append(a.req, ddl.TableRef(pq))
 	a.f.Type, a.f.Collation = a.to.Type, a.to.Collation
 	if a.f.Default == opc.Default {
 		a.f.Default = pc.Default
@@ -350,7 +351,7 @@ func (a *columnAlter) generation() {
 		a.subs = append(a.subs, a.col+" SET EXPRESSION AS ("+a.to.Generated+")")
 		if a.to.GeneratedKind != "v" {
 			// A virtual column's values are computed when read.
-			a.hz = append(a.hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
+			a.hz = append(a.hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
 		}
 	}
 }
@@ -362,17 +363,17 @@ func (a *columnAlter) identity() {
 	case f.Identity != "" && to.Identity == "":
 		// On its own, so that the name of the identity's sequence is free
 		// for a sequence the plan creates (serial's, usually).
-		st := Statement{
-			ID:         dropID(prioDefault, "identity "+refID(a.ref)),
-			prio:       dropPrio,
-			SQL:        alterTable(a.t, a.only) + " " + a.col + " DROP IDENTITY",
-			Hazards:    []Hazard{lockHazard(tq, "DROP IDENTITY")},
-			provTokens: []token{released(a.ref)},
-			reqTokens:  []token{nameRef(tq)},
+		st := ddl.Statement{
+			ID:         ddl.DropID(ddl.PrioDefault, "identity "+refID(a.ref)),
+			Priority:   ddl.DropPrio,
+			SQL:        ddl.AlterTable(a.t, a.only) + " " + a.col + " DROP IDENTITY",
+			Hazards:    []ddl.Hazard{lockHazard(tq, "DROP IDENTITY")},
+			ProvTokens: []ddl.Token{released(a.ref)},
+			ReqTokens:  []ddl.Token{nameRef(tq)},
 		}
 		for _, q := range p.ni.owned[tq] {
 			if q.OwnedBy.Column == to.Name {
-				st.provTokens = append(st.provTokens, freed(seqRef(q.QName)))
+				st.ProvTokens = append(st.ProvTokens, freed(seqRef(q.QName)))
 			}
 		}
 		p.add(st)
@@ -395,7 +396,7 @@ func (a *columnAlter) identity() {
 		}
 		s := a.col + " ADD GENERATED " + identityWords(to.Identity) + " AS IDENTITY"
 		if to.IdentitySequence != nil {
-			if opts := sequenceOptions(*to.IdentitySequence, false); len(opts) > 0 {
+			if opts := ddl.SequenceOptions(*to.IdentitySequence, false); len(opts) > 0 {
 				s += " (" + strings.Join(opts, " ") + ")"
 			}
 		}
@@ -411,8 +412,8 @@ func (a *columnAlter) identity() {
 			for _, o := range sequenceOptionChanges(fo, tos) {
 				words = append(words, "SET "+o)
 			}
-			seq := "pg_catalog.pg_get_serial_sequence(" + sqlq.Literal(qnameSQL(tq)) + ", " + sqlq.Literal(to.Name) + ")::pg_catalog.regclass"
-			wait, restart := p.clampSequence(refID(a.ref), seq, fo, tos, []model.ObjectRef{colRef(tq, to.Name)}, []token{nameRef(tq)})
+			seq := "pg_catalog.pg_get_serial_sequence(" + sqlq.Literal(ddl.QNameSQL(tq)) + ", " + sqlq.Literal(to.Name) + ")::pg_catalog.regclass"
+			wait, restart := p.clampSequence(refID(a.ref), seq, fo, tos, []model.ObjectRef{colRef(tq, to.Name)}, []ddl.Token{nameRef(tq)})
 			a.waits = append(a.waits, wait...)
 			if restart {
 				words = append(words, "RESTART")
@@ -436,7 +437,7 @@ func (a *columnAlter) retype() {
 	}
 	typ := to.Type
 	if to.Collation != "" {
-		typ += " COLLATE " + nameText(to.Collation)
+		typ += " COLLATE " + ddl.NameText(to.Collation)
 	}
 	s := a.col + " TYPE " + typ
 	class := classifyTypeChange(f.Type, to.Type)
@@ -512,7 +513,7 @@ func (p *planner) columnSettingChanges(tq model.QName, f, t *model.Column) []str
 			// Back to the type's own storage, which the model leaves out.
 			st = defaultStorage(t.Type)
 		}
-		if s, ok := storages[st]; ok {
+		if s, ok := ddl.Storages[st]; ok {
 			subs = append(subs, col+" SET STORAGE "+s)
 		}
 	}
@@ -535,10 +536,10 @@ func (p *planner) columnSettingChanges(tq model.QName, f, t *model.Column) []str
 			subs = append(subs, col+" RESET ("+strings.Join(reset, ", ")+")")
 		}
 		if len(set) > 0 {
-			if list, err := optionList(set, "="); err == nil {
+			if list, err := ddl.OptionList(set, "="); err == nil {
 				subs = append(subs, col+" SET ("+list+")")
 			} else {
-				p.b.errorf("table "+qnameSQL(tq), "column %s: %v", sqlq.QuoteIdent(t.Name), err)
+				p.b.Errorf("table "+ddl.QNameSQL(tq), "column %s: %v", sqlq.QuoteIdent(t.Name), err)
 			}
 		}
 	}
@@ -557,11 +558,11 @@ func (p *planner) columnComment(t *model.Table, col, from, to string) {
 	if to != "" {
 		value = sqlq.Literal(to)
 	}
-	tt := tableTarget(t)
-	p.add(Statement{
-		ID:       stmtID(prioComment, "comment", tt.id, "column "+sqlq.QuoteIdent(col)),
-		prio:     prioComment,
-		SQL:      "COMMENT ON COLUMN " + qnameSQL(t.QName) + "." + sqlq.QuoteIdent(col) + " IS " + value,
-		Requires: []model.ObjectRef{tt.ref, colRef(t.QName, col)},
+	tt := ddl.TableTarget(t)
+	p.add(ddl.Statement{
+		ID:       ddl.StmtID(ddl.PrioComment, "comment", tt.ID, "column "+sqlq.QuoteIdent(col)),
+		Priority: ddl.PrioComment,
+		SQL:      "COMMENT ON COLUMN " + ddl.QNameSQL(t.QName) + "." + sqlq.QuoteIdent(col) + " IS " + value,
+		Requires: []model.ObjectRef{tt.Ref, colRef(t.QName, col)},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) constraintChange(c *diff.ConstraintChange) {
@@ -25,12 +26,12 @@ func (p *planner) constraintChange(c *diff.ConstraintChange) {
 func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 	t := p.ni.tables[tq]
 	if t == nil {
-		p.b.errorf("constraint "+tq.String()+"."+c.Name, "table not in the target")
+		p.b.Errorf("constraint "+tq.String()+"."+c.Name, "table not in the target")
 		return
 	}
-	var st Statement
+	var st ddl.Statement
 	var err error
-	var hz []Hazard
+	var hz []ddl.Hazard
 	online := p.onlineConstraint(t, c)
 	if online {
 		nv := *c
@@ -39,11 +40,11 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 	}
 	switch c.Type {
 	case model.Check:
-		st, err = addConstraint(t, c, false, prioConstraint)
+		st, err = ddl.AddConstraint(t, c, false, ddl.PrioConstraint)
 		if online {
 			hz = append(hz, lockHazard(tq, "ADD CONSTRAINT … NOT VALID"))
 		} else if !c.NotValid {
-			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + qnameSQL(tq) +
+			hz = append(hz, ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: tq, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + ddl.QNameSQL(tq) +
 				" under an ACCESS EXCLUSIVE lock (add it NOT VALID and VALIDATE it later to avoid that)"})
 		}
 	case model.PrimaryKey, model.Unique, model.Exclusion:
@@ -51,49 +52,49 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 			st, hz = key, key.Hazards
 			break
 		}
-		st, err = addConstraint(t, c, true, prioConstraint)
+		st, err = ddl.AddConstraint(t, c, true, ddl.PrioConstraint)
 		if err == nil {
 			r, _ := keyIndexRef(tq, c)
 			st.Provides = append(st.Provides, r)
 			if t.Kind == model.TablePartitioned {
-				st.Requires = append(st.Requires, p.b.descendants(t.QName)...)
+				st.Requires = append(st.Requires, p.b.Descendants(t.QName)...)
 			}
-			hz = append(hz, Hazard{Kind: HazardIndexBuild, Message: "adding " + sqlq.QuoteIdent(c.Name) + " builds a unique index on " + qnameSQL(tq) +
+			hz = append(hz, ddl.Hazard{Kind: ddl.HazardIndexBuild, Message: "adding " + sqlq.QuoteIdent(c.Name) + " builds a unique index on " + ddl.QNameSQL(tq) +
 				", blocking writes while it builds"}, lockHazard(tq, "ADD CONSTRAINT"))
 		}
 	case model.ForeignKey:
-		st, err = addConstraint(t, c, t.Kind != model.TablePartitioned, prioForeignKey)
+		st, err = ddl.AddConstraint(t, c, t.Kind != model.TablePartitioned, ddl.PrioForeignKey)
 		if err == nil && c.RefTable != nil {
-			st.Requires = append(st.Requires, tableRef(*c.RefTable))
-			st.Requires = append(st.Requires, p.b.keysOf(*c.RefTable)...)
+			st.Requires = append(st.Requires, ddl.TableRef(*c.RefTable))
+			st.Requires = append(st.Requires, p.b.KeysOf(*c.RefTable)...)
 		}
 		if p.existed(tq) {
 			hz = append(hz, foreignKeyHazard(tq, c, online || c.NotValid))
 		}
 	default:
-		p.b.errorf("table "+qnameSQL(tq), "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
+		p.b.Errorf("table "+ddl.QNameSQL(tq), "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
 		return
 	}
 	if err != nil {
-		p.b.errorf("table "+qnameSQL(tq), "constraint %s: %v", sqlq.QuoteIdent(c.Name), err)
+		p.b.Errorf("table "+ddl.QNameSQL(tq), "constraint %s: %v", sqlq.QuoteIdent(c.Name), err)
 		return
 	}
 	st.Hazards = hz
-	st.reqTokens = append(st.reqTokens, nameRef(tq))
+	st.ReqTokens = append(st.ReqTokens, nameRef(tq))
 	if c.Type == model.PrimaryKey {
 		// A key column that a backfill fills in is NOT NULL first.
 		for _, col := range c.Columns {
-			st.reqTokens = append(st.reqTokens, notNullRef(colRef(tq, col)))
+			st.ReqTokens = append(st.ReqTokens, notNullRef(colRef(tq, col)))
 		}
 	}
-	st.provTokens = append(st.provTokens, builtRef(constraintRef(tq, c.Name)))
+	st.ProvTokens = append(st.ProvTokens, builtRef(ddl.ConstraintRef(tq, c.Name)))
 	p.add(st)
 	if online {
 		p.validate(t, c.Name, c.Type == model.ForeignKey, constraintPrio(c))
 	}
 	if c.ParentIndex != nil {
 		r, _ := keyIndexRef(tq, c)
-		p.b.attachIndex(*c.ParentIndex, tq, r.Name, constraintRef(tq, c.Name), r)
+		p.b.AttachIndex(*c.ParentIndex, tq, r.Name, ddl.ConstraintRef(tq, c.Name), r)
 	}
 	p.constraintComment(tq, c.Name, "", c.Comment)
 }
@@ -103,32 +104,32 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
 	t := p.oldTable(tq)
 	if t == nil {
-		p.b.errorf("constraint "+tq.String()+"."+c.Name, "table not in the source")
+		p.b.Errorf("constraint "+tq.String()+"."+c.Name, "table not in the source")
 		return
 	}
-	ref := constraintRef(tq, c.Name)
+	ref := ddl.ConstraintRef(tq, c.Name)
 	var parts []model.ObjectRef
 	if r, ok := keyIndexRef(tq, c); ok {
 		parts = append(parts, r)
 	}
 	p.markDropped(append([]model.ObjectRef{ref}, parts...)...)
-	waits := []token{nameRef(tq)}
+	waits := []ddl.Token{nameRef(tq)}
 	if c.ParentIndex != nil {
 		if !p.detaches(tq) {
-			p.aliasDrop(indexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), append([]model.ObjectRef{ref}, parts...)...)
+			p.aliasDrop(ddl.IndexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), append([]model.ObjectRef{ref}, parts...)...)
 			return
 		}
 		waits = append(waits, detachedRef(tq))
 	}
 	i := p.drop(dropStmt{
 		ref: ref, kindPrio: constraintPrio(c),
-		sql:   alterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
+		sql:   ddl.AlterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
 		parts: parts,
 		waits: waits,
 	})
 	if i >= 0 && c.Type != model.ForeignKey {
 		// What is created on the table afterwards may need the name.
-		p.b.stmts[i].Provides = append(p.b.stmts[i].Provides, tableRef(tq))
+		p.b.Stmt(i).Provides = append(p.b.Stmt(i).Provides, ddl.TableRef(tq))
 	}
 }
 
@@ -136,17 +137,17 @@ func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
 // which exists: SHARE ROW EXCLUSIVE locks on tq and on the referenced
 // table, which block their writes: for a catalog update when notValid,
 // else while every row of tq is checked.
-func foreignKeyHazard(tq model.QName, c *model.Constraint, notValid bool) Hazard {
-	locks := qnameSQL(tq)
+func foreignKeyHazard(tq model.QName, c *model.Constraint, notValid bool) ddl.Hazard {
+	locks := ddl.QNameSQL(tq)
 	if c.RefTable != nil && *c.RefTable != tq {
-		locks += " and " + qnameSQL(*c.RefTable)
+		locks += " and " + ddl.QNameSQL(*c.RefTable)
 	}
 	if notValid {
-		return Hazard{Kind: HazardShareRowExclusiveLock, Severity: SeverityWarning, table: tq, brief: true,
+		return ddl.Hazard{Kind: ddl.HazardShareRowExclusiveLock, Severity: ddl.SeverityWarning, Table: tq, Brief: true,
 			Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " NOT VALID takes SHARE ROW EXCLUSIVE locks on " + locks + ", blocking their writes while it runs"}
 	}
-	return Hazard{Kind: HazardShareRowExclusiveLock, Severity: SeverityDanger, table: tq,
-		Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " checks every row of " + qnameSQL(tq) + " under SHARE ROW EXCLUSIVE locks on " + locks +
+	return ddl.Hazard{Kind: ddl.HazardShareRowExclusiveLock, Severity: ddl.SeverityDanger, Table: tq,
+		Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " checks every row of " + ddl.QNameSQL(tq) + " under SHARE ROW EXCLUSIVE locks on " + locks +
 			", blocking their writes while it runs (add it NOT VALID and VALIDATE it later, as --online does, to avoid that)"}
 }
 
@@ -163,9 +164,9 @@ func (p *planner) onlineConstraint(t *model.Table, c *model.Constraint) bool {
 
 func constraintPrio(c *model.Constraint) int {
 	if c.Type == model.ForeignKey {
-		return prioForeignKey
+		return ddl.PrioForeignKey
 	}
-	return prioConstraint
+	return ddl.PrioConstraint
 }
 
 // alterConstraint changes what ALTER TABLE can change of a constraint in
@@ -176,8 +177,8 @@ func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
 		return
 	}
 	name := sqlq.QuoteIdent(c.Name)
-	req := []model.ObjectRef{tableRef(tq), constraintRef(tq, c.Name)}
-	waits := []token{nameRef(tq)}
+	req := []model.ObjectRef{ddl.TableRef(tq), ddl.ConstraintRef(tq, c.Name)}
+	waits := []ddl.Token{nameRef(tq)}
 	if f.Type == model.ForeignKey && (f.Deferrable != c.Deferrable || f.InitiallyDeferred != c.InitiallyDeferred) {
 		words := "NOT DEFERRABLE"
 		if c.Deferrable {
@@ -186,26 +187,26 @@ func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
 				words = "DEFERRABLE INITIALLY DEFERRED"
 			}
 		}
-		p.add(Statement{
-			ID:        stmtID(prioForeignKey, "alter constraint", qnameSQL(tq), name),
-			prio:      prioForeignKey,
-			SQL:       alterTable(t, false) + " ALTER CONSTRAINT " + name + " " + words,
+		p.add(ddl.Statement{
+			ID:        ddl.StmtID(ddl.PrioForeignKey, "alter constraint", ddl.QNameSQL(tq), name),
+			Priority:  ddl.PrioForeignKey,
+			SQL:       ddl.AlterTable(t, false) + " ALTER CONSTRAINT " + name + " " + words,
 			Requires:  req,
-			reqTokens: waits,
+			ReqTokens: waits,
 		})
 	}
 	if f.NotValid && !c.NotValid {
-		p.add(Statement{
-			ID:        stmtID(constraintPrio(c), "validate constraint", qnameSQL(tq), name),
-			prio:      constraintPrio(c),
-			SQL:       alterTable(t, false) + " VALIDATE CONSTRAINT " + name,
+		p.add(ddl.Statement{
+			ID:        ddl.StmtID(constraintPrio(c), "validate constraint", ddl.QNameSQL(tq), name),
+			Priority:  constraintPrio(c),
+			SQL:       ddl.AlterTable(t, false) + " VALIDATE CONSTRAINT " + name,
 			Requires:  req,
-			reqTokens: waits,
+			ReqTokens: waits,
 		})
 	}
 	if f.ParentIndex == nil && c.ParentIndex != nil {
 		r, _ := keyIndexRef(tq, c)
-		p.b.attachIndex(*c.ParentIndex, tq, r.Name, constraintRef(tq, c.Name), r)
+		p.b.AttachIndex(*c.ParentIndex, tq, r.Name, ddl.ConstraintRef(tq, c.Name), r)
 	}
 	p.constraintComment(tq, c.Name, f.Comment, c.Comment)
 }
@@ -219,10 +220,10 @@ func (p *planner) constraintComment(tq model.QName, name, from, to string) {
 	if to != "" {
 		value = sqlq.Literal(to)
 	}
-	p.add(Statement{
-		ID:       stmtID(prioComment, "comment", "table "+qnameSQL(tq), "constraint "+sqlq.QuoteIdent(name)),
-		prio:     prioComment,
-		SQL:      "COMMENT ON CONSTRAINT " + sqlq.QuoteIdent(name) + " ON " + qnameSQL(tq) + " IS " + value,
-		Requires: []model.ObjectRef{constraintRef(tq, name)},
+	p.add(ddl.Statement{
+		ID:       ddl.StmtID(ddl.PrioComment, "comment", "table "+ddl.QNameSQL(tq), "constraint "+sqlq.QuoteIdent(name)),
+		Priority: ddl.PrioComment,
+		SQL:      "COMMENT ON CONSTRAINT " + sqlq.QuoteIdent(name) + " ON " + ddl.QNameSQL(tq) + " IS " + value,
+		Requires: []model.ObjectRef{ddl.ConstraintRef(tq, name)},
 	})
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // defaultPrivilegesChange undoes the old default privileges and sets the
@@ -13,23 +14,23 @@ func (p *planner) defaultPrivilegesChange(c *diff.ObjectChange[model.DefaultPriv
 	if d == nil {
 		d = c.From
 	}
-	ref := defaultPrivilegesRef(d)
+	ref := ddl.DefaultPrivilegesRef(d)
 	id := func(step string, i int) string {
-		return stmtID(prioGrant, "default privileges", d.Role, d.Schema, d.ObjectType, step, string(rune('a'+i)))
+		return ddl.StmtID(ddl.PrioGrant, "default privileges", d.Role, d.Schema, d.ObjectType, step, string(rune('a'+i)))
 	}
 	if c.From != nil {
-		for i, sql := range defaultPrivilegesReset(c.From) {
-			p.add(Statement{prio: prioGrant, ID: id("0 reset", i), SQL: sql, provTokens: []token{released(ref), freed(ref)}})
+		for i, sql := range ddl.DefaultPrivilegesReset(c.From) {
+			p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: id("0 reset", i), SQL: sql, ProvTokens: []ddl.Token{released(ref), freed(ref)}})
 		}
 	}
 	if c.To != nil {
 		var req []model.ObjectRef
 		if d.Schema != "" {
-			req = append(req, nsRef(d.Schema))
+			req = append(req, ddl.NamespaceRef(d.Schema))
 		}
-		for i, sql := range defaultPrivilegesSet(c.To) {
-			p.add(Statement{prio: prioGrant, ID: id("1 set", i), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req,
-				reqTokens: []token{freed(ref)}})
+		for i, sql := range ddl.DefaultPrivilegesSet(c.To) {
+			p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: id("1 set", i), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req,
+				ReqTokens: []ddl.Token{freed(ref)}})
 		}
 	}
 }

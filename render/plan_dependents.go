@@ -4,13 +4,14 @@ import (
 	"slices"
 
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // dependentsOf maps every object of s to the objects of s that need it:
 // what their Deps name, and what hangs off it (a table's triggers, rules,
 // policies and partitions, a column's owned sequences, a partitioned
 // index's partitions).
-func dependentsOf(s *model.Schema, l *lookup) map[refKey][]model.ObjectRef {
+func dependentsOf(s *model.Schema, l *lookup) map[ddl.RefKey][]model.ObjectRef {
 	d := dependents{}
 	d.types(s)
 	for i := range s.Sequences {
@@ -24,20 +25,20 @@ func dependentsOf(s *model.Schema, l *lookup) map[refKey][]model.ObjectRef {
 	}
 	for i := range s.Views {
 		v := &s.Views[i]
-		d.addAll(v.Deps, viewRefOf(v))
+		d.addAll(v.Deps, ddl.ViewRefOf(v))
 		for j := range v.Indexes {
 			ix := &v.Indexes[j]
-			d.addAll(ix.Deps, indexRef(v.Schema, ix.Name, v.Name))
+			d.addAll(ix.Deps, ddl.IndexRef(v.Schema, ix.Name, v.Name))
 		}
 	}
 	d.routinesAndRest(s)
 	for i := range s.Statistics {
 		st := &s.Statistics[i]
-		who := statisticsRef(st.QName)
+		who := ddl.StatisticsRef(st.QName)
 		if v := l.views[st.Table]; v != nil {
-			d.add(viewRefOf(v), who)
+			d.add(ddl.ViewRefOf(v), who)
 		} else {
-			d.add(tableRef(st.Table), who)
+			d.add(ddl.TableRef(st.Table), who)
 		}
 		d.addAll(st.Deps, who)
 	}
@@ -46,12 +47,12 @@ func dependentsOf(s *model.Schema, l *lookup) map[refKey][]model.ObjectRef {
 
 // dependents is what dependentsOf builds: for each object, the objects
 // that need it, each once.
-type dependents map[refKey][]model.ObjectRef
+type dependents map[ddl.RefKey][]model.ObjectRef
 
 // add records that who needs on.
 func (d dependents) add(on, who model.ObjectRef) {
-	k := keyOf(on)
-	if keyOf(who) == k || slices.ContainsFunc(d[k], func(r model.ObjectRef) bool { return keyOf(r) == keyOf(who) }) {
+	k := ddl.KeyOf(on)
+	if ddl.KeyOf(who) == k || slices.ContainsFunc(d[k], func(r model.ObjectRef) bool { return ddl.KeyOf(r) == ddl.KeyOf(who) }) {
 		return
 	}
 	d[k] = append(d[k], who)
@@ -66,7 +67,7 @@ func (d dependents) addAll(on []model.ObjectRef, who model.ObjectRef) {
 
 // typeDeps records that who needs the type and collation its text names.
 func (d dependents) typeDeps(text, collation string, who model.ObjectRef) {
-	for _, r := range typeAndCollationRefs(text, collation) {
+	for _, r := range ddl.TypeAndCollationRefs(text, collation) {
 		d.add(r, who)
 	}
 }
@@ -97,30 +98,30 @@ func (d dependents) types(s *model.Schema) {
 
 // table records what a table, its columns, constraints and indexes need.
 func (d dependents) table(t *model.Table, l *lookup) {
-	tr := tableRef(t.QName)
+	tr := ddl.TableRef(t.QName)
 	if t.PartitionOf != nil {
-		d.add(tableRef(*t.PartitionOf), tr)
+		d.add(ddl.TableRef(*t.PartitionOf), tr)
 	}
 	for _, p := range t.Inherits {
-		d.add(tableRef(p), tr)
+		d.add(ddl.TableRef(p), tr)
 	}
-	if r, ok := typeRef(t.OfType); ok {
+	if r, ok := ddl.TypeRef(t.OfType); ok {
 		d.add(r, tr)
 	}
 	for _, c := range t.Columns {
 		who := colRef(t.QName, c.Name)
 		d.addAll(c.Deps, who)
 		d.typeDeps(c.Type, c.Collation, who)
-		for _, r := range sequenceRefs(c.Default) {
+		for _, r := range ddl.SequenceRefs(c.Default) {
 			d.add(r, who)
 		}
 	}
 	for j := range t.Constraints {
 		c := &t.Constraints[j]
-		who := constraintRef(t.QName, c.Name)
+		who := ddl.ConstraintRef(t.QName, c.Name)
 		d.addAll(c.Deps, who)
 		if c.ParentIndex != nil {
-			d.add(indexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), who)
+			d.add(ddl.IndexRef(c.ParentIndex.Schema, c.ParentIndex.Name, ""), who)
 		}
 		if c.Type == model.ForeignKey && c.RefTable != nil {
 			d.foreignKey(c, who, l)
@@ -128,10 +129,10 @@ func (d dependents) table(t *model.Table, l *lookup) {
 	}
 	for j := range t.Indexes {
 		ix := &t.Indexes[j]
-		who := indexRef(t.Schema, ix.Name, t.Name)
+		who := ddl.IndexRef(t.Schema, ix.Name, t.Name)
 		d.addAll(ix.Deps, who)
 		if ix.ParentIndex != nil {
-			d.add(indexRef(ix.ParentIndex.Schema, ix.ParentIndex.Name, ""), who)
+			d.add(ddl.IndexRef(ix.ParentIndex.Schema, ix.ParentIndex.Name, ""), who)
 		}
 	}
 }
@@ -139,7 +140,7 @@ func (d dependents) table(t *model.Table, l *lookup) {
 // foreignKey records that a foreign key needs its table and the key or
 // unique index of it that it references.
 func (d dependents) foreignKey(c *model.Constraint, who model.ObjectRef, l *lookup) {
-	d.add(tableRef(*c.RefTable), who)
+	d.add(ddl.TableRef(*c.RefTable), who)
 	rt := l.tables[*c.RefTable]
 	if rt == nil {
 		return
@@ -147,12 +148,12 @@ func (d dependents) foreignKey(c *model.Constraint, who model.ObjectRef, l *look
 	for k := range rt.Constraints {
 		rc := &rt.Constraints[k]
 		if (rc.Type == model.PrimaryKey || rc.Type == model.Unique) && slices.Equal(rc.Columns, c.RefColumns) {
-			d.add(constraintRef(rt.QName, rc.Name), who)
+			d.add(ddl.ConstraintRef(rt.QName, rc.Name), who)
 		}
 	}
 	for _, ix := range rt.Indexes {
 		if ix.Unique && ix.Predicate == "" && slices.Equal(ix.Keys, quotedNames(c.RefColumns)) {
-			d.add(indexRef(rt.Schema, ix.Name, rt.Name), who)
+			d.add(ddl.IndexRef(rt.Schema, ix.Name, rt.Name), who)
 		}
 	}
 }
@@ -162,34 +163,34 @@ func (d dependents) foreignKey(c *model.Constraint, who model.ObjectRef, l *look
 // triggers need.
 func (d dependents) routinesAndRest(s *model.Schema) {
 	for i := range s.Functions {
-		d.addAll(s.Functions[i].Deps, funcRef(s.Functions[i]))
+		d.addAll(s.Functions[i].Deps, ddl.FuncRef(s.Functions[i]))
 	}
 	for i := range s.Aggregates {
-		d.addAll(s.Aggregates[i].Deps, aggRef(s.Aggregates[i]))
+		d.addAll(s.Aggregates[i].Deps, ddl.AggRef(s.Aggregates[i]))
 	}
 	routines := map[model.QName][]model.ObjectRef{}
 	for _, f := range s.Functions {
-		routines[f.QName] = append(routines[f.QName], funcRef(f))
+		routines[f.QName] = append(routines[f.QName], ddl.FuncRef(f))
 	}
 	for i := range s.Triggers {
 		tr := &s.Triggers[i]
 		who := triggerRefOf(tr)
-		d.add(tableRef(tr.Table), who)
+		d.add(ddl.TableRef(tr.Table), who)
 		d.addAll(tr.Deps, who)
-		if q, ok := qnameRef(tr.Function); ok {
+		if q, ok := ddl.QNameRef(tr.Function); ok {
 			d.addAll(routines[q], who)
 		}
 	}
 	for i := range s.Rules {
 		r := &s.Rules[i]
 		who := ruleRefOf(r)
-		d.add(tableRef(r.Table), who)
+		d.add(ddl.TableRef(r.Table), who)
 		d.addAll(r.Deps, who)
 	}
 	for i := range s.Policies {
 		pl := &s.Policies[i]
 		who := policyRefOf(pl)
-		d.add(tableRef(pl.Table), who)
+		d.add(ddl.TableRef(pl.Table), who)
 		d.addAll(pl.Deps, who)
 	}
 	for i := range s.Casts {
@@ -197,12 +198,12 @@ func (d dependents) routinesAndRest(s *model.Schema) {
 	}
 	for i := range s.DefaultPrivileges {
 		if dp := &s.DefaultPrivileges[i]; dp.Schema != "" {
-			d.add(nsRef(dp.Schema), defaultPrivilegesRef(dp))
+			d.add(ddl.NamespaceRef(dp.Schema), ddl.DefaultPrivilegesRef(dp))
 		}
 	}
 	for i := range s.EventTriggers {
 		e := &s.EventTriggers[i]
-		if q, ok := qnameRef(e.Function); ok {
+		if q, ok := ddl.QNameRef(e.Function); ok {
 			d.addAll(routines[q], model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name})
 		}
 	}

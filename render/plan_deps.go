@@ -7,6 +7,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // lookup finds the objects of one schema by name.
@@ -18,12 +19,12 @@ type lookup struct {
 	composites map[model.QName]*model.CompositeType
 	ranges     map[model.QName]*model.RangeType
 	sequences  map[model.QName]*model.Sequence
-	functions  map[refKey]*model.Function
-	aggregates map[refKey]*model.Aggregate
-	triggers   map[refKey]*model.Trigger
-	rules      map[refKey]*model.Rule
-	policies   map[refKey]*model.Policy
-	casts      map[refKey]*model.Cast
+	functions  map[ddl.RefKey]*model.Function
+	aggregates map[ddl.RefKey]*model.Aggregate
+	triggers   map[ddl.RefKey]*model.Trigger
+	rules      map[ddl.RefKey]*model.Rule
+	policies   map[ddl.RefKey]*model.Policy
+	casts      map[ddl.RefKey]*model.Cast
 	statistics map[model.QName]*model.Statistics
 	// owned lists the sequences owned by a column of a table.
 	owned map[model.QName][]*model.Sequence
@@ -34,9 +35,9 @@ func newLookup(s *model.Schema) *lookup {
 		tables: map[model.QName]*model.Table{}, views: map[model.QName]*model.View{},
 		enums: map[model.QName]*model.Enum{}, domains: map[model.QName]*model.Domain{},
 		composites: map[model.QName]*model.CompositeType{}, ranges: map[model.QName]*model.RangeType{},
-		sequences: map[model.QName]*model.Sequence{}, functions: map[refKey]*model.Function{},
-		aggregates: map[refKey]*model.Aggregate{}, triggers: map[refKey]*model.Trigger{},
-		rules: map[refKey]*model.Rule{}, policies: map[refKey]*model.Policy{}, casts: map[refKey]*model.Cast{},
+		sequences: map[model.QName]*model.Sequence{}, functions: map[ddl.RefKey]*model.Function{},
+		aggregates: map[ddl.RefKey]*model.Aggregate{}, triggers: map[ddl.RefKey]*model.Trigger{},
+		rules: map[ddl.RefKey]*model.Rule{}, policies: map[ddl.RefKey]*model.Policy{}, casts: map[ddl.RefKey]*model.Cast{},
 		owned: map[model.QName][]*model.Sequence{}, statistics: map[model.QName]*model.Statistics{},
 	}
 	for i := range s.Statistics {
@@ -68,22 +69,22 @@ func newLookup(s *model.Schema) *lookup {
 		}
 	}
 	for i := range s.Functions {
-		l.functions[keyOf(funcRef(s.Functions[i]))] = &s.Functions[i]
+		l.functions[ddl.KeyOf(ddl.FuncRef(s.Functions[i]))] = &s.Functions[i]
 	}
 	for i := range s.Aggregates {
-		l.aggregates[keyOf(aggRef(s.Aggregates[i]))] = &s.Aggregates[i]
+		l.aggregates[ddl.KeyOf(ddl.AggRef(s.Aggregates[i]))] = &s.Aggregates[i]
 	}
 	for i := range s.Triggers {
-		l.triggers[keyOf(triggerRefOf(&s.Triggers[i]))] = &s.Triggers[i]
+		l.triggers[ddl.KeyOf(triggerRefOf(&s.Triggers[i]))] = &s.Triggers[i]
 	}
 	for i := range s.Rules {
-		l.rules[keyOf(ruleRefOf(&s.Rules[i]))] = &s.Rules[i]
+		l.rules[ddl.KeyOf(ruleRefOf(&s.Rules[i]))] = &s.Rules[i]
 	}
 	for i := range s.Policies {
-		l.policies[keyOf(policyRefOf(&s.Policies[i]))] = &s.Policies[i]
+		l.policies[ddl.KeyOf(policyRefOf(&s.Policies[i]))] = &s.Policies[i]
 	}
 	for i := range s.Casts {
-		l.casts[keyOf(castRefOf(&s.Casts[i]))] = &s.Casts[i]
+		l.casts[ddl.KeyOf(castRefOf(&s.Casts[i]))] = &s.Casts[i]
 	}
 	return l
 }
@@ -104,10 +105,10 @@ func castRefOf(c *model.Cast) model.ObjectRef {
 // on, and whether it is partitioned.
 func (l *lookup) indexOwner(q model.QName) (ref model.ObjectRef, partitioned, ok bool) {
 	if t := l.tables[q]; t != nil {
-		return tableRef(q), t.Kind == model.TablePartitioned, true
+		return ddl.TableRef(q), t.Kind == model.TablePartitioned, true
 	}
 	if v := l.views[q]; v != nil {
-		return viewRefOf(v), false, true
+		return ddl.ViewRefOf(v), false, true
 	}
 	return model.ObjectRef{}, false, false
 }
@@ -172,7 +173,7 @@ func keyIndexRef(t model.QName, c *model.Constraint) (model.ObjectRef, bool) {
 		if name == "" {
 			name = c.Name
 		}
-		return indexRef(t.Schema, name, t.Name), true
+		return ddl.IndexRef(t.Schema, name, t.Name), true
 	}
 	return model.ObjectRef{}, false
 }
@@ -186,13 +187,13 @@ func tableParts(t *model.Table) []model.ObjectRef {
 	}
 	for i := range t.Constraints {
 		c := &t.Constraints[i]
-		parts = append(parts, constraintRef(t.QName, c.Name))
+		parts = append(parts, ddl.ConstraintRef(t.QName, c.Name))
 		if r, ok := keyIndexRef(t.QName, c); ok {
 			parts = append(parts, r)
 		}
 	}
 	for _, ix := range t.Indexes {
-		parts = append(parts, indexRef(t.Schema, ix.Name, t.Name))
+		parts = append(parts, ddl.IndexRef(t.Schema, ix.Name, t.Name))
 	}
 	return parts
 }
@@ -246,27 +247,27 @@ func inSchema(s *model.Schema, ns string) []model.ObjectRef {
 	}
 	for _, t := range s.Tables {
 		if t.Schema == ns {
-			out = append(out, tableRef(t.QName))
+			out = append(out, ddl.TableRef(t.QName))
 		}
 	}
 	for i := range s.Views {
 		if s.Views[i].Schema == ns {
-			out = append(out, viewRefOf(&s.Views[i]))
+			out = append(out, ddl.ViewRefOf(&s.Views[i]))
 		}
 	}
 	for _, f := range s.Functions {
 		if f.Schema == ns {
-			out = append(out, funcRef(f))
+			out = append(out, ddl.FuncRef(f))
 		}
 	}
 	for _, a := range s.Aggregates {
 		if a.Schema == ns {
-			out = append(out, aggRef(a))
+			out = append(out, ddl.AggRef(a))
 		}
 	}
 	for _, st := range s.Statistics {
 		if st.Schema == ns {
-			out = append(out, statisticsRef(st.QName))
+			out = append(out, ddl.StatisticsRef(st.QName))
 		}
 	}
 	return out
@@ -276,7 +277,7 @@ func inSchema(s *model.Schema, ns string) []model.ObjectRef {
 // a WHEN condition), which stops a column's type from changing under it.
 func triggerUsesColumns(tr *model.Trigger) bool {
 	def := tr.Definition
-	return indexTopLevel(def, " UPDATE OF ") >= 0 || indexTopLevel(def, " WHEN (") >= 0
+	return ddl.IndexTopLevel(def, " UPDATE OF ") >= 0 || ddl.IndexTopLevel(def, " WHEN (") >= 0
 }
 
 // retypeBlockers are the objects of the source that stop the type of
@@ -285,7 +286,7 @@ func triggerUsesColumns(tr *model.Trigger) bool {
 // columns, and foreign keys on those columns or referencing them.
 func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.ObjectRef {
 	var out []model.ObjectRef
-	for _, d := range p.dependents[keyOf(tableRef(t))] {
+	for _, d := range p.dependents[ddl.KeyOf(ddl.TableRef(t))] {
 		switch d.Kind {
 		case model.KindView, model.KindMaterializedView, model.KindRule, model.KindPolicy:
 			out = append(out, d)
@@ -293,17 +294,17 @@ func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.Ob
 			// Not a blocker: PostgreSQL drops statistics with a column they
 			// use and rebuilds them on a retype, but resets their target.
 			// Dropped first and created after, they keep it.
-			if st := p.oi.statistics[model.QName{Schema: d.Schema, Name: d.Name}]; st != nil && statisticsUses(st.Definition, cols) {
+			if st := p.oi.statistics[model.QName{Schema: d.Schema, Name: d.Name}]; st != nil && ddl.StatisticsUses(st.Definition, cols) {
 				out = append(out, d)
 			}
 		case model.KindTrigger:
-			if tr := p.oi.triggers[keyOf(d)]; tr != nil && triggerUsesColumns(tr) {
+			if tr := p.oi.triggers[ddl.KeyOf(d)]; tr != nil && triggerUsesColumns(tr) {
 				out = append(out, d)
 			}
 		case model.KindFunction:
 			// A SQL-standard body (BEGIN ATOMIC, RETURN) depends on the
 			// columns it reads, as a view does.
-			if f := p.oi.functions[keyOf(d)]; f != nil && hasSQLBody(f) {
+			if f := p.oi.functions[ddl.KeyOf(d)]; f != nil && hasSQLBody(f) {
 				out = append(out, d)
 			}
 		}
@@ -321,7 +322,7 @@ func (p *planner) retypeBlockers(t model.QName, cols map[string]bool) []model.Ob
 				hit = true
 			}
 			if hit {
-				out = append(out, constraintRef(ot.QName, c.Name))
+				out = append(out, ddl.ConstraintRef(ot.QName, c.Name))
 			}
 		}
 	}
@@ -349,7 +350,7 @@ func hasSQLBody(f *model.Function) bool {
 // typeOf returns the type a column type text names, without array
 // brackets or modifiers, when it is schema-qualified.
 func typeOf(text string) (model.QName, bool) {
-	q, ok := qnameRef(text)
+	q, ok := ddl.QNameRef(text)
 	return q, ok
 }
 
@@ -358,7 +359,7 @@ func typeOf(text string) (model.QName, bool) {
 func (p *planner) record(changes []diff.Change) {
 	for _, c := range changes {
 		if c.Op() == diff.Create {
-			p.created[keyOf(c.Ref())] = true
+			p.created[ddl.KeyOf(c.Ref())] = true
 		}
 		if c.Op() == diff.Drop {
 			p.markDropped(c.Ref())

@@ -9,14 +9,15 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) enumChange(c *diff.ObjectChange[model.Enum]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.enum(*c.To)
+		p.b.Enum(*c.To)
 	case diff.Drop:
-		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP TYPE " + qnameSQL(c.From.QName)})
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: ddl.PrioType, sql: "DROP TYPE " + ddl.QNameSQL(c.From.QName)})
 	case diff.Alter:
 		f, e := c.From, c.To
 		if p.rebuilt[e.QName] {
@@ -26,11 +27,11 @@ func (p *planner) enumChange(c *diff.ObjectChange[model.Enum]) {
 					lost = append(lost, l)
 				}
 			}
-			p.rebuildType(e.QName, "TYPE", lost, func() { p.b.enum(*e) })
+			p.rebuildType(e.QName, "TYPE", lost, func() { p.b.Enum(*e) })
 			return
 		}
 		p.addEnumValues(f, e)
-		t := typeTarget(e.QName, "TYPE")
+		t := ddl.TypeTarget(e.QName, "TYPE")
 		p.commentChange(t, f.Comment, e.Comment)
 		p.ownerChange(t, f.Owner, e.Owner)
 		p.grantChange(t, f.Owner, e.Owner, f.Grants, e.Grants)
@@ -47,9 +48,9 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 		have[l] = true
 	}
 	ref := typeRefOf(to.QName)
-	name := qnameSQL(to.QName)
-	label := func(l string) token {
-		return token{kind: tokLabel, key: refKey{schema: to.Schema, table: to.Name, name: l}}
+	name := ddl.QNameSQL(to.QName)
+	label := func(l string) ddl.Token {
+		return ddl.Token{Kind: ddl.TokLabel, Key: ddl.RefKey{Schema: to.Schema, Table: to.Name, Name: l}}
 	}
 	added := map[string]bool{}
 	for i, l := range to.Labels {
@@ -57,7 +58,7 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 			continue
 		}
 		sql := "ALTER TYPE " + name + " ADD VALUE " + sqlq.Literal(l)
-		var req []token
+		var req []ddl.Token
 		switch {
 		case i > 0:
 			prev := to.Labels[i-1]
@@ -74,16 +75,16 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 			}
 		}
 		added[l] = true
-		p.addStmt(Statement{
-			ID:      stmtID(dropPrio, "add value", name, fmt.Sprintf("%06d", i)),
-			prio:    dropPrio,
-			SQL:     sql,
-			Hazards: []Hazard{{Kind: HazardNonTransactional, Message: "ALTER TYPE " + qnameSQL(to.QName) + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
+		p.addStmt(ddl.Statement{
+			ID:       ddl.StmtID(ddl.DropPrio, "add value", name, fmt.Sprintf("%06d", i)),
+			Priority: ddl.DropPrio,
+			SQL:      sql,
+			Hazards:  []ddl.Hazard{{Kind: ddl.HazardNonTransactional, Message: "ALTER TYPE " + ddl.QNameSQL(to.QName) + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
 			// Every column and default that uses the new labels waits for
 			// them; a label comes after the one it is placed next to.
 			Provides:   []model.ObjectRef{ref},
-			provTokens: []token{label(l)},
-			reqTokens:  req,
+			ProvTokens: []ddl.Token{label(l)},
+			ReqTokens:  req,
 		})
 	}
 }
@@ -108,7 +109,7 @@ func truncName(name, suffix string) string {
 // column of the old type to the new one through text. lost are the enum
 // labels that go away.
 func (p *planner) rebuildType(q model.QName, kind string, lost []string, create func()) {
-	p.rebuildRenamed(typeRefOf(q), kind, prioType, create, func() {
+	p.rebuildRenamed(typeRefOf(q), kind, ddl.PrioType, create, func() {
 		for _, col := range p.rebuiltColumns(q) {
 			p.moveColumn(col, lost)
 		}
@@ -124,36 +125,36 @@ func (p *planner) rebuildType(q model.QName, kind string, lost []string, create 
 // (TYPE, DOMAIN, COLLATION) and kindPrio its create priority.
 func (p *planner) rebuildRenamed(ref model.ObjectRef, kind string, kindPrio int, create, move func()) {
 	q := model.QName{Schema: ref.Schema, Name: ref.Name}
-	id := string(ref.Kind) + " " + qnameSQL(q)
+	id := string(ref.Kind) + " " + ddl.QNameSQL(q)
 	tmp := tempName(q.Name)
-	renamed := tokenOf(tokAside, ref)
+	renamed := ddl.TokenOf(ddl.TokAside, ref)
 	// What is dropped by its signature (functions, casts) is dropped before
 	// the rename changes the signature's meaning; views and indexes that
 	// name the object, before it takes the name of the old one.
-	var before, after []token
-	for _, d := range p.dependents[keyOf(ref)] {
+	var before, after []ddl.Token
+	for _, d := range p.dependents[ddl.KeyOf(ref)] {
 		after = append(after, released(d))
 		if d.Kind != diff.KindColumn && d.Kind != model.KindType {
 			before = append(before, released(d))
 		}
 	}
-	p.add(Statement{
-		ID:         stmtID(dropPrio, "rename", id),
-		prio:       dropPrio,
-		SQL:        "ALTER " + kind + " " + qnameSQL(q) + " RENAME TO " + sqlq.QuoteIdent(tmp),
-		provTokens: []token{freed(ref), renamed},
-		reqTokens:  before,
+	p.add(ddl.Statement{
+		ID:         ddl.StmtID(ddl.DropPrio, "rename", id),
+		Priority:   ddl.DropPrio,
+		SQL:        "ALTER " + kind + " " + ddl.QNameSQL(q) + " RENAME TO " + sqlq.QuoteIdent(tmp),
+		ProvTokens: []ddl.Token{freed(ref), renamed},
+		ReqTokens:  before,
 	})
 	create()
 	move()
-	p.add(Statement{
-		ID:         dropID(kindPrio, id+" old"),
-		prio:       dropPrio,
+	p.add(ddl.Statement{
+		ID:         ddl.DropID(kindPrio, id+" old"),
+		Priority:   ddl.DropPrio,
 		SQL:        "DROP " + kind + " " + sqlq.Qualified(q.Schema, tmp),
-		provTokens: []token{released(ref)},
+		ProvTokens: []ddl.Token{released(ref)},
 		// After the new object, which the old one's users have moved to.
 		Requires:  []model.ObjectRef{ref},
-		reqTokens: append(after, renamed),
+		ReqTokens: append(after, renamed),
 	})
 }
 
@@ -175,8 +176,8 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 	if c.Default != "" {
 		subs = append(subs, col+" SET DEFAULT "+c.Default)
 	}
-	hz := []Hazard{
-		{Kind: HazardTableRewrite, Message: "moving " + columnText(cr.Table, c.Name) + " to the rebuilt type " + strings.TrimSuffix(c.Type, "[]") + " rewrites the table"},
+	hz := []ddl.Hazard{
+		{Kind: ddl.HazardTableRewrite, Message: "moving " + columnText(cr.Table, c.Name) + " to the rebuilt type " + strings.TrimSuffix(c.Type, "[]") + " rewrites the table"},
 		lockHazard(cr.Table, "ALTER COLUMN TYPE"),
 	}
 	if len(lost) > 0 {
@@ -184,7 +185,7 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 		if len(lost) == 1 {
 			what = "the value " + quotedList(lost) + " leaves"
 		}
-		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: what + " the type of " +
+		hz = append(hz, ddl.Hazard{Kind: ddl.HazardDataLoss, Message: what + " the type of " +
 			columnText(cr.Table, c.Name) + ": rows that hold them make the statement fail"})
 	}
 	p.addMove(t, "column "+name+" move", []*model.Column{c}, subs, hz)
@@ -194,7 +195,7 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 // TYPE takes them.
 func collatedType(c *model.Column) string {
 	if c.Collation != "" {
-		return c.Type + " COLLATE " + nameText(c.Collation)
+		return c.Type + " COLLATE " + ddl.NameText(c.Collation)
 	}
 	return c.Type
 }
@@ -203,17 +204,17 @@ func collatedType(c *model.Column) string {
 // object: it releases the columns' hold on the old one, and comes after
 // the new one and after the views, rules and keys that stop the columns'
 // type from changing are dropped.
-func (p *planner) addMove(t *model.Table, id string, cols []*model.Column, subs []string, hz []Hazard) {
-	st := p.alterStmt(t, id, alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
+func (p *planner) addMove(t *model.Table, id string, cols []*model.Column, subs []string, hz []ddl.Hazard) {
+	st := p.alterStmt(t, id, ddl.AlterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
 	names := map[string]bool{}
 	for _, c := range cols {
 		names[c.Name] = true
 		st.Provides = append(st.Provides, colRef(t.QName, c.Name))
-		st.provTokens = append(st.provTokens, released(colRef(t.QName, c.Name)))
-		st.Requires = append(st.Requires, columnRequires(c, false)...)
+		st.ProvTokens = append(st.ProvTokens, released(colRef(t.QName, c.Name)))
+		st.Requires = append(st.Requires, ddl.ColumnRequires(c, false)...)
 	}
 	for _, r := range p.retypeBlockers(t.QName, names) {
-		st.reqTokens = append(st.reqTokens, released(r))
+		st.ReqTokens = append(st.ReqTokens, released(r))
 	}
 	p.add(st)
 }

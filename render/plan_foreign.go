@@ -4,21 +4,22 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) fdwChange(c *diff.ObjectChange[model.ForeignDataWrapper]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.fdw(c.To)
+		p.b.FDW(c.To)
 	case diff.Drop:
 		w := c.From
-		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindForeignDataWrapper, Name: w.Name}, kindPrio: prioFDW,
+		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindForeignDataWrapper, Name: w.Name}, kindPrio: ddl.PrioFDW,
 			sql: "DROP FOREIGN DATA WRAPPER " + sqlq.QuoteIdent(w.Name)})
 	case diff.Alter:
 		w := c.To
 		name := sqlq.QuoteIdent(w.Name)
-		t := target{ref: model.ObjectRef{Kind: model.KindForeignDataWrapper, Name: w.Name}, id: "foreign data wrapper " + name,
-			comment: "FOREIGN DATA WRAPPER " + name, alter: "FOREIGN DATA WRAPPER " + name, grant: "FOREIGN DATA WRAPPER " + name}
+		t := ddl.Target{Ref: model.ObjectRef{Kind: model.KindForeignDataWrapper, Name: w.Name}, ID: "foreign data wrapper " + name,
+			Comment: "FOREIGN DATA WRAPPER " + name, Alter: "FOREIGN DATA WRAPPER " + name, Grant: "FOREIGN DATA WRAPPER " + name}
 		p.commentChange(t, c.From.Comment, w.Comment)
 		p.ownerChange(t, c.From.Owner, w.Owner)
 		p.grantChange(t, c.From.Owner, w.Owner, c.From.Grants, w.Grants)
@@ -28,16 +29,16 @@ func (p *planner) fdwChange(c *diff.ObjectChange[model.ForeignDataWrapper]) {
 func (p *planner) serverChange(c *diff.ObjectChange[model.ForeignServer]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.server(c.To)
+		p.b.Server(c.To)
 	case diff.Drop:
 		s := c.From
-		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindServer, Name: s.Name}, kindPrio: prioServer,
+		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindServer, Name: s.Name}, kindPrio: ddl.PrioServer,
 			sql: "DROP SERVER " + sqlq.QuoteIdent(s.Name)})
 	case diff.Alter:
 		s := c.To
 		name := sqlq.QuoteIdent(s.Name)
-		t := target{ref: model.ObjectRef{Kind: model.KindServer, Name: s.Name}, id: "server " + name, comment: "SERVER " + name,
-			alter: "SERVER " + name, grant: "FOREIGN SERVER " + name}
+		t := ddl.Target{Ref: model.ObjectRef{Kind: model.KindServer, Name: s.Name}, ID: "server " + name, Comment: "SERVER " + name,
+			Alter: "SERVER " + name, Grant: "FOREIGN SERVER " + name}
 		p.commentChange(t, c.From.Comment, s.Comment)
 		p.ownerChange(t, c.From.Owner, s.Owner)
 		p.grantChange(t, c.From.Owner, s.Owner, c.From.Grants, s.Grants)
@@ -47,10 +48,10 @@ func (p *planner) serverChange(c *diff.ObjectChange[model.ForeignServer]) {
 func (p *planner) userMappingChange(c *diff.ObjectChange[model.UserMapping]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.userMapping(c.To)
+		p.b.UserMapping(c.To)
 	case diff.Drop:
 		m := c.From
-		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindUserMapping, Table: m.Server, Name: m.User}, kindPrio: prioUserMapping,
-			sql: "DROP USER MAPPING FOR " + roleSQL(m.User) + " SERVER " + sqlq.QuoteIdent(m.Server)})
+		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindUserMapping, Table: m.Server, Name: m.User}, kindPrio: ddl.PrioUserMapping,
+			sql: "DROP USER MAPPING FOR " + ddl.RoleSQL(m.User) + " SERVER " + sqlq.QuoteIdent(m.Server)})
 	}
 }

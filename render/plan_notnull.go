@@ -6,6 +6,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // What differs between the PostgreSQL majors a plan can run on, where
@@ -31,16 +32,16 @@ func namedNotNull(c *model.Column) bool {
 // table tq NOT NULL, and its hazards: SET NOT NULL, or on 18, for a named,
 // NOT VALID or NO INHERIT constraint, ADD CONSTRAINT (which, NOT VALID,
 // checks no row).
-func (p *planner) setNotNull(tq model.QName, to *model.Column) (string, []Hazard) {
-	scan := []Hazard{{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq,
-		Message: "SET NOT NULL scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}}
+func (p *planner) setNotNull(tq model.QName, to *model.Column) (string, []ddl.Hazard) {
+	scan := []ddl.Hazard{{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: tq,
+		Message: "SET NOT NULL scans " + ddl.QNameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}}
 	if p.major < 18 || !namedNotNull(to) {
 		return "ALTER COLUMN " + sqlq.QuoteIdent(to.Name) + " SET NOT NULL", scan
 	}
 	if to.NotNullNotValid {
 		scan = nil
 	}
-	return "ADD " + notNullConstraint(tq.Name, to), scan
+	return "ADD " + ddl.NotNullConstraint(tq.Name, to), scan
 }
 
 // notNullForms renames, validates or changes the inheritance of the NOT
@@ -99,35 +100,35 @@ func (p *planner) notNullForms(changes []diff.Change) {
 // not in the model: it is looked up in the catalog.
 func (p *planner) notNullForm(t, ot *model.Table, oc, c *model.Column, inherited bool) {
 	tq := t.QName
-	name := notNullName(t.Name, c)
-	waits := []token{nameRef(tq), detachedRef(tq)}
+	name := ddl.NotNullName(t.Name, c)
+	waits := []ddl.Token{nameRef(tq), detachedRef(tq)}
 	req := []model.ObjectRef{colRef(tq, c.Name)}
 	rename := ""
 	switch {
 	case inherited:
 		rename = "DO $retort$DECLARE n name; BEGIN\n" +
 			"    SELECT conname INTO STRICT n FROM pg_catalog.pg_constraint\n" +
-			"    WHERE conrelid = " + sqlq.Literal(qnameSQL(tq)) + "::pg_catalog.regclass AND contype = 'n'\n" +
+			"    WHERE conrelid = " + sqlq.Literal(ddl.QNameSQL(tq)) + "::pg_catalog.regclass AND contype = 'n'\n" +
 			"      AND conkey[1] = (SELECT attnum FROM pg_catalog.pg_attribute\n" +
-			"                       WHERE attrelid = " + sqlq.Literal(qnameSQL(tq)) + "::pg_catalog.regclass AND attname = " + sqlq.Literal(c.Name) + ");\n" +
+			"                       WHERE attrelid = " + sqlq.Literal(ddl.QNameSQL(tq)) + "::pg_catalog.regclass AND attname = " + sqlq.Literal(c.Name) + ");\n" +
 			"    IF n <> " + sqlq.Literal(name) + " THEN\n" +
-			"        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', " + sqlq.Literal(qnameSQL(tq)) + ", n, " + sqlq.Literal(name) + ");\n" +
+			"        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', " + sqlq.Literal(ddl.QNameSQL(tq)) + ", n, " + sqlq.Literal(name) + ");\n" +
 			"    END IF;\n" +
 			"END$retort$"
-	case notNullName(ot.Name, oc) != name:
-		rename = alterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(notNullName(ot.Name, oc)) + " TO " + sqlq.QuoteIdent(name)
+	case ddl.NotNullName(ot.Name, oc) != name:
+		rename = ddl.AlterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(ddl.NotNullName(ot.Name, oc)) + " TO " + sqlq.QuoteIdent(name)
 	}
 	id := "not null " + sqlq.QuoteIdent(c.Name)
 	if rename != "" {
 		st := p.alterStmt(t, id+" name", rename)
 		st.Requires = append(st.Requires, req...)
-		st.reqTokens = append(st.reqTokens, waits...)
-		st.provTokens = append(st.provTokens, tokenOf(tokRenamed, constraintRef(tq, name)))
+		st.ReqTokens = append(st.ReqTokens, waits...)
+		st.ProvTokens = append(st.ProvTokens, ddl.TokenOf(ddl.TokRenamed, ddl.ConstraintRef(tq, name)))
 		p.add(st)
-		waits = append(waits, tokenOf(tokRenamed, constraintRef(tq, name)))
+		waits = append(waits, ddl.TokenOf(ddl.TokRenamed, ddl.ConstraintRef(tq, name)))
 	}
 	var subs []string
-	var hz []Hazard
+	var hz []ddl.Hazard
 	if oc.NotNullNoInherit != c.NotNullNoInherit && !inherited {
 		if c.NotNullNoInherit {
 			subs = append(subs, "ALTER CONSTRAINT "+sqlq.QuoteIdent(name)+" NO INHERIT")
@@ -140,15 +141,15 @@ func (p *planner) notNullForm(t, ot *model.Table, oc, c *model.Column, inherited
 		subs = append(subs, "VALIDATE CONSTRAINT "+sqlq.QuoteIdent(name))
 	case !oc.NotNullNotValid && c.NotNullNotValid:
 		// A constraint cannot be made NOT VALID again: it is replaced.
-		subs = append(subs, "ALTER COLUMN "+sqlq.QuoteIdent(c.Name)+" DROP NOT NULL", "ADD "+notNullConstraint(tq.Name, c))
+		subs = append(subs, "ALTER COLUMN "+sqlq.QuoteIdent(c.Name)+" DROP NOT NULL", "ADD "+ddl.NotNullConstraint(tq.Name, c))
 	}
 	if len(subs) == 0 {
 		return
 	}
 	hz = append(hz, lockHazard(tq, "ALTER CONSTRAINT"))
-	st := p.alterStmt(t, id+" form", alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
+	st := p.alterStmt(t, id+" form", ddl.AlterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
 	st.Requires = append(st.Requires, req...)
-	st.reqTokens = append(st.reqTokens, waits...)
+	st.ReqTokens = append(st.ReqTokens, waits...)
 	p.add(st)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/internal/sqltext"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // The online forms of changes to relations that exist before the plan
@@ -24,10 +25,10 @@ func (p *planner) existed(q model.QName) bool {
 		return false
 	}
 	if p.oldTable(q) != nil {
-		return !p.created[keyOf(tableRef(q))]
+		return !p.created[ddl.KeyOf(ddl.TableRef(q))]
 	}
 	v := p.ni.views[q]
-	return v != nil && v.Materialized && p.oi.views[q] != nil && !p.created[keyOf(viewRefOf(v))]
+	return v != nil && v.Materialized && p.oi.views[q] != nil && !p.created[ddl.KeyOf(ddl.ViewRefOf(v))]
 }
 
 // onlineOn reports whether changes to relation q take their online forms.
@@ -47,42 +48,42 @@ func concurrently(sql string) (string, bool) {
 // concurrentHazard is the note on a statement that runs CONCURRENTLY: it
 // cannot run in a transaction block, so the plan is no longer all or
 // nothing, and a failed build leaves an invalid index behind.
-func concurrentHazard(what string) Hazard {
-	return Hazard{Kind: HazardNonTransactional, Severity: SeverityInfo, Message: what +
+func concurrentHazard(what string) ddl.Hazard {
+	return ddl.Hazard{Kind: ddl.HazardNonTransactional, Severity: ddl.SeverityInfo, Message: what +
 		" runs outside a transaction block; if it fails, the index it leaves invalid is dropped and built again by the next upgrade"}
 }
 
 // buildConcurrently makes statement st, the CREATE INDEX of an index on a
 // relation that exists, build it CONCURRENTLY: writes go on while it builds.
-func buildConcurrently(st *Statement, name string) bool {
+func buildConcurrently(st *ddl.Statement, name string) bool {
 	sql, ok := concurrently(st.SQL)
 	if !ok {
 		return false
 	}
 	st.SQL, st.Transactional = sql, false
-	st.Hazards = []Hazard{concurrentHazard("CREATE INDEX CONCURRENTLY " + name)}
+	st.Hazards = []ddl.Hazard{concurrentHazard("CREATE INDEX CONCURRENTLY " + name)}
 	return true
 }
 
 // validatedRef marks a constraint that VALIDATE CONSTRAINT has checked.
-func validatedRef(r model.ObjectRef) token { return tokenOf(tokValidated, r) }
+func validatedRef(r model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokValidated, r) }
 
 // notNullRef marks a column that is NOT NULL.
-func notNullRef(col model.ObjectRef) token { return tokenOf(tokNotNull, col) }
+func notNullRef(col model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokNotNull, col) }
 
 // validate adds ALTER TABLE … VALIDATE CONSTRAINT for constraint name of t,
 // added NOT VALID by the statement that provides its built token: the scan
 // runs in a transaction of its own, under a lock (SHARE UPDATE EXCLUSIVE)
 // that lets writes through.
-func (p *planner) validate(t *model.Table, name string, only bool, prio int, after ...token) {
-	ref := constraintRef(t.QName, name)
-	p.addStmt(Statement{
-		ID:         stmtID(prio, "constraint", qnameSQL(t.QName), sqlq.QuoteIdent(name), "validate"),
-		prio:       prio,
-		SQL:        alterTable(t, only) + " VALIDATE CONSTRAINT " + sqlq.QuoteIdent(name),
+func (p *planner) validate(t *model.Table, name string, only bool, prio int, after ...ddl.Token) {
+	ref := ddl.ConstraintRef(t.QName, name)
+	p.addStmt(ddl.Statement{
+		ID:         ddl.StmtID(prio, "constraint", ddl.QNameSQL(t.QName), sqlq.QuoteIdent(name), "validate"),
+		Priority:   prio,
+		SQL:        ddl.AlterTable(t, only) + " VALIDATE CONSTRAINT " + sqlq.QuoteIdent(name),
 		Requires:   []model.ObjectRef{ref},
-		reqTokens:  append([]token{nameRef(t.QName), builtRef(ref)}, after...),
-		provTokens: []token{validatedRef(ref)},
+		ReqTokens:  append([]ddl.Token{nameRef(t.QName), builtRef(ref)}, after...),
+		ProvTokens: []ddl.Token{validatedRef(ref)},
 	})
 }
 
@@ -101,32 +102,32 @@ func notNullCheckName(table, col string) string {
 // statements, after the tokens in after, and returns the subcommand for
 // the column's ALTER TABLE, what that ALTER must wait for, and what it
 // must provide.
-func (p *planner) validatedNotNull(t *model.Table, c *model.Column, only bool, after []token) (sub string, waits, provides []token) {
+func (p *planner) validatedNotNull(t *model.Table, c *model.Column, only bool, after []ddl.Token) (sub string, waits, provides []ddl.Token) {
 	col := colRef(t.QName, c.Name)
-	provides = []token{notNullRef(col)}
+	provides = []ddl.Token{notNullRef(col)}
 	if p.major >= 18 {
 		nv := *c
 		nv.NotNullNotValid = true
-		name := notNullName(t.Name, c)
-		p.validate(t, name, only, prioTable, notNullRef(col))
-		return "ADD " + notNullConstraint(t.Name, &nv), after, provides
+		name := ddl.NotNullName(t.Name, c)
+		p.validate(t, name, only, ddl.PrioTable, notNullRef(col))
+		return "ADD " + ddl.NotNullConstraint(t.Name, &nv), after, provides
 	}
 	name := notNullCheckName(t.Name, c.Name)
-	ref := constraintRef(t.QName, name)
+	ref := ddl.ConstraintRef(t.QName, name)
 	quoted := sqlq.QuoteIdent(name)
 	check := p.alterStmt(t, "column "+sqlq.QuoteIdent(c.Name)+" not null 1 check",
-		alterTable(t, only)+" ADD CONSTRAINT "+quoted+" CHECK ("+sqlq.QuoteIdent(c.Name)+" IS NOT NULL) NOT VALID",
+		ddl.AlterTable(t, only)+" ADD CONSTRAINT "+quoted+" CHECK ("+sqlq.QuoteIdent(c.Name)+" IS NOT NULL) NOT VALID",
 		lockHazard(t.QName, "ADD CONSTRAINT … NOT VALID"))
 	check.Provides = nil
 	check.Requires = []model.ObjectRef{col}
-	check.reqTokens = append(check.reqTokens, after...)
-	check.provTokens = []token{builtRef(ref)}
+	check.ReqTokens = append(check.ReqTokens, after...)
+	check.ProvTokens = []ddl.Token{builtRef(ref)}
 	p.add(check)
-	p.validate(t, name, only, prioTable)
+	p.validate(t, name, only, ddl.PrioTable)
 	drop := p.alterStmt(t, "column "+sqlq.QuoteIdent(c.Name)+" not null 4 drop check",
-		alterTable(t, only)+" DROP CONSTRAINT "+quoted, lockHazard(t.QName, "DROP CONSTRAINT"))
+		ddl.AlterTable(t, only)+" DROP CONSTRAINT "+quoted, lockHazard(t.QName, "DROP CONSTRAINT"))
 	drop.Provides = nil
-	drop.reqTokens = append(drop.reqTokens, notNullRef(col))
+	drop.ReqTokens = append(drop.ReqTokens, notNullRef(col))
 	p.add(drop)
 	return "ALTER COLUMN " + sqlq.QuoteIdent(c.Name) + " SET NOT NULL", append(after, validatedRef(ref)), provides
 }
@@ -141,13 +142,13 @@ func (p *planner) onlineNotNull(t *model.Table, c *model.Column, only bool) bool
 // its ALTER TABLE (after the tokens in after), with its hazards, what the
 // ALTER must wait for and what it provides: the validated form online
 // (whose other statements it adds), SET NOT NULL and its scan otherwise.
-func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after []token) (sub string, hz []Hazard, waits, provides []token) {
+func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after []ddl.Token) (sub string, hz []ddl.Hazard, waits, provides []ddl.Token) {
 	if p.onlineNotNull(t, c, only) {
 		sub, waits, provides = p.validatedNotNull(t, c, only, after)
 		return sub, nil, waits, provides
 	}
 	sub, hz = p.setNotNull(t.QName, c)
-	return sub, hz, after, []token{notNullRef(colRef(t.QName, c.Name))}
+	return sub, hz, after, []ddl.Token{notNullRef(colRef(t.QName, c.Name))}
 }
 
 // onlineKey adds primary key or unique constraint c to t, which exists, as
@@ -158,10 +159,10 @@ func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after 
 // index named apart from the constraint, or with parts (INCLUDE, storage
 // parameters, a tablespace) that its definition says and its fields do
 // not, so that the index would not be exactly the constraint's.
-func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (Statement, bool) {
+func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (ddl.Statement, bool) {
 	if !p.onlineOn(t.QName) || t.Kind != model.TableOrdinary || (c.Type != model.PrimaryKey && c.Type != model.Unique) ||
 		(c.Index != "" && c.Index != c.Name) || len(c.Columns) == 0 {
-		return Statement{}, false
+		return ddl.Statement{}, false
 	}
 	deferral := sqltext.Deferral(c.Deferrable, c.Deferrable && c.InitiallyDeferred)
 	nullsNotDistinct := false
@@ -170,7 +171,7 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (Statement, boo
 	case sqltext.KeyText(false, c.Columns, nil, true) + deferral:
 		nullsNotDistinct = true
 	default:
-		return Statement{}, false
+		return ddl.Statement{}, false
 	}
 	keys := make([]string, len(c.Columns))
 	for i, col := range c.Columns {
@@ -179,44 +180,44 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (Statement, boo
 	def, ok := concurrently(sqltext.Index{Name: c.Name, Unique: true, Schema: t.Schema, Table: t.Name, Method: "btree",
 		Keys: keys, NullsNotDistinct: nullsNotDistinct}.String())
 	if !ok {
-		return Statement{}, false
+		return ddl.Statement{}, false
 	}
-	ix := indexRef(t.Schema, c.Name, t.Name)
+	ix := ddl.IndexRef(t.Schema, c.Name, t.Name)
 	name := sqlq.QuoteIdent(c.Name)
-	p.addStmt(Statement{
-		ID:         stmtID(prioConstraint, "constraint", qnameSQL(t.QName), name, "index"),
-		prio:       prioConstraint,
+	p.addStmt(ddl.Statement{
+		ID:         ddl.StmtID(ddl.PrioConstraint, "constraint", ddl.QNameSQL(t.QName), name, "index"),
+		Priority:   ddl.PrioConstraint,
 		SQL:        def,
-		Hazards:    []Hazard{concurrentHazard("CREATE UNIQUE INDEX CONCURRENTLY " + name)},
-		Requires:   append([]model.ObjectRef{tableRef(t.QName)}, c.Deps...),
-		reqTokens:  []token{nameRef(t.QName)},
-		provTokens: []token{builtRef(ix)},
+		Hazards:    []ddl.Hazard{concurrentHazard("CREATE UNIQUE INDEX CONCURRENTLY " + name)},
+		Requires:   append([]model.ObjectRef{ddl.TableRef(t.QName)}, c.Deps...),
+		ReqTokens:  []ddl.Token{nameRef(t.QName)},
+		ProvTokens: []ddl.Token{builtRef(ix)},
 	})
 	kind := "UNIQUE"
 	if c.Type == model.PrimaryKey {
 		kind = "PRIMARY KEY"
 	}
-	return Statement{
-		ID:        stmtID(prioConstraint, "constraint", qnameSQL(t.QName), name),
-		prio:      prioConstraint,
-		SQL:       alterTable(t, true) + "\n    ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + name + deferral,
-		Hazards:   []Hazard{lockHazard(t.QName, "ADD CONSTRAINT … USING INDEX")},
-		Provides:  []model.ObjectRef{constraintRef(t.QName, c.Name), ix},
-		Requires:  []model.ObjectRef{tableRef(t.QName)},
-		reqTokens: []token{builtRef(ix)},
+	return ddl.Statement{
+		ID:        ddl.StmtID(ddl.PrioConstraint, "constraint", ddl.QNameSQL(t.QName), name),
+		Priority:  ddl.PrioConstraint,
+		SQL:       ddl.AlterTable(t, true) + "\n    ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + name + deferral,
+		Hazards:   []ddl.Hazard{lockHazard(t.QName, "ADD CONSTRAINT … USING INDEX")},
+		Provides:  []model.ObjectRef{ddl.ConstraintRef(t.QName, c.Name), ix},
+		Requires:  []model.ObjectRef{ddl.TableRef(t.QName)},
+		ReqTokens: []ddl.Token{builtRef(ix)},
 	}, true
 }
 
 // noOnlineForm says, on each hazard of an online plan that still locks a
 // table for a time that grows with it, that the change has no online form
 // and where the manual path is described.
-func noOnlineForm(stmts []Statement) {
+func noOnlineForm(stmts []ddl.Statement) {
 	for i := range stmts {
 		for j := range stmts[i].Hazards {
 			h := &stmts[i].Hazards[j]
 			switch h.Kind {
-			case HazardTableRewrite, HazardIndexBuild, HazardExclusiveLock, HazardShareRowExclusiveLock:
-				if h.Severity == SeverityDanger {
+			case ddl.HazardTableRewrite, ddl.HazardIndexBuild, ddl.HazardExclusiveLock, ddl.HazardShareRowExclusiveLock:
+				if h.Severity == ddl.SeverityDanger {
 					h.Message += "; this change has no online form: docs/online.md (expand and contract) describes the manual path"
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // prepare turns the changes of diff.Compare into the changes the plan
@@ -23,7 +24,7 @@ func (p *planner) prepare(changes []diff.Change) []diff.Change {
 	out = p.followRenames(out)
 	out = p.closure(out)
 	out = withoutRebuiltViewIndexes(out)
-	p.created = map[refKey]bool{}
+	p.created = map[ddl.RefKey]bool{}
 	p.tableOps = map[model.QName]diff.Op{}
 	p.columnOps = map[model.QName]map[string]*diff.ColumnChange{}
 	p.record(out)
@@ -77,7 +78,7 @@ func (p *planner) expand(c diff.Change) []diff.Change {
 	case *diff.ObjectChange[model.Collation]:
 		// One that something uses is rebuilt under its name instead, by
 		// the closure: DROP COLLATION fails while columns use it.
-		split = collationRedefined(c.From, c.To) && len(p.dependents[keyOf(collationTarget(c.From.QName).ref)]) == 0
+		split = collationRedefined(c.From, c.To) && len(p.dependents[ddl.KeyOf(collationTarget(c.From.QName).Ref)]) == 0
 	case *diff.ObjectChange[model.RangeType]:
 		split = !sameExcept(c.From, c.To, func(o *model.RangeType) { o.Comment, o.Owner, o.Grants, o.Deps = "", "", nil, nil })
 	case *diff.ObjectChange[model.Cast]:

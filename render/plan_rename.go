@@ -7,6 +7,7 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // followRenames turns the drop and create of a renamed table's constraint
@@ -87,33 +88,33 @@ func (p *planner) renameConstraint(tq model.QName, f, c *model.Constraint) {
 	if t == nil {
 		return
 	}
-	provides := []model.ObjectRef{constraintRef(tq, c.Name)}
-	frees := []token{freed(constraintRef(tq, f.Name))}
+	provides := []model.ObjectRef{ddl.ConstraintRef(tq, c.Name)}
+	frees := []ddl.Token{freed(ddl.ConstraintRef(tq, f.Name))}
 	if r, ok := keyIndexRef(tq, c); ok {
 		old, _ := keyIndexRef(tq, f)
 		provides = append(provides, r)
 		frees = append(frees, freed(old))
 	}
-	p.add(Statement{
-		ID:         stmtID(prioConstraint, "rename constraint", qnameSQL(tq), sqlq.QuoteIdent(c.Name)),
-		prio:       prioConstraint,
-		SQL:        alterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(c.Name),
+	p.add(ddl.Statement{
+		ID:         ddl.StmtID(ddl.PrioConstraint, "rename constraint", ddl.QNameSQL(tq), sqlq.QuoteIdent(c.Name)),
+		Priority:   ddl.PrioConstraint,
+		SQL:        ddl.AlterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(c.Name),
 		Provides:   provides,
-		provTokens: frees,
-		reqTokens:  []token{nameRef(tq)},
+		ProvTokens: frees,
+		ReqTokens:  []ddl.Token{nameRef(tq)},
 	})
 	p.constraintComment(tq, c.Name, f.Comment, c.Comment)
 }
 
 // renameIndex renames an index.
 func (p *planner) renameIndex(owner model.QName, f, ix *model.Index) {
-	p.add(Statement{
-		ID:         stmtID(prioIndex, "rename index", sqlq.Qualified(owner.Schema, ix.Name)),
-		prio:       prioIndex,
+	p.add(ddl.Statement{
+		ID:         ddl.StmtID(ddl.PrioIndex, "rename index", sqlq.Qualified(owner.Schema, ix.Name)),
+		Priority:   ddl.PrioIndex,
 		SQL:        "ALTER INDEX " + sqlq.Qualified(owner.Schema, f.Name) + " RENAME TO " + sqlq.QuoteIdent(ix.Name),
-		Provides:   []model.ObjectRef{indexRef(owner.Schema, ix.Name, owner.Name)},
-		provTokens: []token{freed(indexRef(owner.Schema, f.Name, owner.Name))},
-		reqTokens:  []token{nameRef(owner)},
+		Provides:   []model.ObjectRef{ddl.IndexRef(owner.Schema, ix.Name, owner.Name)},
+		ProvTokens: []ddl.Token{freed(ddl.IndexRef(owner.Schema, f.Name, owner.Name))},
+		ReqTokens:  []ddl.Token{nameRef(owner)},
 	})
 	p.alterIndex(owner, &model.Index{Name: ix.Name, Comment: f.Comment, ParentIndex: ix.ParentIndex}, ix)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // A type change must never change a value silently. PostgreSQL's
@@ -38,7 +39,7 @@ type typeShape struct {
 	// text is the resolved type as format_type writes it, typmod and array
 	// brackets included.
 	text string
-	// base is the element type's name without typmod, as builtinCasts
+	// base is the element type's name without typmod, as BuiltinCasts
 	// names it ("bpchar", `"bit"`), or the qualified name of a type of the
 	// schema; intervals with fields are "interval".
 	base   string
@@ -261,8 +262,8 @@ func precisionOf(mods []int) int {
 // when any value of the column would change: it locks the table, as the
 // ALTER that follows in the same transaction would, so that no row comes
 // in between the check and the change.
-func retypeGuard(tq model.QName, colName, typ, cond string) Statement {
-	table := qnameSQL(tq)
+func retypeGuard(tq model.QName, colName, typ, cond string) ddl.Statement {
+	table := ddl.QNameSQL(tq)
 	msg := "changing " + columnText(tq, colName) + " to " + typ + " would change a value (rounded, cut or converted): nothing was changed"
 	hint := "update the values that do not fit " + typ + " first, or convert them in the revision's own statement"
 	body := "\nBEGIN\n    LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE;\n" +
@@ -271,15 +272,15 @@ func retypeGuard(tq model.QName, colName, typ, cond string) Statement {
 		"    END IF;\nEND\n"
 	tag := dollarTag(body)
 	ref := colRef(tq, colName)
-	return Statement{
-		ID:   stmtID(prioTable, "alter", "table "+table, "column "+sqlq.QuoteIdent(colName), "check"),
-		prio: prioTable,
-		SQL:  "DO " + tag + body + tag,
-		Hazards: []Hazard{{Kind: HazardExclusiveLock, Severity: SeverityDanger, table: tq,
-			Message: "the check before ALTER COLUMN TYPE scans " + qnameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}},
+	return ddl.Statement{
+		ID:       ddl.StmtID(ddl.PrioTable, "alter", "table "+table, "column "+sqlq.QuoteIdent(colName), "check"),
+		Priority: ddl.PrioTable,
+		SQL:      "DO " + tag + body + tag,
+		Hazards: []ddl.Hazard{{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: tq,
+			Message: "the check before ALTER COLUMN TYPE scans " + ddl.QNameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}},
 		Requires:   []model.ObjectRef{ref},
-		provTokens: []token{checkedRef(ref)},
-		reqTokens:  []token{nameRef(tq)},
+		ProvTokens: []ddl.Token{checkedRef(ref)},
+		ReqTokens:  []ddl.Token{nameRef(tq)},
 	}
 }
 
@@ -298,11 +299,11 @@ func dollarTag(body string) string {
 
 // checkedRef is provided by the check before a column's type change; the
 // ALTER waits for it.
-func checkedRef(col model.ObjectRef) token { return tokenOf(tokChecked, col) }
+func checkedRef(col model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokChecked, col) }
 
 // retypeHazard is the data-loss hazard of a type change, in words that say
 // what happens to the values.
-func retypeHazard(tq model.QName, col, from, to string, r retype) Hazard {
+func retypeHazard(tq model.QName, col, from, to string, r retype) ddl.Hazard {
 	what := "changing " + columnText(tq, col) + " from " + from + " to " + to
 	var msg string
 	switch {
@@ -313,7 +314,7 @@ func retypeHazard(tq model.QName, col, from, to string, r retype) Hazard {
 	default:
 		msg = what + " converts each value by PostgreSQL's cast; a value that does not convert fails it"
 	}
-	return Hazard{Kind: HazardDataLoss, Message: msg}
+	return ddl.Hazard{Kind: ddl.HazardDataLoss, Message: msg}
 }
 
 // The classes of a change of column type.
@@ -395,16 +396,16 @@ func classifyTypeChange(from, to string) int {
 }
 
 // typeChangeHazards are the hazards of changing a column's type.
-func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []Hazard {
+func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []ddl.Hazard {
 	name := columnText(t, col)
 	switch class {
 	case typeCoercible:
 		return nil
 	case typeWidening:
-		return []Hazard{{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"}}
+		return []ddl.Hazard{{Kind: ddl.HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"}}
 	}
-	return []Hazard{
-		{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
+	return []ddl.Hazard{
+		{Kind: ddl.HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
 		retypeHazard(t, col, from, to, rt),
 	}
 }
@@ -454,7 +455,7 @@ func (p *planner) castVia(from, to string) string {
 	}
 	fb, tb := castName(fe), castName(te)
 	switch {
-	case fb == tb, stringCategory[fb], stringCategory[tb], builtinCasts[[2]string{fb, tb}]:
+	case fb == tb, stringCategory[fb], stringCategory[tb], ddl.BuiltinCasts[[2]string{fb, tb}]:
 		return ""
 	}
 	if q, ok := typeOf(to); ok && p.oi.domains[q] != nil {
@@ -463,7 +464,7 @@ func (p *planner) castVia(from, to string) string {
 	return "::text"
 }
 
-// castName is a type's name as builtinCasts keys it: format_type's name
+// castName is a type's name as BuiltinCasts keys it: format_type's name
 // without a typmod.
 func castName(typ string) string {
 	base, _ := splitType(typ)

@@ -5,31 +5,32 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) functionChange(c *diff.ObjectChange[model.Function]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.function(c.To)
+		p.b.Function(c.To)
 	case diff.Drop:
 		f := c.From
-		t := functionTarget(f)
+		t := ddl.FunctionTarget(f)
 		kind := "FUNCTION "
 		if f.Kind == model.KindProcedure {
 			kind = "PROCEDURE "
 		}
-		p.drop(dropStmt{ref: t.ref, kindPrio: prioFunction, sql: "DROP " + kind + qnameSQL(f.QName) + "(" + f.IdentityArgs + ")"})
+		p.drop(dropStmt{ref: t.Ref, kindPrio: ddl.PrioFunction, sql: "DROP " + kind + ddl.QNameSQL(f.QName) + "(" + f.IdentityArgs + ")"})
 	case diff.Alter:
 		f, fn := c.From, c.To
-		t := functionTarget(fn)
+		t := ddl.FunctionTarget(fn)
 		if f.Definition != fn.Definition {
-			p.add(Statement{
-				ID:         stmtID(prioFunction, "alter", t.id),
-				prio:       prioFunction,
+			p.add(ddl.Statement{
+				ID:         ddl.StmtID(ddl.PrioFunction, "alter", t.ID),
+				Priority:   ddl.PrioFunction,
 				SQL:        strings.TrimSpace(fn.Definition),
-				Provides:   []model.ObjectRef{t.ref},
-				Requires:   append([]model.ObjectRef{nsRef(fn.Schema)}, fn.Deps...),
-				provTokens: []token{released(t.ref)},
+				Provides:   []model.ObjectRef{t.Ref},
+				Requires:   append([]model.ObjectRef{ddl.NamespaceRef(fn.Schema)}, fn.Deps...),
+				ProvTokens: []ddl.Token{released(t.Ref)},
 			})
 		}
 		p.commentChange(t, f.Comment, fn.Comment)
@@ -41,12 +42,12 @@ func (p *planner) functionChange(c *diff.ObjectChange[model.Function]) {
 func (p *planner) aggregateChange(c *diff.ObjectChange[model.Aggregate]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.aggregate(c.To)
+		p.b.Aggregate(c.To)
 	case diff.Drop:
 		a := c.From
-		p.drop(dropStmt{ref: aggRef(*a), kindPrio: prioAggregate, sql: "DROP AGGREGATE " + qnameSQL(a.QName) + aggSignature(a)})
+		p.drop(dropStmt{ref: ddl.AggRef(*a), kindPrio: ddl.PrioAggregate, sql: "DROP AGGREGATE " + ddl.QNameSQL(a.QName) + ddl.AggSignature(a)})
 	case diff.Alter:
-		t := aggregateTarget(c.To)
+		t := ddl.AggregateTarget(c.To)
 		p.commentChange(t, c.From.Comment, c.To.Comment)
 		p.ownerChange(t, c.From.Owner, c.To.Owner)
 		p.grantChange(t, c.From.Owner, c.To.Owner, c.From.Grants, c.To.Grants)
@@ -56,14 +57,14 @@ func (p *planner) aggregateChange(c *diff.ObjectChange[model.Aggregate]) {
 func (p *planner) castChange(c *diff.ObjectChange[model.Cast]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.cast(c.To)
+		p.b.Cast(c.To)
 	case diff.Drop:
 		k := c.From
-		p.drop(dropStmt{ref: castRefOf(k), kindPrio: prioCast, sql: "DROP CAST (" + k.Source + " AS " + k.Target + ")"})
+		p.drop(dropStmt{ref: castRefOf(k), kindPrio: ddl.PrioCast, sql: "DROP CAST (" + k.Source + " AS " + k.Target + ")"})
 	case diff.Alter:
 		k := c.To
 		pair := "(" + k.Source + " AS " + k.Target + ")"
-		t := target{ref: castRefOf(k), id: "cast " + pair, comment: "CAST " + pair}
+		t := ddl.Target{Ref: castRefOf(k), ID: "cast " + pair, Comment: "CAST " + pair}
 		p.commentChange(t, c.From.Comment, k.Comment)
 	}
 }

@@ -4,62 +4,63 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) namespaceChange(c *diff.ObjectChange[model.Namespace]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.namespace(*c.To, false)
+		p.b.Namespace(*c.To, false)
 	case diff.Drop:
 		n := c.From
-		var waits []token
+		var waits []ddl.Token
 		for _, r := range inSchema(p.old, n.Name) {
 			waits = append(waits, released(r))
 		}
 		p.drop(dropStmt{
-			ref: nsRef(n.Name), kindPrio: prioSchema,
+			ref: ddl.NamespaceRef(n.Name), kindPrio: ddl.PrioSchema,
 			sql:     "DROP SCHEMA " + sqlq.QuoteIdent(n.Name),
-			hazards: []Hazard{{Kind: HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
+			hazards: []ddl.Hazard{{Kind: ddl.HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
 			waits:   waits,
 		})
 	case diff.Alter:
-		t := namespaceTarget(c.To.Name)
+		t := ddl.NamespaceTarget(c.To.Name)
 		p.commentChange(t, c.From.Comment, c.To.Comment)
 		p.ownerChange(t, c.From.Owner, c.To.Owner)
 		p.grantChange(t, c.From.Owner, c.To.Owner, c.From.Grants, c.To.Grants)
 	}
 }
 
-func extensionTarget(name string) target {
+func extensionTarget(name string) ddl.Target {
 	q := sqlq.QuoteIdent(name)
-	return target{ref: model.ObjectRef{Kind: model.KindExtension, Name: name}, id: "extension " + q, comment: "EXTENSION " + q}
+	return ddl.Target{Ref: model.ObjectRef{Kind: model.KindExtension, Name: name}, ID: "extension " + q, Comment: "EXTENSION " + q}
 }
 
 func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.extension(*c.To)
+		p.b.Extension(*c.To)
 	case diff.Drop:
 		e := c.From
-		p.drop(dropStmt{ref: extensionTarget(e.Name).ref, kindPrio: prioExtension, sql: "DROP EXTENSION " + sqlq.QuoteIdent(e.Name)})
+		p.drop(dropStmt{ref: extensionTarget(e.Name).Ref, kindPrio: ddl.PrioExtension, sql: "DROP EXTENSION " + sqlq.QuoteIdent(e.Name)})
 	case diff.Alter:
 		f, e := c.From, c.To
 		t := extensionTarget(e.Name)
 		if f.Schema != e.Schema {
-			p.add(Statement{
-				ID:       stmtID(prioExtension, "alter", t.id, "schema"),
-				prio:     prioExtension,
+			p.add(ddl.Statement{
+				ID:       ddl.StmtID(ddl.PrioExtension, "alter", t.ID, "schema"),
+				Priority: ddl.PrioExtension,
 				SQL:      "ALTER EXTENSION " + sqlq.QuoteIdent(e.Name) + " SET SCHEMA " + sqlq.QuoteIdent(e.Schema),
-				Provides: []model.ObjectRef{t.ref},
-				Requires: []model.ObjectRef{nsRef(e.Schema)},
+				Provides: []model.ObjectRef{t.Ref},
+				Requires: []model.ObjectRef{ddl.NamespaceRef(e.Schema)},
 			})
 		}
 		if f.Version != e.Version && e.Version != "" {
-			p.add(Statement{
-				ID:       stmtID(prioExtension, "alter", t.id, "version"),
-				prio:     prioExtension,
+			p.add(ddl.Statement{
+				ID:       ddl.StmtID(ddl.PrioExtension, "alter", t.ID, "version"),
+				Priority: ddl.PrioExtension,
 				SQL:      "ALTER EXTENSION " + sqlq.QuoteIdent(e.Name) + " UPDATE TO " + sqlq.Literal(e.Version),
-				Provides: []model.ObjectRef{t.ref},
+				Provides: []model.ObjectRef{t.Ref},
 			})
 		}
 		p.commentChange(t, f.Comment, e.Comment)

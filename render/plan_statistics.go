@@ -3,6 +3,7 @@ package render
 import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // statisticsChange creates, drops or alters an extended statistics object.
@@ -11,14 +12,14 @@ import (
 func (p *planner) statisticsChange(c *diff.ObjectChange[model.Statistics]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.statistics(c.To)
+		p.b.Statistics(c.To)
 	case diff.Drop:
-		t := statisticsTarget(c.From.QName)
-		p.drop(dropStmt{ref: t.ref, kindPrio: prioStatistics, sql: "DROP STATISTICS " + qnameSQL(c.From.QName)})
+		t := ddl.StatisticsTarget(c.From.QName)
+		p.drop(dropStmt{ref: t.Ref, kindPrio: ddl.PrioStatistics, sql: "DROP STATISTICS " + ddl.QNameSQL(c.From.QName)})
 	case diff.Alter:
-		t := statisticsTarget(c.To.QName)
+		t := ddl.StatisticsTarget(c.To.QName)
 		if !sameTarget(c.From.Target, c.To.Target) {
-			p.b.statisticsTargetStmt(t, c.To.Target)
+			p.b.StatisticsTargetStmt(t, c.To.Target)
 		}
 		p.commentChange(t, c.From.Comment, c.To.Comment)
 		p.ownerChange(t, c.From.Owner, c.To.Owner)

@@ -9,15 +9,16 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // lockHazard is the hazard of a catalog-only change under an ACCESS
 // EXCLUSIVE lock: brief once granted, but it waits behind running
 // transactions and the queries queued after it wait too, which lock_timeout
 // (the runner's default 2s) bounds.
-func lockHazard(t model.QName, what string) Hazard {
-	return Hazard{Kind: HazardExclusiveLock, Severity: SeverityWarning, Message: what + " takes an ACCESS EXCLUSIVE lock on " + qnameSQL(t) +
-		", blocking its reads and writes while it runs", table: t, brief: true}
+func lockHazard(t model.QName, what string) ddl.Hazard {
+	return ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityWarning, Message: what + " takes an ACCESS EXCLUSIVE lock on " + ddl.QNameSQL(t) +
+		", blocking its reads and writes while it runs", Table: t, Brief: true}
 }
 
 // A table is large, for a lock's hazard, from this many estimated rows or
@@ -30,18 +31,18 @@ const (
 
 // sizeLocks adds to the lock hazards of stmts how big the locked table is,
 // when sizes (the source database's estimates) say it is large.
-func sizeLocks(stmts []Statement, sizes map[model.QName]model.TableSize) {
+func sizeLocks(stmts []ddl.Statement, sizes map[model.QName]model.TableSize) {
 	if len(sizes) == 0 {
 		return
 	}
 	for i := range stmts {
 		for j := range stmts[i].Hazards {
 			h := &stmts[i].Hazards[j]
-			size, ok := sizes[h.table]
-			if h.table == (model.QName{}) || !ok || size.Rows < largeRows && size.Bytes < largeBytes {
+			size, ok := sizes[h.Table]
+			if h.Table == (model.QName{}) || !ok || size.Rows < largeRows && size.Bytes < largeBytes {
 				continue
 			}
-			h.Message += "; " + qnameSQL(h.table) + " is a large table: " + describeSize(size)
+			h.Message += "; " + ddl.QNameSQL(h.Table) + " is a large table: " + describeSize(size)
 		}
 	}
 }
@@ -91,7 +92,7 @@ func (p *planner) tableChange(c *diff.TableChange) {
 // PostgreSQL when it is created or attached, so its own copies are left
 // out: the statement that makes it a partition provides them.
 func (p *planner) createTable(t *model.Table) {
-	idx := p.built(func() { p.b.table(t) })
+	idx := p.built(func() { p.b.Table(t) })
 	if t.PartitionOf == nil {
 		return
 	}
@@ -104,25 +105,25 @@ func (p *planner) createTable(t *model.Table) {
 	pt := p.oi.tables[parent]
 	for i := range pt.Indexes {
 		q := model.QName{Schema: pt.Schema, Name: pt.Indexes[i].Name}
-		if !p.dropped[keyOf(indexRef(q.Schema, q.Name, pt.Name))] {
+		if !p.dropped[ddl.KeyOf(ddl.IndexRef(q.Schema, q.Name, pt.Name))] {
 			existing[q] = true
 		}
 	}
 	for i := range pt.Constraints {
-		if r, ok := keyIndexRef(pt.QName, &pt.Constraints[i]); ok && !p.dropped[keyOf(r)] {
+		if r, ok := keyIndexRef(pt.QName, &pt.Constraints[i]); ok && !p.dropped[ddl.KeyOf(r)] {
 			existing[model.QName{Schema: r.Schema, Name: r.Name}] = true
 		}
 	}
 	var skip []model.ObjectRef
 	for _, ix := range t.Indexes {
 		if ix.ParentIndex != nil && existing[*ix.ParentIndex] {
-			skip = append(skip, indexRef(t.Schema, ix.Name, t.Name))
+			skip = append(skip, ddl.IndexRef(t.Schema, ix.Name, t.Name))
 		}
 	}
 	for i := range t.Constraints {
 		c := &t.Constraints[i]
 		if c.ParentIndex != nil && existing[*c.ParentIndex] {
-			skip = append(skip, constraintRef(t.QName, c.Name))
+			skip = append(skip, ddl.ConstraintRef(t.QName, c.Name))
 			if r, ok := keyIndexRef(t.QName, c); ok {
 				skip = append(skip, r)
 			}
@@ -131,44 +132,44 @@ func (p *planner) createTable(t *model.Table) {
 	if len(skip) == 0 {
 		return
 	}
-	skipKeys := map[refKey]bool{}
+	skipKeys := map[ddl.RefKey]bool{}
 	for _, r := range skip {
-		skipKeys[keyOf(r)] = true
+		skipKeys[ddl.KeyOf(r)] = true
 	}
 	// The statement that makes the table a partition: the attach, or the
 	// create itself (the one statement of priority prioTable that building
 	// a table adds).
 	maker := -1
 	for _, i := range idx {
-		if st := &p.b.stmts[i]; st.prio == prioTableAttach || maker < 0 && st.prio == prioTable {
+		if st := p.b.Stmt(i); st.Priority == ddl.PrioTableAttach || maker < 0 && st.Priority == ddl.PrioTable {
 			maker = i
 		}
 	}
 	for _, i := range idx {
-		st := &p.b.stmts[i]
+		st := p.b.Stmt(i)
 		creates := false
 		for _, r := range st.Provides {
-			if skipKeys[keyOf(r)] {
+			if skipKeys[ddl.KeyOf(r)] {
 				creates = true
 			}
 		}
 		// The index, key or attach that makes one of them: not a comment.
-		if creates && (st.prio == prioIndexAttach || st.prio == prioIndex || st.prio == prioConstraint) {
+		if creates && (st.Priority == ddl.PrioIndexAttach || st.Priority == ddl.PrioIndex || st.Priority == ddl.PrioConstraint) {
 			p.remove(i)
 		}
 	}
 	if maker >= 0 {
-		p.b.stmts[maker].Provides = append(p.b.stmts[maker].Provides, skip...)
+		p.b.Stmt(maker).Provides = append(p.b.Stmt(maker).Provides, skip...)
 	}
 }
 
 func (p *planner) dropTable(t *model.Table) {
 	kind := "TABLE "
-	var hz []Hazard
+	var hz []ddl.Hazard
 	if t.Kind == model.TableForeign {
 		kind = "FOREIGN TABLE "
 	} else {
-		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: "drops table " + qnameSQL(t.QName) + " and all its rows"})
+		hz = append(hz, ddl.Hazard{Kind: ddl.HazardDataLoss, Message: "drops table " + ddl.QNameSQL(t.QName) + " and all its rows"})
 	}
 	// A foreign key to another table the plan drops is dropped on its own
 	// first, so that tables that reference each other can be dropped.
@@ -176,84 +177,84 @@ func (p *planner) dropTable(t *model.Table) {
 	for i := range t.Constraints {
 		c := &t.Constraints[i]
 		if c.Type == model.ForeignKey && c.RefTable != nil && *c.RefTable != t.QName && p.tableOps[*c.RefTable] == diff.Drop {
-			own = append(own, constraintRef(t.QName, c.Name))
+			own = append(own, ddl.ConstraintRef(t.QName, c.Name))
 			p.drop(dropStmt{
-				ref: constraintRef(t.QName, c.Name), kindPrio: prioForeignKey,
-				sql: alterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
+				ref: ddl.ConstraintRef(t.QName, c.Name), kindPrio: ddl.PrioForeignKey,
+				sql: ddl.AlterTable(t, false) + " DROP CONSTRAINT " + sqlq.QuoteIdent(c.Name),
 			})
 		}
 	}
 	parts := slices.DeleteFunc(tableParts(t), func(r model.ObjectRef) bool {
-		return slices.ContainsFunc(own, func(o model.ObjectRef) bool { return keyOf(o) == keyOf(r) })
+		return slices.ContainsFunc(own, func(o model.ObjectRef) bool { return ddl.KeyOf(o) == ddl.KeyOf(r) })
 	})
 	p.drop(dropStmt{
-		ref: tableRef(t.QName), kindPrio: prioTable, sql: "DROP " + kind + qnameSQL(t.QName),
+		ref: ddl.TableRef(t.QName), kindPrio: ddl.PrioTable, sql: "DROP " + kind + ddl.QNameSQL(t.QName),
 		parts: parts, hazards: hz,
 	})
-	p.markDropped(append(tableParts(t), tableRef(t.QName))...)
+	p.markDropped(append(tableParts(t), ddl.TableRef(t.QName))...)
 }
 
 // markDropped records objects the plan drops.
 func (p *planner) markDropped(refs ...model.ObjectRef) {
 	for _, r := range refs {
-		p.dropped[keyOf(r)] = true
+		p.dropped[ddl.KeyOf(r)] = true
 	}
 }
 
 // alterStmt is an ALTER TABLE on a table of both schemas: it waits for the
 // table's rename, if any, and completes the table (provides it), so that
 // what is created on the table comes after it.
-func (p *planner) alterStmt(t *model.Table, id string, sql string, hz ...Hazard) Statement {
-	return Statement{
-		ID:        stmtID(prioTable, "alter", "table "+qnameSQL(t.QName), id),
-		prio:      prioTable,
+func (p *planner) alterStmt(t *model.Table, id string, sql string, hz ...ddl.Hazard) ddl.Statement {
+	return ddl.Statement{
+		ID:        ddl.StmtID(ddl.PrioTable, "alter", "table "+ddl.QNameSQL(t.QName), id),
+		Priority:  ddl.PrioTable,
 		SQL:       sql,
 		Hazards:   hz,
-		Provides:  []model.ObjectRef{tableRef(t.QName)},
-		reqTokens: []token{nameRef(t.QName)},
+		Provides:  []model.ObjectRef{ddl.TableRef(t.QName)},
+		ReqTokens: []ddl.Token{nameRef(t.QName)},
 	}
 }
 
 // alterTable changes a table's own properties; its columns, constraints
 // and indexes have their own changes.
 func (p *planner) alterTable(f, t *model.Table) {
-	tt := tableTarget(t)
+	tt := ddl.TableTarget(t)
 	name := t.QName
 	if !reflect.DeepEqual(f.PartitionOf, t.PartitionOf) || f.PartitionBound != t.PartitionBound {
 		p.repartition(f, t)
 	}
 	for _, parent := range f.Inherits {
 		if !slices.Contains(t.Inherits, parent) {
-			st := p.alterStmt(t, "no inherit "+qnameSQL(parent), alterTable(t, false)+" NO INHERIT "+qnameSQL(parent), lockHazard(name, "NO INHERIT"))
-			st.provTokens = append(st.provTokens, released(tableRef(t.QName)), detachedRef(t.QName))
+			st := p.alterStmt(t, "no inherit "+ddl.QNameSQL(parent), ddl.AlterTable(t, false)+" NO INHERIT "+ddl.QNameSQL(parent), lockHazard(name, "NO INHERIT"))
+			st.ProvTokens = append(st.ProvTokens, released(ddl.TableRef(t.QName)), detachedRef(t.QName))
 			p.add(st)
 		}
 	}
 	for _, parent := range t.Inherits {
 		if !slices.Contains(f.Inherits, parent) {
-			st := p.alterStmt(t, "inherit "+qnameSQL(parent), alterTable(t, false)+" INHERIT "+qnameSQL(parent), lockHazard(name, "INHERIT"))
-			st.Requires = append(st.Requires, tableRef(parent))
+			st := p.alterStmt(t, "inherit "+ddl.QNameSQL(parent), ddl.AlterTable(t, false)+" INHERIT "+ddl.QNameSQL(parent), lockHazard(name, "INHERIT"))
+			st.Requires = append(st.Requires, ddl.TableRef(parent))
 			p.add(st)
 		}
 	}
 	var subs []string
-	var hz []Hazard
+	var hz []ddl.Hazard
 	if f.Unlogged != t.Unlogged {
 		if t.Unlogged {
 			subs = append(subs, "SET UNLOGGED")
 		} else {
 			subs = append(subs, "SET LOGGED")
 		}
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + qnameSQL(name)})
+		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + ddl.QNameSQL(name)})
 	}
 	if set, reset := optionChanges(f.Options, t.Options); len(set)+len(reset) > 0 {
 		if len(reset) > 0 {
 			subs = append(subs, "RESET ("+strings.Join(reset, ", ")+")")
 		}
 		if len(set) > 0 {
-			list, err := optionList(set, "=")
+			list, err := ddl.OptionList(set, "=")
 			if err != nil {
-				p.b.errorf(tt.id, "%v", err)
+				p.b.Errorf(tt.ID, "%v", err)
 				return
 			}
 			subs = append(subs, "SET ("+list+")")
@@ -276,16 +277,16 @@ func (p *planner) alterTable(f, t *model.Table) {
 		case "i":
 			// The index may be created by the plan, after the table's
 			// changes: this waits for it, and so stands alone.
-			p.add(Statement{
-				ID:        stmtID(prioIndex, "replica identity", tt.id),
-				prio:      prioIndex,
-				SQL:       alterTable(t, false) + " REPLICA IDENTITY USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex),
-				Hazards:   []Hazard{lockHazard(name, "REPLICA IDENTITY")},
-				Requires:  []model.ObjectRef{tableRef(name), indexRef(t.Schema, t.ReplicaIdentityIndex, t.Name)},
-				reqTokens: []token{nameRef(name)},
+			p.add(ddl.Statement{
+				ID:        ddl.StmtID(ddl.PrioIndex, "replica identity", tt.ID),
+				Priority:  ddl.PrioIndex,
+				SQL:       ddl.AlterTable(t, false) + " REPLICA IDENTITY USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex),
+				Hazards:   []ddl.Hazard{lockHazard(name, "REPLICA IDENTITY")},
+				Requires:  []model.ObjectRef{ddl.TableRef(name), ddl.IndexRef(t.Schema, t.ReplicaIdentityIndex, t.Name)},
+				ReqTokens: []ddl.Token{nameRef(name)},
 			})
 		default:
-			p.b.errorf(tt.id, "unknown replica identity %q", t.ReplicaIdentity)
+			p.b.Errorf(tt.ID, "unknown replica identity %q", t.ReplicaIdentity)
 		}
 	}
 	if f.Tablespace != t.Tablespace {
@@ -294,7 +295,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 			ts = "pg_default"
 		}
 		subs = append(subs, "SET TABLESPACE "+sqlq.QuoteIdent(ts))
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET TABLESPACE copies " + qnameSQL(name)})
+		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET TABLESPACE copies " + ddl.QNameSQL(name)})
 	}
 	if f.AccessMethod != t.AccessMethod {
 		am := t.AccessMethod
@@ -302,7 +303,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 			am = "heap"
 		}
 		subs = append(subs, "SET ACCESS METHOD "+sqlq.QuoteIdent(am))
-		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + qnameSQL(name)})
+		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + ddl.QNameSQL(name)})
 	}
 	if t.Kind == model.TableForeign {
 		if opts := fdwOptionChanges(f.ServerOptions, t.ServerOptions); opts != "" {
@@ -311,7 +312,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 	}
 	if len(subs) > 0 {
 		hz = append(hz, lockHazard(name, "ALTER TABLE"))
-		p.add(p.alterStmt(t, "properties", alterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...))
+		p.add(p.alterStmt(t, "properties", ddl.AlterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...))
 	}
 	p.commentChange(tt, f.Comment, t.Comment)
 	p.ownerChange(tt, f.Owner, t.Owner)
@@ -386,19 +387,19 @@ func fdwOptionChanges(from, to []string) string {
 // repartition detaches a partition from its old parent and attaches it to
 // its new one, or with its new bounds.
 func (p *planner) repartition(f, t *model.Table) {
-	child := qnameSQL(t.QName)
+	child := ddl.QNameSQL(t.QName)
 	if f.PartitionOf != nil {
 		parent := *f.PartitionOf
-		st := Statement{
-			ID:      stmtID(prioTable, "alter", "table "+child, "detach"),
-			prio:    prioTable,
-			SQL:     "ALTER TABLE " + qnameSQL(parent) + " DETACH PARTITION " + child,
-			Hazards: []Hazard{lockHazard(parent, "DETACH PARTITION")},
+		st := ddl.Statement{
+			ID:       ddl.StmtID(ddl.PrioTable, "alter", "table "+child, "detach"),
+			Priority: ddl.PrioTable,
+			SQL:      "ALTER TABLE " + ddl.QNameSQL(parent) + " DETACH PARTITION " + child,
+			Hazards:  []ddl.Hazard{lockHazard(parent, "DETACH PARTITION")},
 			// Detached, the table is a table of its own: what is done to it
 			// as such comes after.
-			Provides:   []model.ObjectRef{tableRef(t.QName)},
-			provTokens: []token{released(tableRef(t.QName)), detachedRef(t.QName)},
-			reqTokens:  []token{nameRef(t.QName)},
+			Provides:   []model.ObjectRef{ddl.TableRef(t.QName)},
+			ProvTokens: []ddl.Token{released(ddl.TableRef(t.QName)), detachedRef(t.QName)},
+			ReqTokens:  []ddl.Token{nameRef(t.QName)},
 		}
 		p.add(st)
 	}
@@ -406,28 +407,28 @@ func (p *planner) repartition(f, t *model.Table) {
 		return
 	}
 	parent := *t.PartitionOf
-	req := []model.ObjectRef{tableRef(parent), tableRef(t.QName)}
-	waits := []token{nameRef(t.QName)}
+	req := []model.ObjectRef{ddl.TableRef(parent), ddl.TableRef(t.QName)}
+	waits := []ddl.Token{nameRef(t.QName)}
 	// The partition's own indexes and keys are created first, so that
 	// ATTACH PARTITION attaches them instead of building copies.
 	for _, ix := range t.Indexes {
-		if r := indexRef(t.Schema, ix.Name, t.Name); ix.ParentIndex != nil && p.created[keyOf(r)] {
+		if r := ddl.IndexRef(t.Schema, ix.Name, t.Name); ix.ParentIndex != nil && p.created[ddl.KeyOf(r)] {
 			waits = append(waits, builtRef(r))
 		}
 	}
 	for i := range t.Constraints {
-		if r := constraintRef(t.QName, t.Constraints[i].Name); t.Constraints[i].ParentIndex != nil && p.created[keyOf(r)] {
+		if r := ddl.ConstraintRef(t.QName, t.Constraints[i].Name); t.Constraints[i].ParentIndex != nil && p.created[ddl.KeyOf(r)] {
 			waits = append(waits, builtRef(r))
 		}
 	}
-	p.add(Statement{
-		ID:         stmtID(prioTableAttach, "attach", "table "+child),
-		prio:       prioTableAttach,
-		SQL:        "ALTER TABLE " + qnameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
-		Hazards:    []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Severity: SeverityDanger, table: t.QName, Message: "ATTACH PARTITION scans " + qnameSQL(t.QName) + " to check its rows against the partition bound"}},
+	p.add(ddl.Statement{
+		ID:         ddl.StmtID(ddl.PrioTableAttach, "attach", "table "+child),
+		Priority:   ddl.PrioTableAttach,
+		SQL:        "ALTER TABLE " + ddl.QNameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
+		Hazards:    []ddl.Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: t.QName, Message: "ATTACH PARTITION scans " + ddl.QNameSQL(t.QName) + " to check its rows against the partition bound"}},
 		Requires:   req,
-		provTokens: []token{attachedRef(t.QName)},
-		reqTokens:  waits,
+		ProvTokens: []ddl.Token{ddl.AttachedRef(t.QName)},
+		ReqTokens:  waits,
 	})
 }
 
@@ -439,22 +440,22 @@ func (p *planner) renameTable(f, t *model.Table) {
 	if t.Kind == model.TableForeign {
 		kind = "FOREIGN TABLE "
 	}
-	var waits []token
+	var waits []ddl.Token
 	if f.Schema != t.Schema {
 		moved := model.QName{Schema: t.Schema, Name: f.Name}
-		st := Statement{
-			ID:         stmtID(dropPrio, "rename", "table "+qnameSQL(cur), "schema"),
-			prio:       dropPrio,
-			SQL:        "ALTER " + kind + qnameSQL(cur) + " SET SCHEMA " + sqlq.QuoteIdent(t.Schema),
-			Hazards:    []Hazard{lockHazard(cur, "SET SCHEMA")},
-			provTokens: []token{freed(tableRef(cur))},
+		st := ddl.Statement{
+			ID:         ddl.StmtID(ddl.DropPrio, "rename", "table "+ddl.QNameSQL(cur), "schema"),
+			Priority:   ddl.DropPrio,
+			SQL:        "ALTER " + kind + ddl.QNameSQL(cur) + " SET SCHEMA " + sqlq.QuoteIdent(t.Schema),
+			Hazards:    []ddl.Hazard{lockHazard(cur, "SET SCHEMA")},
+			ProvTokens: []ddl.Token{freed(ddl.TableRef(cur))},
 		}
 		if moved == t.QName {
-			st.Provides = []model.ObjectRef{tableRef(t.QName)}
-			st.provTokens = append(st.provTokens, nameRef(t.QName))
+			st.Provides = []model.ObjectRef{ddl.TableRef(t.QName)}
+			st.ProvTokens = append(st.ProvTokens, nameRef(t.QName))
 		} else {
-			tok := tokenOf(tokMoved, tableRef(moved))
-			st.provTokens = append(st.provTokens, tok)
+			tok := ddl.TokenOf(ddl.TokMoved, ddl.TableRef(moved))
+			st.ProvTokens = append(st.ProvTokens, tok)
 			waits = append(waits, tok)
 		}
 		p.add(st)
@@ -463,13 +464,13 @@ func (p *planner) renameTable(f, t *model.Table) {
 	if cur.Name == t.Name {
 		return
 	}
-	p.add(Statement{
-		ID:         stmtID(dropPrio, "rename", "table "+qnameSQL(t.QName)),
-		prio:       dropPrio,
-		SQL:        "ALTER " + kind + qnameSQL(cur) + " RENAME TO " + sqlq.QuoteIdent(t.Name),
-		Hazards:    []Hazard{lockHazard(cur, "RENAME")},
-		Provides:   []model.ObjectRef{tableRef(t.QName)},
-		provTokens: []token{nameRef(t.QName), freed(tableRef(cur))},
-		reqTokens:  waits,
+	p.add(ddl.Statement{
+		ID:         ddl.StmtID(ddl.DropPrio, "rename", "table "+ddl.QNameSQL(t.QName)),
+		Priority:   ddl.DropPrio,
+		SQL:        "ALTER " + kind + ddl.QNameSQL(cur) + " RENAME TO " + sqlq.QuoteIdent(t.Name),
+		Hazards:    []ddl.Hazard{lockHazard(cur, "RENAME")},
+		Provides:   []model.ObjectRef{ddl.TableRef(t.QName)},
+		ProvTokens: []ddl.Token{nameRef(t.QName), freed(ddl.TableRef(cur))},
+		ReqTokens:  waits,
 	})
 }

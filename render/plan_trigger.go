@@ -4,20 +4,21 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) triggerChange(c *diff.ObjectChange[model.Trigger]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.trigger(c.To)
+		p.b.Trigger(c.To)
 	case diff.Drop:
 		tr := c.From
-		p.drop(dropStmt{ref: triggerRefOf(tr), kindPrio: prioTrigger,
-			sql: "DROP TRIGGER " + sqlq.QuoteIdent(tr.Name) + " ON " + qnameSQL(tr.Table)})
+		p.drop(dropStmt{ref: triggerRefOf(tr), kindPrio: ddl.PrioTrigger,
+			sql: "DROP TRIGGER " + sqlq.QuoteIdent(tr.Name) + " ON " + ddl.QNameSQL(tr.Table)})
 	case diff.Alter:
 		f, tr := c.From, c.To
-		id := "trigger " + qnameSQL(tr.Table) + " " + sqlq.QuoteIdent(tr.Name)
-		p.enableChange(id, "TRIGGER", tr.Table, tr.Name, f.Enabled, tr.Enabled, triggerRefOf(tr), prioTrigger)
+		id := "trigger " + ddl.QNameSQL(tr.Table) + " " + sqlq.QuoteIdent(tr.Name)
+		p.enableChange(id, "TRIGGER", tr.Table, tr.Name, f.Enabled, tr.Enabled, triggerRefOf(tr), ddl.PrioTrigger)
 		p.childComment(triggerRefOf(tr), id, "TRIGGER", tr.Table, tr.Name, f.Comment, tr.Comment)
 	}
 }
@@ -25,15 +26,15 @@ func (p *planner) triggerChange(c *diff.ObjectChange[model.Trigger]) {
 func (p *planner) ruleChange(c *diff.ObjectChange[model.Rule]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.rule(c.To)
+		p.b.Rule(c.To)
 	case diff.Drop:
 		r := c.From
-		p.drop(dropStmt{ref: ruleRefOf(r), kindPrio: prioRule,
-			sql: "DROP RULE " + sqlq.QuoteIdent(r.Name) + " ON " + qnameSQL(r.Table)})
+		p.drop(dropStmt{ref: ruleRefOf(r), kindPrio: ddl.PrioRule,
+			sql: "DROP RULE " + sqlq.QuoteIdent(r.Name) + " ON " + ddl.QNameSQL(r.Table)})
 	case diff.Alter:
 		f, r := c.From, c.To
-		id := "rule " + qnameSQL(r.Table) + " " + sqlq.QuoteIdent(r.Name)
-		p.enableChange(id, "RULE", r.Table, r.Name, f.Enabled, r.Enabled, ruleRefOf(r), prioRule)
+		id := "rule " + ddl.QNameSQL(r.Table) + " " + sqlq.QuoteIdent(r.Name)
+		p.enableChange(id, "RULE", r.Table, r.Name, f.Enabled, r.Enabled, ruleRefOf(r), ddl.PrioRule)
 		p.childComment(ruleRefOf(r), id, "RULE", r.Table, r.Name, f.Comment, r.Comment)
 	}
 }
@@ -41,14 +42,14 @@ func (p *planner) ruleChange(c *diff.ObjectChange[model.Rule]) {
 func (p *planner) policyChange(c *diff.ObjectChange[model.Policy]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.policy(c.To)
+		p.b.Policy(c.To)
 	case diff.Drop:
 		pl := c.From
-		p.drop(dropStmt{ref: policyRefOf(pl), kindPrio: prioPolicy,
-			sql: "DROP POLICY " + sqlq.QuoteIdent(pl.Name) + " ON " + qnameSQL(pl.Table)})
+		p.drop(dropStmt{ref: policyRefOf(pl), kindPrio: ddl.PrioPolicy,
+			sql: "DROP POLICY " + sqlq.QuoteIdent(pl.Name) + " ON " + ddl.QNameSQL(pl.Table)})
 	case diff.Alter:
 		pl := c.To
-		id := "policy " + qnameSQL(pl.Table) + " " + sqlq.QuoteIdent(pl.Name)
+		id := "policy " + ddl.QNameSQL(pl.Table) + " " + sqlq.QuoteIdent(pl.Name)
 		p.childComment(policyRefOf(pl), id, "POLICY", pl.Table, pl.Name, c.From.Comment, pl.Comment)
 	}
 }
@@ -67,15 +68,15 @@ func (p *planner) enableChange(id, kind string, table model.QName, name, from, t
 	words := "ENABLE"
 	if to != "O" {
 		var ok bool
-		if words, ok = enableWords[to]; !ok {
-			p.b.errorf(id, "unknown enabled state %q", to)
+		if words, ok = ddl.EnableWords[to]; !ok {
+			p.b.Errorf(id, "unknown enabled state %q", to)
 			return
 		}
 	}
-	p.add(Statement{
-		ID:       stmtID(prio, id, "enabled"),
-		prio:     prio,
-		SQL:      p.b.alterRelation(table) + " " + words + " " + kind + " " + sqlq.QuoteIdent(name),
+	p.add(ddl.Statement{
+		ID:       ddl.StmtID(prio, id, "enabled"),
+		Priority: prio,
+		SQL:      p.b.AlterRelation(table) + " " + words + " " + kind + " " + sqlq.QuoteIdent(name),
 		Requires: []model.ObjectRef{ref},
 	})
 }
@@ -89,22 +90,22 @@ func (p *planner) childComment(ref model.ObjectRef, id, kind string, table model
 	if to != "" {
 		value = sqlq.Literal(to)
 	}
-	p.b.commentOn(ref, "comment "+id, kind+" "+sqlq.QuoteIdent(name)+" ON "+qnameSQL(table), value)
+	p.b.CommentOn(ref, "comment "+id, kind+" "+sqlq.QuoteIdent(name)+" ON "+ddl.QNameSQL(table), value)
 }
 
 func (p *planner) eventTriggerChange(c *diff.ObjectChange[model.EventTrigger]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.eventTrigger(c.To)
+		p.b.EventTrigger(c.To)
 	case diff.Drop:
 		e := c.From
-		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name}, kindPrio: prioEventTrigger,
+		p.drop(dropStmt{ref: model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name}, kindPrio: ddl.PrioEventTrigger,
 			sql: "DROP EVENT TRIGGER " + sqlq.QuoteIdent(e.Name)})
 	case diff.Alter:
 		f, e := c.From, c.To
 		name := sqlq.QuoteIdent(e.Name)
 		ref := model.ObjectRef{Kind: model.KindEventTrigger, Name: e.Name}
-		t := target{ref: ref, id: "event trigger " + name, comment: "EVENT TRIGGER " + name, alter: "EVENT TRIGGER " + name}
+		t := ddl.Target{Ref: ref, ID: "event trigger " + name, Comment: "EVENT TRIGGER " + name, Alter: "EVENT TRIGGER " + name}
 		fe, te := f.Enabled, e.Enabled
 		if fe == "" {
 			fe = "O"
@@ -115,9 +116,9 @@ func (p *planner) eventTriggerChange(c *diff.ObjectChange[model.EventTrigger]) {
 		if fe != te {
 			words := "ENABLE"
 			if te != "O" {
-				words = enableWords[te]
+				words = ddl.EnableWords[te]
 			}
-			p.add(Statement{prio: prioEventTrigger, ID: stmtID(prioEventTrigger, t.id, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
+			p.add(ddl.Statement{Priority: ddl.PrioEventTrigger, ID: ddl.StmtID(ddl.PrioEventTrigger, t.ID, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
 				Requires: []model.ObjectRef{ref}})
 		}
 		p.commentChange(t, f.Comment, e.Comment)

@@ -6,18 +6,19 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) domainChange(c *diff.ObjectChange[model.Domain]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.domain(c.To)
+		p.b.Domain(c.To)
 	case diff.Drop:
-		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP DOMAIN " + qnameSQL(c.From.QName)})
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: ddl.PrioType, sql: "DROP DOMAIN " + ddl.QNameSQL(c.From.QName)})
 	case diff.Alter:
 		if p.rebuilt[c.To.QName] {
 			d := c.To
-			p.rebuildType(d.QName, "DOMAIN", nil, func() { p.b.domain(d) })
+			p.rebuildType(d.QName, "DOMAIN", nil, func() { p.b.Domain(d) })
 			return
 		}
 		p.alterDomain(c.From, c.To)
@@ -26,18 +27,18 @@ func (p *planner) domainChange(c *diff.ObjectChange[model.Domain]) {
 
 // alterDomain changes a domain's default, NOT NULL and checks in place.
 func (p *planner) alterDomain(f, d *model.Domain) {
-	t := typeTarget(d.QName, "DOMAIN")
-	name := qnameSQL(d.QName)
-	ref := t.ref
-	stmt := func(id, sql string, hz ...Hazard) Statement {
-		return Statement{
-			ID:         stmtID(prioType, "alter", t.id, id),
-			prio:       prioType,
+	t := ddl.TypeTarget(d.QName, "DOMAIN")
+	name := ddl.QNameSQL(d.QName)
+	ref := t.Ref
+	stmt := func(id, sql string, hz ...ddl.Hazard) ddl.Statement {
+		return ddl.Statement{
+			ID:         ddl.StmtID(ddl.PrioType, "alter", t.ID, id),
+			Priority:   ddl.PrioType,
 			SQL:        "ALTER DOMAIN " + name + " " + sql,
 			Hazards:    hz,
 			Provides:   []model.ObjectRef{ref},
 			Requires:   append([]model.ObjectRef{}, d.Deps...),
-			provTokens: []token{released(ref)},
+			ProvTokens: []ddl.Token{released(ref)},
 		}
 	}
 	if p.resetDomains[d.QName] {
@@ -45,28 +46,28 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		// the loop below adds the new ones back.
 		for _, ch := range f.Checks {
 			cn := sqlq.QuoteIdent(ch.Name)
-			p.add(Statement{
-				ID:         dropID(prioType, t.id, "constraint", cn),
-				prio:       dropPrio,
+			p.add(ddl.Statement{
+				ID:         ddl.DropID(ddl.PrioType, t.ID, "constraint", cn),
+				Priority:   ddl.DropPrio,
 				SQL:        "ALTER DOMAIN " + name + " DROP CONSTRAINT " + cn,
-				provTokens: []token{released(ref), released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch))},
+				ProvTokens: []ddl.Token{released(ref), released(ddl.DomainCheckRef(f, ch)), freed(ddl.DomainCheckRef(f, ch))},
 			})
 		}
 		if f.Default != "" {
-			p.add(Statement{
-				ID:         dropID(prioType, t.id, "default"),
-				prio:       dropPrio,
+			p.add(ddl.Statement{
+				ID:         ddl.DropID(ddl.PrioType, t.ID, "default"),
+				Priority:   ddl.DropPrio,
 				SQL:        "ALTER DOMAIN " + name + " DROP DEFAULT",
-				provTokens: []token{released(ref)},
+				ProvTokens: []ddl.Token{released(ref)},
 			})
 		}
 		g := *f
 		g.Checks, g.Default = nil, ""
 		f = &g
 		stmt0 := stmt
-		stmt = func(id, sql string, hz ...Hazard) Statement {
+		stmt = func(id, sql string, hz ...ddl.Hazard) ddl.Statement {
 			st := stmt0(id, sql, hz...)
-			st.provTokens = nil
+			st.ProvTokens = nil
 			return st
 		}
 	}
@@ -79,8 +80,8 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 	}
 	if f.NotNull != d.NotNull {
 		if d.NotNull {
-			p.add(stmt("not null", "SET NOT NULL", Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger,
-				Message: "SET NOT NULL on domain " + qnameSQL(d.QName) + " checks every column of the domain"}))
+			p.add(stmt("not null", "SET NOT NULL", ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger,
+				Message: "SET NOT NULL on domain " + ddl.QNameSQL(d.QName) + " checks every column of the domain"}))
 		} else {
 			p.add(stmt("not null", "DROP NOT NULL"))
 		}
@@ -93,8 +94,8 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 
 // alterDomainChecks adds, replaces, validates and drops the checks of
 // domain d (f in the source), each statement made by stmt.
-func (p *planner) alterDomainChecks(t target, f, d *model.Domain, stmt func(id, sql string, hz ...Hazard) Statement) {
-	name := qnameSQL(d.QName)
+func (p *planner) alterDomainChecks(t ddl.Target, f, d *model.Domain, stmt func(id, sql string, hz ...ddl.Hazard) ddl.Statement) {
+	name := ddl.QNameSQL(d.QName)
 	old := map[string]model.DomainCheck{}
 	for _, ch := range f.Checks {
 		old[ch.Name] = ch
@@ -110,25 +111,25 @@ func (p *planner) alterDomainChecks(t target, f, d *model.Domain, stmt func(id, 
 		case !had || !same:
 			if had {
 				st := stmt("constraint "+cn+" drop", "DROP CONSTRAINT "+cn)
-				st.ID = dropID(prioType, t.id, "constraint", cn)
-				st.prio = dropPrio
-				st.provTokens = append(st.provTokens, released(domainCheckRef(d, ch)), freed(domainCheckRef(d, ch)))
+				st.ID = ddl.DropID(ddl.PrioType, t.ID, "constraint", cn)
+				st.Priority = ddl.DropPrio
+				st.ProvTokens = append(st.ProvTokens, released(ddl.DomainCheckRef(d, ch)), freed(ddl.DomainCheckRef(d, ch)))
 				st.Requires = nil
 				p.add(st)
 			}
 			def := ch.Definition
 			if ch.NotValid {
-				def = withNotValid(def)
+				def = ddl.WithNotValid(def)
 			}
 			st := stmt("constraint "+cn, "ADD CONSTRAINT "+cn+" "+def)
-			st.Provides = append(st.Provides, domainCheckRef(d, ch))
+			st.Provides = append(st.Provides, ddl.DomainCheckRef(d, ch))
 			if !ch.NotValid {
-				st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger,
-					Message: "adding CHECK " + sqlq.QuoteIdent(ch.Name) + " to domain " + qnameSQL(d.QName) + " checks every column of the domain"})
+				st.Hazards = append(st.Hazards, ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger,
+					Message: "adding CHECK " + sqlq.QuoteIdent(ch.Name) + " to domain " + ddl.QNameSQL(d.QName) + " checks every column of the domain"})
 			}
 			p.add(st)
 			if p.opts.Comments && ch.Comment != "" {
-				p.b.commentOn(domainCheckRef(d, ch), "comment "+t.id+" constraint "+cn,
+				p.b.CommentOn(ddl.DomainCheckRef(d, ch), "comment "+t.ID+" constraint "+cn,
 					"CONSTRAINT "+cn+" ON DOMAIN "+name, sqlq.Literal(ch.Comment))
 			}
 			continue
@@ -140,16 +141,16 @@ func (p *planner) alterDomainChecks(t target, f, d *model.Domain, stmt func(id, 
 			if ch.Comment != "" {
 				value = sqlq.Literal(ch.Comment)
 			}
-			p.b.commentOn(domainCheckRef(d, ch), "comment "+t.id+" constraint "+cn, "CONSTRAINT "+cn+" ON DOMAIN "+name, value)
+			p.b.CommentOn(ddl.DomainCheckRef(d, ch), "comment "+t.ID+" constraint "+cn, "CONSTRAINT "+cn+" ON DOMAIN "+name, value)
 		}
 	}
 	for _, ch := range f.Checks {
 		if !now[ch.Name] {
 			cn := sqlq.QuoteIdent(ch.Name)
 			st := stmt("constraint "+cn+" drop", "DROP CONSTRAINT "+cn)
-			st.ID = dropID(prioType, t.id, "constraint", cn)
-			st.prio = dropPrio
-			st.provTokens = append(st.provTokens, released(domainCheckRef(f, ch)), freed(domainCheckRef(f, ch)))
+			st.ID = ddl.DropID(ddl.PrioType, t.ID, "constraint", cn)
+			st.Priority = ddl.DropPrio
+			st.ProvTokens = append(st.ProvTokens, released(ddl.DomainCheckRef(f, ch)), freed(ddl.DomainCheckRef(f, ch)))
 			st.Requires = nil
 			p.add(st)
 		}
@@ -159,13 +160,13 @@ func (p *planner) alterDomainChecks(t target, f, d *model.Domain, stmt func(id, 
 func (p *planner) compositeChange(c *diff.ObjectChange[model.CompositeType]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.composite(c.To)
+		p.b.Composite(c.To)
 	case diff.Drop:
-		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP TYPE " + qnameSQL(c.From.QName)})
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: ddl.PrioType, sql: "DROP TYPE " + ddl.QNameSQL(c.From.QName)})
 	case diff.Alter:
 		if p.rebuilt[c.To.QName] {
 			ct := c.To
-			p.rebuildType(ct.QName, "TYPE", nil, func() { p.b.composite(ct) })
+			p.rebuildType(ct.QName, "TYPE", nil, func() { p.b.Composite(ct) })
 			return
 		}
 		p.alterComposite(c.From, c.To)
@@ -175,8 +176,8 @@ func (p *planner) compositeChange(c *diff.ObjectChange[model.CompositeType]) {
 // alterComposite adds, drops and retypes attributes of a composite type.
 // Added attributes come last, as ADD ATTRIBUTE puts them.
 func (p *planner) alterComposite(f, ct *model.CompositeType) {
-	t := typeTarget(ct.QName, "TYPE")
-	name := qnameSQL(ct.QName)
+	t := ddl.TypeTarget(ct.QName, "TYPE")
+	name := ddl.QNameSQL(ct.QName)
 	old := map[string]model.Attribute{}
 	for _, a := range f.Attributes {
 		old[a.Name] = a
@@ -195,7 +196,7 @@ func (p *planner) alterComposite(f, ct *model.CompositeType) {
 	for _, a := range ct.Attributes {
 		typ := a.Type
 		if a.Collation != "" {
-			typ += " COLLATE " + nameText(a.Collation)
+			typ += " COLLATE " + ddl.NameText(a.Collation)
 		}
 		o, had := old[a.Name]
 		switch {
@@ -206,16 +207,16 @@ func (p *planner) alterComposite(f, ct *model.CompositeType) {
 		default:
 			continue
 		}
-		req = append(req, typeAndCollationRefs(a.Type, a.Collation)...)
+		req = append(req, ddl.TypeAndCollationRefs(a.Type, a.Collation)...)
 	}
 	if len(subs) > 0 {
-		p.add(Statement{
-			ID:         stmtID(prioType, "alter", t.id, "attributes"),
-			prio:       prioType,
+		p.add(ddl.Statement{
+			ID:         ddl.StmtID(ddl.PrioType, "alter", t.ID, "attributes"),
+			Priority:   ddl.PrioType,
 			SQL:        "ALTER TYPE " + name + " " + strings.Join(subs, ",\n    "),
-			Provides:   []model.ObjectRef{t.ref},
+			Provides:   []model.ObjectRef{t.Ref},
 			Requires:   req,
-			provTokens: []token{released(t.ref)},
+			ProvTokens: []ddl.Token{released(t.Ref)},
 		})
 	}
 	for _, a := range ct.Attributes {
@@ -224,7 +225,7 @@ func (p *planner) alterComposite(f, ct *model.CompositeType) {
 			if a.Comment != "" {
 				value = sqlq.Literal(a.Comment)
 			}
-			p.b.commentOn(t.ref, "comment "+t.id+" column "+sqlq.QuoteIdent(a.Name),
+			p.b.CommentOn(t.Ref, "comment "+t.ID+" column "+sqlq.QuoteIdent(a.Name),
 				"COLUMN "+name+"."+sqlq.QuoteIdent(a.Name), value)
 		}
 	}
@@ -236,11 +237,11 @@ func (p *planner) alterComposite(f, ct *model.CompositeType) {
 func (p *planner) rangeChange(c *diff.ObjectChange[model.RangeType]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.rangeType(c.To)
+		p.b.RangeType(c.To)
 	case diff.Drop:
-		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: prioType, sql: "DROP TYPE " + qnameSQL(c.From.QName)})
+		p.drop(dropStmt{ref: typeRefOf(c.From.QName), kindPrio: ddl.PrioType, sql: "DROP TYPE " + ddl.QNameSQL(c.From.QName)})
 	case diff.Alter:
-		t := typeTarget(c.To.QName, "TYPE")
+		t := ddl.TypeTarget(c.To.QName, "TYPE")
 		p.commentChange(t, c.From.Comment, c.To.Comment)
 		p.ownerChange(t, c.From.Owner, c.To.Owner)
 		p.grantChange(t, c.From.Owner, c.To.Owner, c.From.Grants, c.To.Grants)

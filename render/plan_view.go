@@ -7,27 +7,28 @@ import (
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func (p *planner) viewChange(c *diff.ObjectChange[model.View]) {
 	switch c.Operation {
 	case diff.Create:
-		p.b.view(c.To)
+		p.b.View(c.To)
 	case diff.Drop:
 		v := c.From
-		t := viewTarget(v)
+		t := ddl.ViewTarget(v)
 		var parts []model.ObjectRef
 		for _, ix := range v.Indexes {
-			parts = append(parts, indexRef(v.Schema, ix.Name, v.Name))
+			parts = append(parts, ddl.IndexRef(v.Schema, ix.Name, v.Name))
 		}
 		kind := "VIEW "
 		if v.Materialized {
 			kind = "MATERIALIZED VIEW "
 		}
-		i := p.drop(dropStmt{ref: t.ref, kindPrio: prioView, sql: "DROP " + kind + qnameSQL(v.QName), parts: parts})
-		p.markDropped(append(parts, t.ref)...)
+		i := p.drop(dropStmt{ref: t.Ref, kindPrio: ddl.PrioView, sql: "DROP " + kind + ddl.QNameSQL(v.QName), parts: parts})
+		p.markDropped(append(parts, t.Ref)...)
 		if i >= 0 && !v.Materialized {
-			p.breakDropCycle(p.b.stmts[i].ID, v, t)
+			p.breakDropCycle(p.b.Stmt(i).ID, v, t)
 		}
 	case diff.Alter:
 		p.alterView(c.From, c.To)
@@ -40,45 +41,45 @@ func (p *planner) viewChange(c *diff.ObjectChange[model.View]) {
 // pg_dump's placeholder for creating them, v's query is first replaced
 // with one of the same columns that reads nothing; then v holds on to
 // nothing, and the others can go before it.
-func (p *planner) breakDropCycle(id string, v *model.View, t target) {
-	p.b.breakers[id] = func(func(model.ObjectRef) bool) []Statement {
-		drop := p.b.stmts[p.b.byID[id]]
-		rel := released(t.ref)
-		drop.provTokens = slices.DeleteFunc(slices.Clone(drop.provTokens), func(tok token) bool { return tok == rel })
-		query, _ := placeholderQuery(v) // v and its column types are there
-		ph := Statement{
-			ID:            stmtID(dropPrio, "drop", "placeholder", t.id),
-			prio:          dropPrio,
-			SQL:           "CREATE OR REPLACE VIEW " + qnameSQL(v.QName) + " AS\n" + query,
-			provTokens:    []token{rel},
+func (p *planner) breakDropCycle(id string, v *model.View, t ddl.Target) {
+	p.b.SetBreaker(id, func(func(model.ObjectRef) bool) []ddl.Statement {
+		drop := *p.b.Lookup(id)
+		rel := released(t.Ref)
+		drop.ProvTokens = slices.DeleteFunc(slices.Clone(drop.ProvTokens), func(tok ddl.Token) bool { return tok == rel })
+		query, _ := ddl.PlaceholderQuery(v) // v and its column types are there
+		ph := ddl.Statement{
+			ID:            ddl.StmtID(ddl.DropPrio, "drop", "placeholder", t.ID),
+			Priority:      ddl.DropPrio,
+			SQL:           "CREATE OR REPLACE VIEW " + ddl.QNameSQL(v.QName) + " AS\n" + query,
+			ProvTokens:    []ddl.Token{rel},
 			Transactional: true,
 		}
-		return []Statement{drop, ph}
-	}
+		return []ddl.Statement{drop, ph}
+	})
 }
 
 // alterView replaces a view's query (CREATE OR REPLACE VIEW, when the old
 // columns stay first), refreshes a materialized view that becomes
 // populated or not, and sets defaults, comments, owner and grants.
 func (p *planner) alterView(f, v *model.View) {
-	t := viewTarget(v)
+	t := ddl.ViewTarget(v)
 	if !v.Materialized && (f.Definition != v.Definition || !reflect.DeepEqual(f.Options, v.Options) ||
 		f.CheckOption != v.CheckOption || !sameViewColumns(f.Columns, v.Columns)) {
-		st := p.b.viewCreate(v, t, true)
-		st.ID = stmtID(prioView, "alter", t.id)
-		st.prio = prioView
-		st.Provides = []model.ObjectRef{t.ref}
-		st.provTokens = []token{released(t.ref)}
-		st.Requires = slices.DeleteFunc(st.Requires, func(r model.ObjectRef) bool { return keyOf(r) == keyOf(t.ref) })
+		st := p.b.ViewCreate(v, t, true)
+		st.ID = ddl.StmtID(ddl.PrioView, "alter", t.ID)
+		st.Priority = ddl.PrioView
+		st.Provides = []model.ObjectRef{t.Ref}
+		st.ProvTokens = []ddl.Token{released(t.Ref)}
+		st.Requires = slices.DeleteFunc(st.Requires, func(r model.ObjectRef) bool { return ddl.KeyOf(r) == ddl.KeyOf(t.Ref) })
 		p.add(st)
 	}
 	if v.Materialized && f.WithNoData != v.WithNoData {
-		sql := "REFRESH MATERIALIZED VIEW " + qnameSQL(v.QName)
+		sql := "REFRESH MATERIALIZED VIEW " + ddl.QNameSQL(v.QName)
 		if v.WithNoData {
 			sql += " WITH NO DATA"
 		}
-		p.add(Statement{prio: prioMatView, ID: stmtID(prioMatView, "alter", t.id, "refresh"), SQL: sql, Requires: []model.ObjectRef{t.ref},
-			Hazards: []Hazard{lockHazard(v.QName, "REFRESH MATERIALIZED VIEW")}})
+		p.add(ddl.Statement{Priority: ddl.PrioMatView, ID: ddl.StmtID(ddl.PrioMatView, "alter", t.ID, "refresh"), SQL: sql, Requires: []model.ObjectRef{t.Ref},
+			Hazards: []ddl.Hazard{lockHazard(v.QName, "REFRESH MATERIALIZED VIEW")}})
 	}
 	old := map[string]model.ViewColumn{}
 	for _, c := range f.Columns {
@@ -88,21 +89,21 @@ func (p *planner) alterView(f, v *model.View) {
 		o := old[c.Name]
 		col := sqlq.QuoteIdent(c.Name)
 		if o.Default != c.Default && !v.Materialized {
-			sql := "ALTER VIEW " + qnameSQL(v.QName) + " ALTER COLUMN " + col
+			sql := "ALTER VIEW " + ddl.QNameSQL(v.QName) + " ALTER COLUMN " + col
 			if c.Default == "" {
 				sql += " DROP DEFAULT"
 			} else {
 				sql += " SET DEFAULT " + c.Default
 			}
-			p.add(Statement{prio: prioDefault, ID: stmtID(prioDefault, "default", t.id, col), SQL: sql,
-				Requires: append([]model.ObjectRef{t.ref}, sequenceRefs(c.Default)...)})
+			p.add(ddl.Statement{Priority: ddl.PrioDefault, ID: ddl.StmtID(ddl.PrioDefault, "default", t.ID, col), SQL: sql,
+				Requires: append([]model.ObjectRef{t.Ref}, ddl.SequenceRefs(c.Default)...)})
 		}
 		if o.Comment != c.Comment && p.opts.Comments {
 			value := "NULL"
 			if c.Comment != "" {
 				value = sqlq.Literal(c.Comment)
 			}
-			p.b.commentOn(t.ref, "comment "+t.id+" column "+col, "COLUMN "+qnameSQL(v.QName)+"."+col, value)
+			p.b.CommentOn(t.Ref, "comment "+t.ID+" column "+col, "COLUMN "+ddl.QNameSQL(v.QName)+"."+col, value)
 		}
 	}
 	p.commentChange(t, f.Comment, v.Comment)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/retortdb/retort/internal/sqlq"
 	"github.com/retortdb/retort/model"
+	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // scriptHeader sets what the script needs, as pg_dump's output does: no
@@ -52,12 +53,12 @@ func header(path []string) string {
 // it commits, and a schema of a few thousand tables and indexes would run
 // out of lock slots (max_locks_per_transaction). psql's --single-transaction
 // wraps it for schemas that fit.
-func SchemaSQL(s *model.Schema, opts Options) (string, error) {
-	stmts, err := CreateStatements(s, opts)
+func SchemaSQL(s *model.Schema, opts ddl.Options) (string, error) {
+	stmts, err := ddl.CreateStatements(s, opts)
 	if err != nil {
 		return "", err
 	}
-	ordered, err := Order(stmts)
+	ordered, err := ddl.Order(stmts)
 	if err != nil {
 		return "", fmt.Errorf("render: order schema: %w", err)
 	}
@@ -77,11 +78,11 @@ func SchemaSQL(s *model.Schema, opts Options) (string, error) {
 // above its statement, and every run of transactional statements inside
 // BEGIN; … COMMIT; so that it applies entirely or not at all. Statements
 // that cannot run in a transaction block stand between those runs.
-func Script(stmts []Statement) string { return writeScript(stmts, true) }
+func Script(stmts []ddl.Statement) string { return writeScript(stmts, true) }
 
 // writeScript writes statements, wrapping runs of transactional ones in
 // BEGIN; … COMMIT; when wrap is set.
-func writeScript(stmts []Statement, wrap bool) string {
+func writeScript(stmts []ddl.Statement, wrap bool) string {
 	var blocks []string
 	inTx := false
 	for _, st := range stmts {
@@ -107,4 +108,6 @@ func writeScript(stmts []Statement, wrap bool) string {
 // columnText quotes a column's name as a hazard's message names it,
 // table.column with each part quoted where needed: a raw name could hold
 // anything, a line end included.
-func columnText(t model.QName, col string) string { return qnameSQL(t) + "." + sqlq.QuoteIdent(col) }
+func columnText(t model.QName, col string) string {
+	return ddl.QNameSQL(t) + "." + sqlq.QuoteIdent(col)
+}

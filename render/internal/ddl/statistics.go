@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"errors"
@@ -9,60 +9,60 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// statisticsTarget names an extended statistics object in statements.
-func statisticsTarget(q model.QName) target {
-	name := qnameSQL(q)
-	return target{ref: statisticsRef(q), id: "statistics " + name, comment: "STATISTICS " + name, alter: "STATISTICS " + name}
+// StatisticsTarget names an extended statistics object in statements.
+func StatisticsTarget(q model.QName) Target {
+	name := QNameSQL(q)
+	return Target{Ref: StatisticsRef(q), ID: "statistics " + name, Comment: "STATISTICS " + name, Alter: "STATISTICS " + name}
 }
 
-func statisticsRef(q model.QName) model.ObjectRef {
+func StatisticsRef(q model.QName) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindStatistics, Schema: q.Schema, Name: q.Name}
 }
 
-// statistics creates an extended statistics object from its definition,
+// Statistics creates an extended statistics object from its definition,
 // then sets its target, comment and owner.
-func (b *builder) statistics(st *model.Statistics) {
-	t := statisticsTarget(st.QName)
+func (b *Builder) Statistics(st *model.Statistics) {
+	t := StatisticsTarget(st.QName)
 	def, err := statisticsDef(st)
 	if err != nil {
-		b.errorf(t.id, "%v", err)
+		b.Errorf(t.ID, "%v", err)
 		return
 	}
-	rel := tableRef(st.Table)
+	rel := TableRef(st.Table)
 	if b.tables[st.Table] == nil {
 		// On a materialized view.
 		for i := range b.s.Views {
 			if b.s.Views[i].QName == st.Table {
-				rel = viewRefOf(&b.s.Views[i])
+				rel = ViewRefOf(&b.s.Views[i])
 			}
 		}
 	}
 	b.add(Statement{
-		ID:       stmtID(prioStatistics, t.id),
-		prio:     prioStatistics,
+		ID:       StmtID(PrioStatistics, t.ID),
+		Priority: PrioStatistics,
 		SQL:      def,
-		Provides: []model.ObjectRef{t.ref},
-		Requires: append([]model.ObjectRef{rel, nsRef(st.Schema)}, st.Deps...),
+		Provides: []model.ObjectRef{t.Ref},
+		Requires: append([]model.ObjectRef{rel, NamespaceRef(st.Schema)}, st.Deps...),
 	})
 	if st.Target != nil {
-		b.statisticsTargetStmt(t, st.Target)
+		b.StatisticsTargetStmt(t, st.Target)
 	}
 	b.comment(t, st.Comment)
-	b.owner(t, st.Owner)
+	b.Owner(t, st.Owner)
 }
 
-// statisticsTargetStmt sets the statistics target; nil sets it back to the
+// StatisticsTargetStmt sets the statistics target; nil sets it back to the
 // default, which -1 means on every version.
-func (b *builder) statisticsTargetStmt(t target, n *int) {
+func (b *Builder) StatisticsTargetStmt(t Target, n *int) {
 	v := -1
 	if n != nil {
 		v = *n
 	}
 	b.add(Statement{
-		ID:       stmtID(prioStatistics, t.id, "target"),
-		prio:     prioStatistics,
-		SQL:      "ALTER " + t.alter + " SET STATISTICS " + strconv.Itoa(v),
-		Requires: []model.ObjectRef{t.ref},
+		ID:       StmtID(PrioStatistics, t.ID, "target"),
+		Priority: PrioStatistics,
+		SQL:      "ALTER " + t.Alter + " SET STATISTICS " + strconv.Itoa(v),
+		Requires: []model.ObjectRef{t.Ref},
 	})
 }
 
@@ -76,11 +76,11 @@ func statisticsDef(st *model.Statistics) (string, error) {
 	return def, nil
 }
 
-// statisticsUses reports whether a statistics definition names one of
+// StatisticsUses reports whether a statistics definition names one of
 // cols, as a column or inside an expression, between ON and FROM. A name
 // that only looks like a column (a function's, say) counts too: the cost
 // of a false match is a drop and create of statistics that did not need it.
-func statisticsUses(def string, cols map[string]bool) bool {
+func StatisticsUses(def string, cols map[string]bool) bool {
 	on := sqltext.IndexUnquoted(def, " ON ")
 	from := strings.LastIndex(def, " FROM ")
 	if on < 0 || from < on {

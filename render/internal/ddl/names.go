@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"fmt"
@@ -9,11 +9,11 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// nameText returns the SQL for a name that the model may hold either as
+// NameText returns the SQL for a name that the model may hold either as
 // PostgreSQL printed it (already quoted and maybe qualified, e.g.
 // pg_catalog."C") or raw (e.g. C): text that parses as a chain of
 // identifiers is kept, anything else is quoted as one identifier.
-func nameText(text string) string {
+func NameText(text string) string {
 	if _, ok := sqltext.PrintedChain(text); ok {
 		return text
 	}
@@ -32,13 +32,13 @@ func qualifiedIn(schema, text string) string {
 	return sqlq.Qualified(schema, text)
 }
 
-// qnameSQL quotes a model name as schema.name.
-func qnameSQL(q model.QName) string { return sqlq.Qualified(q.Schema, q.Name) }
+// QNameSQL quotes a model name as schema.name.
+func QNameSQL(q model.QName) string { return sqlq.Qualified(q.Schema, q.Name) }
 
-// qnameRef returns the schema-qualified name a text such as
+// QNameRef returns the schema-qualified name a text such as
 // `public."My Type"[]`, `public.t(10)` or `"s".f(integer)` starts with,
 // if it starts with one.
-func qnameRef(text string) (model.QName, bool) {
+func QNameRef(text string) (model.QName, bool) {
 	parts, rest, ok := sqltext.PrintedIdents(strings.TrimSpace(text))
 	if !ok || len(parts) != 2 {
 		return model.QName{}, false
@@ -49,19 +49,19 @@ func qnameRef(text string) (model.QName, bool) {
 	return model.QName{Schema: parts[0], Name: parts[1]}, true
 }
 
-// typeRef is the dependency that a format_type text names, if the type is
+// TypeRef is the dependency that a format_type text names, if the type is
 // schema-qualified (PostgreSQL qualifies every type outside pg_catalog when
 // search_path is empty).
-func typeRef(text string) (model.ObjectRef, bool) {
-	q, ok := qnameRef(text)
+func TypeRef(text string) (model.ObjectRef, bool) {
+	q, ok := QNameRef(text)
 	if !ok || q.Schema == "pg_catalog" {
 		return model.ObjectRef{}, false
 	}
 	return model.ObjectRef{Kind: model.KindType, Schema: q.Schema, Name: q.Name}, true
 }
 
-// collationRef is the dependency a collation text names, if qualified.
-func collationRef(text string) (model.ObjectRef, bool) {
+// CollationRef is the dependency a collation text names, if qualified.
+func CollationRef(text string) (model.ObjectRef, bool) {
 	parts, ok := sqltext.PrintedChain(text)
 	if !ok || len(parts) != 2 || parts[0] == "pg_catalog" {
 		return model.ObjectRef{}, false
@@ -69,9 +69,9 @@ func collationRef(text string) (model.ObjectRef, bool) {
 	return model.ObjectRef{Kind: model.KindCollation, Schema: parts[0], Name: parts[1]}, true
 }
 
-// sequenceRefs finds the sequences that nextval('…'::regclass) calls in a
+// SequenceRefs finds the sequences that nextval('…'::regclass) calls in a
 // default expression name, for models whose columns carry no Deps.
-func sequenceRefs(expr string) []model.ObjectRef {
+func SequenceRefs(expr string) []model.ObjectRef {
 	var refs []model.ObjectRef
 	const call = "nextval('"
 	for {
@@ -84,16 +84,16 @@ func sequenceRefs(expr string) []model.ObjectRef {
 			return refs
 		}
 		expr = rest
-		if q, ok := qnameRef(lit); ok {
+		if q, ok := QNameRef(lit); ok {
 			refs = append(refs, model.ObjectRef{Kind: model.KindSequence, Schema: q.Schema, Name: q.Name})
 		}
 	}
 }
 
-// optionList renders "key=value" option strings, as PostgreSQL stores
+// OptionList renders "key=value" option strings, as PostgreSQL stores
 // reloptions and FDW options, as `key 'value', …` (sep " ") or
 // `key='value', …` (sep "="). A key may be dotted (toast.fillfactor).
-func optionList(opts []string, sep string) (string, error) {
+func OptionList(opts []string, sep string) (string, error) {
 	parts := make([]string, 0, len(opts))
 	for _, o := range opts {
 		k, v, ok := strings.Cut(o, "=")
@@ -105,8 +105,8 @@ func optionList(opts []string, sep string) (string, error) {
 	return strings.Join(parts, ", "), nil
 }
 
-// roleSQL quotes a role name; "" and "public" are PUBLIC.
-func roleSQL(role string) string {
+// RoleSQL quotes a role name; "" and "public" are PUBLIC.
+func RoleSQL(role string) string {
 	if role == "" || role == "public" {
 		return "PUBLIC"
 	}
@@ -126,6 +126,6 @@ func splitTopLevel(text string) []string {
 	return parts
 }
 
-// indexTopLevel is the index of the first occurrence of word in text outside
+// IndexTopLevel is the index of the first occurrence of word in text outside
 // quotes, or -1.
-func indexTopLevel(text, word string) int { return sqltext.IndexUnquoted(text, word) }
+func IndexTopLevel(text, word string) int { return sqltext.IndexUnquoted(text, word) }

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"cmp"
@@ -53,27 +53,27 @@ func CreateStatements(s *model.Schema, opts Options) ([]Statement, error) {
 	if s == nil {
 		return nil, errors.New("render: nil schema")
 	}
-	b := newBuilder(s, opts)
+	b := NewBuilder(s, opts)
 	b.build()
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, err
 	}
-	return b.breakCycles()
+	return b.BreakCycles()
 }
 
-// breaker rewrites one statement that is part of a dependency cycle into
+// Breaker rewrites one statement that is part of a dependency cycle into
 // several that are not, given which objects the cycle holds. It returns nil
 // when it has nothing to move out of the cycle.
-type breaker func(inCycle func(model.ObjectRef) bool) []Statement
+type Breaker func(inCycle func(model.ObjectRef) bool) []Statement
 
-// builder collects the statements of one schema.
-type builder struct {
+// Builder collects the statements of one schema.
+type Builder struct {
 	s    *model.Schema
 	opts Options
 
 	stmts    []Statement
 	byID     map[string]int
-	breakers map[string]breaker
+	breakers map[string]Breaker
 	errs     []error
 
 	tables   map[model.QName]*model.Table
@@ -81,11 +81,11 @@ type builder struct {
 	children map[model.QName][]model.QName     // partitions by parent
 }
 
-func newBuilder(s *model.Schema, opts Options) *builder {
-	b := &builder{
+func NewBuilder(s *model.Schema, opts Options) *Builder {
+	b := &Builder{
 		s: s, opts: opts,
 		byID:     map[string]int{},
-		breakers: map[string]breaker{},
+		breakers: map[string]Breaker{},
 		tables:   map[model.QName]*model.Table{},
 		routines: map[model.QName][]model.ObjectRef{},
 		children: map[model.QName][]model.QName{},
@@ -98,86 +98,86 @@ func newBuilder(s *model.Schema, opts Options) *builder {
 		}
 	}
 	for _, f := range s.Functions {
-		b.routines[f.QName] = append(b.routines[f.QName], funcRef(f))
+		b.routines[f.QName] = append(b.routines[f.QName], FuncRef(f))
 	}
 	for _, a := range s.Aggregates {
-		b.routines[a.QName] = append(b.routines[a.QName], aggRef(a))
+		b.routines[a.QName] = append(b.routines[a.QName], AggRef(a))
 	}
 	return b
 }
 
-func (b *builder) build() {
+func (b *Builder) build() {
 	b.namespaces()
 	for _, e := range b.s.Extensions {
-		b.extension(e)
+		b.Extension(e)
 	}
 	for _, c := range b.s.Collations {
-		b.collation(c)
+		b.Collation(c)
 	}
 	for _, e := range b.s.Enums {
-		b.enum(e)
+		b.Enum(e)
 	}
 	for i := range b.s.Domains {
-		b.domain(&b.s.Domains[i])
+		b.Domain(&b.s.Domains[i])
 	}
 	for i := range b.s.CompositeTypes {
-		b.composite(&b.s.CompositeTypes[i])
+		b.Composite(&b.s.CompositeTypes[i])
 	}
 	for i := range b.s.RangeTypes {
-		b.rangeType(&b.s.RangeTypes[i])
+		b.RangeType(&b.s.RangeTypes[i])
 	}
 	for i := range b.s.Functions {
-		b.function(&b.s.Functions[i])
+		b.Function(&b.s.Functions[i])
 	}
 	for i := range b.s.Aggregates {
-		b.aggregate(&b.s.Aggregates[i])
+		b.Aggregate(&b.s.Aggregates[i])
 	}
 	for i := range b.s.Casts {
-		b.cast(&b.s.Casts[i])
+		b.Cast(&b.s.Casts[i])
 	}
 	for i := range b.s.DefaultPrivileges {
 		b.defaultPrivileges(&b.s.DefaultPrivileges[i])
 	}
 	for i := range b.s.ForeignDataWrappers {
-		b.fdw(&b.s.ForeignDataWrappers[i])
+		b.FDW(&b.s.ForeignDataWrappers[i])
 	}
 	for i := range b.s.Servers {
-		b.server(&b.s.Servers[i])
+		b.Server(&b.s.Servers[i])
 	}
 	for i := range b.s.UserMappings {
-		b.userMapping(&b.s.UserMappings[i])
+		b.UserMapping(&b.s.UserMappings[i])
 	}
 	for i := range b.s.Sequences {
-		b.sequence(&b.s.Sequences[i])
+		b.Sequence(&b.s.Sequences[i])
 	}
 	for i := range b.s.Tables {
-		b.table(&b.s.Tables[i])
+		b.Table(&b.s.Tables[i])
 	}
 	for i := range b.s.Views {
-		b.view(&b.s.Views[i])
+		b.View(&b.s.Views[i])
 	}
 	for i := range b.s.Statistics {
-		b.statistics(&b.s.Statistics[i])
+		b.Statistics(&b.s.Statistics[i])
 	}
 	for i := range b.s.Triggers {
-		b.trigger(&b.s.Triggers[i])
+		b.Trigger(&b.s.Triggers[i])
 	}
 	for i := range b.s.Rules {
-		b.rule(&b.s.Rules[i])
+		b.Rule(&b.s.Rules[i])
 	}
 	for i := range b.s.Policies {
-		b.policy(&b.s.Policies[i])
+		b.Policy(&b.s.Policies[i])
 	}
 	for i := range b.s.EventTriggers {
-		b.eventTrigger(&b.s.EventTriggers[i])
+		b.EventTrigger(&b.s.EventTriggers[i])
 	}
 	b.dropPublic()
 }
 
 // add records a statement. Every statement that creates part of a schema
 // can run in a transaction block.
-func (b *builder) add(st Statement) {
-	st.SQL = ensureSemicolon(st.SQL)
+func (b *Builder) add(st Statement) {
+	st.SQL = EnsureSemicolon(st.SQL)
 	st.Transactional = true
 	if _, dup := b.byID[st.ID]; dup {
 		b.errs = append(b.errs, fmt.Errorf("%w %q: the schema declares an object twice", ErrDuplicateID, st.ID))
@@ -187,15 +187,15 @@ func (b *builder) add(st Statement) {
 	b.stmts = append(b.stmts, st)
 }
 
-// errorf records a problem with one object; the build goes on so that
+// Errorf records a problem with one object; the build goes on so that
 // every problem is reported at once.
-func (b *builder) errorf(object string, format string, args ...any) {
+func (b *Builder) Errorf(object string, format string, args ...any) {
 	b.errs = append(b.errs, fmt.Errorf("render %s: %s", object, fmt.Sprintf(format, args...)))
 }
 
-// breakCycles orders the statements until no cycle is left, rewriting the
+// BreakCycles orders the statements until no cycle is left, rewriting the
 // statements of each cycle with their breakers.
-func (b *builder) breakCycles() ([]Statement, error) {
+func (b *Builder) BreakCycles() ([]Statement, error) {
 	for {
 		_, err := Order(b.stmts)
 		var ce *CycleError
@@ -214,21 +214,21 @@ func (b *builder) breakCycles() ([]Statement, error) {
 	}
 }
 
-// breakCycle applies the first breaker, in Order's order, among the
+// breakCycle applies the first Breaker, in Order's order, among the
 // statements of a cycle's component that moves something out of it, and
 // reports whether there was one. One at a time keeps the splitting to what
 // the cycle needs: the caller orders again and comes back if a cycle is
 // left.
-func (b *builder) breakCycle(ce *CycleError) bool {
-	in := map[refKey]bool{}
+func (b *Builder) breakCycle(ce *CycleError) bool {
+	in := map[RefKey]bool{}
 	for _, id := range ce.IDs {
 		for _, r := range b.stmts[b.byID[id]].Provides {
-			in[keyOf(r)] = true
+			in[KeyOf(r)] = true
 		}
 	}
-	inCycle := func(r model.ObjectRef) bool { return in[keyOf(r)] }
+	inCycle := func(r model.ObjectRef) bool { return in[KeyOf(r)] }
 	ids := slices.Clone(ce.IDs)
-	slices.SortStableFunc(ids, func(x, y string) int { return cmp.Compare(b.stmts[b.byID[x]].prio, b.stmts[b.byID[y]].prio) })
+	slices.SortStableFunc(ids, func(x, y string) int { return cmp.Compare(b.stmts[b.byID[x]].Priority, b.stmts[b.byID[y]].Priority) })
 	for _, id := range ids {
 		br := b.breakers[id]
 		if br == nil {
@@ -242,7 +242,7 @@ func (b *builder) breakCycle(ce *CycleError) bool {
 		i := b.byID[id]
 		delete(b.byID, id)
 		first := repl[0]
-		first.SQL = ensureSemicolon(first.SQL)
+		first.SQL = EnsureSemicolon(first.SQL)
 		first.Transactional = true
 		b.stmts[i] = first
 		b.byID[first.ID] = i
@@ -256,7 +256,7 @@ func (b *builder) breakCycle(ce *CycleError) bool {
 
 // dropPublic drops the schema public that a fresh database has, when the
 // model has none and no object lives in it.
-func (b *builder) dropPublic() {
+func (b *Builder) dropPublic() {
 	if b.opts.Partial {
 		return
 	}
@@ -265,28 +265,30 @@ func (b *builder) dropPublic() {
 			return
 		}
 	}
-	public := keyOf(nsRef("public"))
+	public := KeyOf(NamespaceRef("public"))
 	for _, st := range b.stmts {
 		for _, r := range st.Requires {
-			if keyOf(r) == public {
+			if KeyOf(r) == public {
 				return
 			}
 		}
 	}
-	b.add(Statement{prio: prioDropPublic, ID: stmtID(prioDropPublic, "drop schema public"), SQL: "DROP SCHEMA IF EXISTS public"})
+	b.add(Statement{Priority: prioDropPublic, ID: StmtID(prioDropPublic, "drop schema public"), SQL: "DROP SCHEMA IF EXISTS public"})
 }
 
-func nsRef(name string) model.ObjectRef { return model.ObjectRef{Kind: model.KindSchema, Name: name} }
+func NamespaceRef(name string) model.ObjectRef {
+	return model.ObjectRef{Kind: model.KindSchema, Name: name}
+}
 
-func funcRef(f model.Function) model.ObjectRef {
+func FuncRef(f model.Function) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindFunction, Schema: f.Schema, Name: f.Name, Args: f.IdentityArgs}
 }
 
-func aggRef(a model.Aggregate) model.ObjectRef {
+func AggRef(a model.Aggregate) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindAggregate, Schema: a.Schema, Name: a.Name, Args: a.IdentityArgs}
 }
 
-func tableRef(q model.QName) model.ObjectRef {
+func TableRef(q model.QName) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindTable, Schema: q.Schema, Name: q.Name}
 }
 
@@ -295,19 +297,19 @@ func tableRef(q model.QName) model.ObjectRef {
 // names. Every overload of the name is returned: the texts' argument types
 // do not compare with identity arguments, and waiting on one overload too
 // many is harmless.
-func (b *builder) routineRefs(text string) []model.ObjectRef {
+func (b *Builder) routineRefs(text string) []model.ObjectRef {
 	if text == "" || text == "-" {
 		return nil
 	}
-	q, ok := qnameRef(text)
+	q, ok := QNameRef(text)
 	if !ok {
 		return nil
 	}
 	return b.routines[q]
 }
 
-// descendants lists the partitions of a table, recursively.
-func (b *builder) descendants(q model.QName) []model.ObjectRef {
+// Descendants lists the partitions of a table, recursively.
+func (b *Builder) Descendants(q model.QName) []model.ObjectRef {
 	var out []model.ObjectRef
 	var walk func(model.QName, int)
 	walk = func(p model.QName, depth int) {
@@ -315,7 +317,7 @@ func (b *builder) descendants(q model.QName) []model.ObjectRef {
 			return
 		}
 		for _, c := range b.children[p] {
-			out = append(out, tableRef(c))
+			out = append(out, TableRef(c))
 			walk(c, depth+1)
 		}
 	}
@@ -323,13 +325,13 @@ func (b *builder) descendants(q model.QName) []model.ObjectRef {
 	return out
 }
 
-// typeAndCollationRefs are the dependencies of a column-like definition.
-func typeAndCollationRefs(typ, collation string) []model.ObjectRef {
+// TypeAndCollationRefs are the dependencies of a column-like definition.
+func TypeAndCollationRefs(typ, collation string) []model.ObjectRef {
 	var refs []model.ObjectRef
-	if r, ok := typeRef(typ); ok {
+	if r, ok := TypeRef(typ); ok {
 		refs = append(refs, r)
 	}
-	if r, ok := collationRef(collation); ok {
+	if r, ok := CollationRef(collation); ok {
 		refs = append(refs, r)
 	}
 	return refs

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"strings"
@@ -9,10 +9,10 @@ import (
 
 var policyCommands = map[string]bool{"ALL": true, "SELECT": true, "INSERT": true, "UPDATE": true, "DELETE": true}
 
-// policy creates a row-level security policy. The table's ENABLE and FORCE
+// Policy creates a row-level security policy. The table's ENABLE and FORCE
 // ROW LEVEL SECURITY come with the table.
-func (b *builder) policy(p *model.Policy) {
-	table := qnameSQL(p.Table)
+func (b *Builder) Policy(p *model.Policy) {
+	table := QNameSQL(p.Table)
 	name := sqlq.QuoteIdent(p.Name)
 	ref := model.ObjectRef{Kind: model.KindPolicy, Schema: p.Table.Schema, Table: p.Table.Name, Name: p.Name}
 	id := "policy " + table + " " + name
@@ -28,14 +28,14 @@ func (b *builder) policy(p *model.Policy) {
 		cmd = "ALL"
 	}
 	if !policyCommands[cmd] {
-		b.errorf(id, "unknown command %q", p.Command)
+		b.Errorf(id, "unknown command %q", p.Command)
 		return
 	}
 	sb.WriteString("\n    FOR " + cmd)
 	if len(p.Roles) > 0 {
 		var roles []string
 		for _, r := range p.Roles {
-			roles = append(roles, roleSQL(r))
+			roles = append(roles, RoleSQL(r))
 		}
 		sb.WriteString("\n    TO " + strings.Join(roles, ", "))
 	}
@@ -46,13 +46,13 @@ func (b *builder) policy(p *model.Policy) {
 		sb.WriteString("\n    WITH CHECK (" + p.WithCheck + ")")
 	}
 	b.add(Statement{
-		ID:       stmtID(prioPolicy, id),
-		prio:     prioPolicy,
+		ID:       StmtID(PrioPolicy, id),
+		Priority: PrioPolicy,
 		SQL:      sb.String(),
 		Provides: []model.ObjectRef{ref},
-		Requires: append([]model.ObjectRef{tableRef(p.Table)}, p.Deps...),
+		Requires: append([]model.ObjectRef{TableRef(p.Table)}, p.Deps...),
 	})
 	if b.opts.Comments && p.Comment != "" {
-		b.commentOn(ref, "comment "+id, "POLICY "+name+" ON "+table, sqlq.Literal(p.Comment))
+		b.CommentOn(ref, "comment "+id, "POLICY "+name+" ON "+table, sqlq.Literal(p.Comment))
 	}
 }

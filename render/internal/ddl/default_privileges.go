@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"strings"
@@ -11,7 +11,7 @@ import (
 // DEFAULT PRIVILEGES writes them.
 var defaultPrivilegesObjects = map[string]string{"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
 
-func defaultPrivilegesRef(d *model.DefaultPrivileges) model.ObjectRef {
+func DefaultPrivilegesRef(d *model.DefaultPrivileges) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindDefaultPrivileges, Schema: d.Schema, Name: d.Role, Args: d.ObjectType}
 }
 
@@ -38,11 +38,11 @@ func builtinDefault(objType string) (public string) {
 	return ""
 }
 
-// defaultPrivilegesSet returns the statements that give d's role exactly
+// DefaultPrivilegesSet returns the statements that give d's role exactly
 // d's default privileges, from PostgreSQL's built-in default (for every
 // schema, whose entry replaces it) or from none (for one schema, whose
 // entry adds to it).
-func defaultPrivilegesSet(d *model.DefaultPrivileges) []string {
+func DefaultPrivilegesSet(d *model.DefaultPrivileges) []string {
 	objs, prefix := defaultPrivilegesObjects[d.ObjectType], defaultPrivilegesPrefix(d)
 	var out []string
 	if d.Schema == "" {
@@ -52,7 +52,7 @@ func defaultPrivilegesSet(d *model.DefaultPrivileges) []string {
 		}
 	}
 	for _, g := range groupGrants(d.Grants) {
-		sql := prefix + " GRANT " + strings.Join(g.privs, ", ") + " ON " + objs + " TO " + roleSQL(g.grantee)
+		sql := prefix + " GRANT " + strings.Join(g.privs, ", ") + " ON " + objs + " TO " + RoleSQL(g.grantee)
 		if g.grantable {
 			sql += " WITH GRANT OPTION"
 		}
@@ -61,9 +61,9 @@ func defaultPrivilegesSet(d *model.DefaultPrivileges) []string {
 	return out
 }
 
-// defaultPrivilegesReset returns the statements that undo d: PostgreSQL's
+// DefaultPrivilegesReset returns the statements that undo d: PostgreSQL's
 // built-in default again for every schema, nothing added for one schema.
-func defaultPrivilegesReset(d *model.DefaultPrivileges) []string {
+func DefaultPrivilegesReset(d *model.DefaultPrivileges) []string {
 	objs, prefix := defaultPrivilegesObjects[d.ObjectType], defaultPrivilegesPrefix(d)
 	seen := map[string]bool{}
 	var out []string
@@ -72,7 +72,7 @@ func defaultPrivilegesReset(d *model.DefaultPrivileges) []string {
 			continue
 		}
 		seen[g.Grantee] = true
-		out = append(out, prefix+" REVOKE ALL ON "+objs+" FROM "+roleSQL(g.Grantee))
+		out = append(out, prefix+" REVOKE ALL ON "+objs+" FROM "+RoleSQL(g.Grantee))
 	}
 	if d.Schema == "" {
 		out = append(out, prefix+" GRANT ALL ON "+objs+" TO "+sqlq.QuoteIdent(d.Role))
@@ -85,21 +85,21 @@ func defaultPrivilegesReset(d *model.DefaultPrivileges) []string {
 
 // defaultPrivileges sets a role's default privileges, when privileges are
 // rendered.
-func (b *builder) defaultPrivileges(d *model.DefaultPrivileges) {
+func (b *Builder) defaultPrivileges(d *model.DefaultPrivileges) {
 	if !b.opts.Privileges {
 		return
 	}
 	if defaultPrivilegesObjects[d.ObjectType] == "" {
-		b.errorf("default privileges", "unknown object type %q", d.ObjectType)
+		b.Errorf("default privileges", "unknown object type %q", d.ObjectType)
 		return
 	}
-	ref := defaultPrivilegesRef(d)
+	ref := DefaultPrivilegesRef(d)
 	var req []model.ObjectRef
 	if d.Schema != "" {
-		req = append(req, nsRef(d.Schema))
+		req = append(req, NamespaceRef(d.Schema))
 	}
-	for i, sql := range defaultPrivilegesSet(d) {
-		b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "default privileges", d.Role, d.Schema, d.ObjectType, string(rune('a'+i))),
+	for i, sql := range DefaultPrivilegesSet(d) {
+		b.add(Statement{Priority: PrioGrant, ID: StmtID(PrioGrant, "default privileges", d.Role, d.Schema, d.ObjectType, string(rune('a'+i))),
 			SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
 	}
 }

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"errors"
@@ -9,11 +9,11 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-func constraintRef(table model.QName, name string) model.ObjectRef {
+func ConstraintRef(table model.QName, name string) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindConstraint, Schema: table.Schema, Table: table.Name, Name: name}
 }
 
-func indexRef(schema, name, table string) model.ObjectRef {
+func IndexRef(schema, name, table string) model.ObjectRef {
 	return model.ObjectRef{Kind: model.KindIndex, Schema: schema, Name: name, Table: table}
 }
 
@@ -27,7 +27,7 @@ func inlineCheck(c model.Constraint) bool {
 // keys (as pg_dump does, so that a partitioned table's key can be attached
 // to), foreign keys (after both tables, which breaks cycles between
 // tables) and NOT VALID checks.
-func (b *builder) constraints(t *model.Table, tt target) {
+func (b *Builder) constraints(t *model.Table, tt Target) {
 	for i := range t.Constraints {
 		c := &t.Constraints[i]
 		var st Statement
@@ -37,9 +37,9 @@ func (b *builder) constraints(t *model.Table, tt target) {
 			if inlineCheck(*c) {
 				break
 			}
-			st, err = addConstraint(t, c, false, prioConstraint)
+			st, err = AddConstraint(t, c, false, PrioConstraint)
 		case model.PrimaryKey, model.Unique, model.Exclusion:
-			st, err = addConstraint(t, c, true, prioConstraint)
+			st, err = AddConstraint(t, c, true, PrioConstraint)
 			if err != nil {
 				break
 			}
@@ -47,95 +47,95 @@ func (b *builder) constraints(t *model.Table, tt target) {
 			if idx == "" {
 				idx = c.Name
 			}
-			st.Provides = append(st.Provides, indexRef(t.Schema, idx, t.Name))
+			st.Provides = append(st.Provides, IndexRef(t.Schema, idx, t.Name))
 			if t.Kind == model.TablePartitioned {
 				// Partitions created after the key would get a copy of it.
-				st.Requires = append(st.Requires, b.descendants(t.QName)...)
+				st.Requires = append(st.Requires, b.Descendants(t.QName)...)
 			}
 			if c.ParentIndex != nil {
-				b.attachIndex(*c.ParentIndex, t.QName, idx, constraintRef(t.QName, c.Name), indexRef(t.Schema, idx, t.Name))
+				b.AttachIndex(*c.ParentIndex, t.QName, idx, ConstraintRef(t.QName, c.Name), IndexRef(t.Schema, idx, t.Name))
 			}
 		case model.ForeignKey:
 			// ONLY is refused for a foreign key on a partitioned table.
-			st, err = addConstraint(t, c, t.Kind != model.TablePartitioned, prioForeignKey)
+			st, err = AddConstraint(t, c, t.Kind != model.TablePartitioned, PrioForeignKey)
 			if err == nil && c.RefTable != nil {
-				st.Requires = append(st.Requires, tableRef(*c.RefTable))
-				st.Requires = append(st.Requires, b.keysOf(*c.RefTable)...)
+				st.Requires = append(st.Requires, TableRef(*c.RefTable))
+				st.Requires = append(st.Requires, b.KeysOf(*c.RefTable)...)
 			}
 		default:
-			b.errorf(tt.id, "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
+			b.Errorf(tt.ID, "constraint %s: unknown type %q", sqlq.QuoteIdent(c.Name), c.Type)
 			continue
 		}
 		if err != nil {
-			b.errorf(tt.id, "constraint %s: %v", sqlq.QuoteIdent(c.Name), err)
+			b.Errorf(tt.ID, "constraint %s: %v", sqlq.QuoteIdent(c.Name), err)
 			continue
 		}
 		if st.ID != "" {
 			b.add(st)
 		}
 		if b.opts.Comments && c.Comment != "" {
-			b.commentOn(constraintRef(t.QName, c.Name), "comment "+tt.id+" constraint "+sqlq.QuoteIdent(c.Name),
-				"CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" ON "+qnameSQL(t.QName), sqlq.Literal(c.Comment))
+			b.CommentOn(ConstraintRef(t.QName, c.Name), "comment "+tt.ID+" constraint "+sqlq.QuoteIdent(c.Name),
+				"CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" ON "+QNameSQL(t.QName), sqlq.Literal(c.Comment))
 		}
 	}
 }
 
-// addConstraint is ALTER TABLE … ADD CONSTRAINT. A CHECK is added without
+// AddConstraint is ALTER TABLE … ADD CONSTRAINT. A CHECK is added without
 // ONLY, so that it reaches the children that must have it too.
-func addConstraint(t *model.Table, c *model.Constraint, only bool, prio int) (Statement, error) {
+func AddConstraint(t *model.Table, c *model.Constraint, only bool, prio int) (Statement, error) {
 	def, err := constraintDef(c)
 	if err != nil {
 		return Statement{}, err
 	}
 	if c.NotValid {
-		def = withNotValid(def)
+		def = WithNotValid(def)
 	}
 	return Statement{
-		ID:       stmtID(prio, "constraint", qnameSQL(t.QName), sqlq.QuoteIdent(c.Name)),
-		prio:     prio,
-		SQL:      alterTable(t, only) + "\n    ADD CONSTRAINT " + sqlq.QuoteIdent(c.Name) + " " + def,
-		Provides: []model.ObjectRef{constraintRef(t.QName, c.Name)},
-		Requires: append([]model.ObjectRef{tableRef(t.QName)}, c.Deps...),
+		ID:       StmtID(prio, "constraint", QNameSQL(t.QName), sqlq.QuoteIdent(c.Name)),
+		Priority: prio,
+		SQL:      AlterTable(t, only) + "\n    ADD CONSTRAINT " + sqlq.QuoteIdent(c.Name) + " " + def,
+		Provides: []model.ObjectRef{ConstraintRef(t.QName, c.Name)},
+		Requires: append([]model.ObjectRef{TableRef(t.QName)}, c.Deps...),
 	}, nil
 }
 
-// keysOf lists the keys a foreign key to a table may need: its primary
+// KeysOf lists the keys a foreign key to a table may need: its primary
 // and unique constraints and unique indexes, and those of its partitions,
 // which must be attached before the parent's key is valid.
-func (b *builder) keysOf(q model.QName) []model.ObjectRef {
+func (b *Builder) KeysOf(q model.QName) []model.ObjectRef {
 	var refs []model.ObjectRef
-	for _, r := range append([]model.ObjectRef{tableRef(q)}, b.descendants(q)...) {
+	for _, r := range append([]model.ObjectRef{TableRef(q)}, b.Descendants(q)...) {
 		t := b.tables[model.QName{Schema: r.Schema, Name: r.Name}]
 		if t == nil {
 			continue
 		}
 		for _, c := range t.Constraints {
 			if c.Type == model.PrimaryKey || c.Type == model.Unique {
-				refs = append(refs, constraintRef(t.QName, c.Name))
+				refs = append(refs, ConstraintRef(t.QName, c.Name))
 			}
 		}
 		for _, ix := range t.Indexes {
 			if ix.Unique {
-				refs = append(refs, indexRef(t.Schema, ix.Name, t.Name))
+				refs = append(refs, IndexRef(t.Schema, ix.Name, t.Name))
 			}
 		}
 	}
 	return refs
 }
 
-// attachIndex attaches an index of partition table to its parent's index,
+// AttachIndex attaches an index of partition table to its parent's index,
 // which makes the child complete: the attaching statement provides child
 // too. It comes after the table is attached, when it is attached by ALTER
 // TABLE … ATTACH PARTITION.
-func (b *builder) attachIndex(parent, table model.QName, index string, child ...model.ObjectRef) {
+func (b *Builder) AttachIndex(parent, table model.QName, index string, child ...model.ObjectRef) {
 	name := sqlq.Qualified(table.Schema, index)
 	b.add(Statement{
-		ID:        stmtID(prioIndexAttach, "attach index", name),
-		prio:      prioIndexAttach,
-		SQL:       "ALTER INDEX " + qnameSQL(parent) + " ATTACH PARTITION " + name,
+		ID:        StmtID(PrioIndexAttach, "attach index", name),
+		Priority:  PrioIndexAttach,
+		SQL:       "ALTER INDEX " + QNameSQL(parent) + " ATTACH PARTITION " + name,
 		Provides:  child,
-		Requires:  append([]model.ObjectRef{indexRef(parent.Schema, parent.Name, "")}, child...),
-		reqTokens: []token{attachedRef(table)},
+		Requires:  append([]model.ObjectRef{IndexRef(parent.Schema, parent.Name, "")}, child...),
+		ReqTokens: []Token{AttachedRef(table)},
 	})
 }
 

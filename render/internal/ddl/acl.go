@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"cmp"
@@ -9,52 +9,52 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// target names one object for the statements that every kind shares:
+// Target names one object for the statements that every kind shares:
 // comments, owners and grants.
-type target struct {
-	// ref is the object, which those statements require.
-	ref model.ObjectRef
-	// id names the object in statement IDs, e.g. "table public.film".
-	id string
-	// comment is the object as COMMENT ON names it, e.g. "TABLE public.film".
-	comment string
-	// alter is the object as ALTER … OWNER TO names it; empty for kinds
+type Target struct {
+	// Ref is the object, which those statements require.
+	Ref model.ObjectRef
+	// ID names the object in statement IDs, e.g. "table public.film".
+	ID string
+	// Comment is the object as COMMENT ON names it, e.g. "TABLE public.film".
+	Comment string
+	// Alter is the object as ALTER … OWNER TO names it; empty for kinds
 	// that have no owner.
-	alter string
-	// grant is the object as GRANT … ON names it; empty for kinds without
+	Alter string
+	// Grant is the object as GRANT … ON names it; empty for kinds without
 	// privileges.
-	grant string
+	Grant string
 }
 
 // comment adds COMMENT ON for an object that has a comment.
-func (b *builder) comment(t target, text string) {
+func (b *Builder) comment(t Target, text string) {
 	if !b.opts.Comments || text == "" {
 		return
 	}
-	b.commentOn(t.ref, "comment "+t.id, t.comment, sqlq.Literal(text))
+	b.CommentOn(t.Ref, "comment "+t.ID, t.Comment, sqlq.Literal(text))
 }
 
-// commentOn adds one COMMENT ON statement with value as its literal (or
+// CommentOn adds one COMMENT ON statement with value as its literal (or
 // NULL).
-func (b *builder) commentOn(ref model.ObjectRef, id, object, value string) {
+func (b *Builder) CommentOn(ref model.ObjectRef, id, object, value string) {
 	b.add(Statement{
-		ID:       stmtID(prioComment, id),
-		prio:     prioComment,
+		ID:       StmtID(PrioComment, id),
+		Priority: PrioComment,
 		SQL:      "COMMENT ON " + object + " IS " + value,
 		Requires: []model.ObjectRef{ref},
 	})
 }
 
-// owner adds ALTER … OWNER TO.
-func (b *builder) owner(t target, role string) {
-	if !b.opts.Owners || role == "" || t.alter == "" {
+// Owner adds ALTER … OWNER TO.
+func (b *Builder) Owner(t Target, role string) {
+	if !b.opts.Owners || role == "" || t.Alter == "" {
 		return
 	}
 	b.add(Statement{
-		ID:       stmtID(prioOwner, "owner "+t.id),
-		prio:     prioOwner,
-		SQL:      "ALTER " + t.alter + " OWNER TO " + sqlq.QuoteIdent(role),
-		Requires: []model.ObjectRef{t.ref},
+		ID:       StmtID(prioOwner, "owner "+t.ID),
+		Priority: prioOwner,
+		SQL:      "ALTER " + t.Alter + " OWNER TO " + sqlq.QuoteIdent(role),
+		Requires: []model.ObjectRef{t.Ref},
 	})
 }
 
@@ -65,14 +65,14 @@ var privileges = map[string]bool{
 	"TEMPORARY": true, "TEMP": true, "EXECUTE": true, "MAINTAIN": true, "SET": true, "ALTER SYSTEM": true,
 }
 
-// grants adds the ACL of an object that has one: the model holds only ACLs
+// Grants adds the ACL of an object that has one: the model holds only ACLs
 // that differ from PostgreSQL's default, so the default is revoked first and
 // each grantee's privileges granted, as pg_dump does.
-func (b *builder) grants(t target, owner string, gs []model.Grant) {
-	if !b.opts.Privileges || len(gs) == 0 || t.grant == "" {
+func (b *Builder) Grants(t Target, owner string, gs []model.Grant) {
+	if !b.opts.Privileges || len(gs) == 0 || t.Grant == "" {
 		return
 	}
-	if !b.checkPrivileges(t.id, gs) {
+	if !b.checkPrivileges(t.ID, gs) {
 		return
 	}
 	// Without owners the objects belong to whoever runs the script.
@@ -80,27 +80,27 @@ func (b *builder) grants(t target, owner string, gs []model.Grant) {
 	if b.opts.Owners && owner != "" {
 		ownerSQL = sqlq.QuoteIdent(owner)
 	}
-	req := []model.ObjectRef{t.ref}
-	b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "0 revoke public"),
-		SQL: "REVOKE ALL ON " + t.grant + " FROM PUBLIC", Requires: req})
-	b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "1 revoke owner"),
-		SQL: "REVOKE ALL ON " + t.grant + " FROM " + ownerSQL, Requires: req})
+	req := []model.ObjectRef{t.Ref}
+	b.add(Statement{Priority: PrioGrant, ID: StmtID(PrioGrant, "acl "+t.ID, "0 revoke public"),
+		SQL: "REVOKE ALL ON " + t.Grant + " FROM PUBLIC", Requires: req})
+	b.add(Statement{Priority: PrioGrant, ID: StmtID(PrioGrant, "acl "+t.ID, "1 revoke owner"),
+		SQL: "REVOKE ALL ON " + t.Grant + " FROM " + ownerSQL, Requires: req})
 	for _, g := range groupGrants(gs) {
-		sql := "GRANT " + strings.Join(g.privs, ", ") + " ON " + t.grant + " TO " + roleSQL(g.grantee)
+		sql := "GRANT " + strings.Join(g.privs, ", ") + " ON " + t.Grant + " TO " + RoleSQL(g.grantee)
 		if g.grantable {
 			sql += " WITH GRANT OPTION"
 		}
-		b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "2 grant "+g.key()), SQL: sql, Requires: req})
+		b.add(Statement{Priority: PrioGrant, ID: StmtID(PrioGrant, "acl "+t.ID, "2 grant "+g.key()), SQL: sql, Requires: req})
 	}
 }
 
-// columnGrants adds the column privileges of a table or view. PostgreSQL
+// ColumnGrants adds the column privileges of a table or view. PostgreSQL
 // grants no column privileges by default, so there is nothing to revoke.
-func (b *builder) columnGrants(t target, column string, gs []model.Grant) {
+func (b *Builder) ColumnGrants(t Target, column string, gs []model.Grant) {
 	if !b.opts.Privileges || len(gs) == 0 {
 		return
 	}
-	if !b.checkPrivileges(t.id+" column "+column, gs) {
+	if !b.checkPrivileges(t.ID+" column "+column, gs) {
 		return
 	}
 	for _, g := range groupGrants(gs) {
@@ -108,20 +108,20 @@ func (b *builder) columnGrants(t target, column string, gs []model.Grant) {
 		for _, p := range g.privs {
 			privs = append(privs, p+" ("+sqlq.QuoteIdent(column)+")")
 		}
-		sql := "GRANT " + strings.Join(privs, ", ") + " ON " + t.grant + " TO " + roleSQL(g.grantee)
+		sql := "GRANT " + strings.Join(privs, ", ") + " ON " + t.Grant + " TO " + RoleSQL(g.grantee)
 		if g.grantable {
 			sql += " WITH GRANT OPTION"
 		}
-		b.add(Statement{prio: prioGrant, ID: stmtID(prioGrant, "acl "+t.id, "3 column "+sqlq.QuoteIdent(column)+" grant "+g.key()),
-			SQL: sql, Requires: []model.ObjectRef{t.ref}})
+		b.add(Statement{Priority: PrioGrant, ID: StmtID(PrioGrant, "acl "+t.ID, "3 column "+sqlq.QuoteIdent(column)+" grant "+g.key()),
+			SQL: sql, Requires: []model.ObjectRef{t.Ref}})
 	}
 }
 
-func (b *builder) checkPrivileges(object string, gs []model.Grant) bool {
+func (b *Builder) checkPrivileges(object string, gs []model.Grant) bool {
 	ok := true
 	for _, g := range gs {
 		if !privileges[g.Privilege] {
-			b.errorf(object, "unknown privilege %q", g.Privilege)
+			b.Errorf(object, "unknown privilege %q", g.Privilege)
 			ok = false
 		}
 	}
@@ -137,7 +137,7 @@ type grantGroup struct {
 }
 
 func (g grantGroup) key() string {
-	k := roleSQL(g.grantee)
+	k := RoleSQL(g.grantee)
 	if g.grantable {
 		k += " with grant option"
 	}

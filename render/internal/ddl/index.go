@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"errors"
@@ -9,29 +9,29 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// index creates an index of a table or materialized view (owner), and
+// Index creates an index of a table or materialized view (owner), and
 // attaches it to its parent's index when it is a partition's.
-func (b *builder) index(owner model.QName, ownerRef model.ObjectRef, partitioned bool, ix *model.Index) {
+func (b *Builder) Index(owner model.QName, ownerRef model.ObjectRef, partitioned bool, ix *model.Index) {
 	name := sqlq.Qualified(owner.Schema, ix.Name)
-	ref := indexRef(owner.Schema, ix.Name, owner.Name)
+	ref := IndexRef(owner.Schema, ix.Name, owner.Name)
 	id := "index " + name
 	def, err := indexDef(owner, partitioned, ix)
 	if err != nil {
-		b.errorf(id, "%v", err)
+		b.Errorf(id, "%v", err)
 		return
 	}
 	req := append([]model.ObjectRef{ownerRef}, ix.Deps...)
 	if partitioned {
 		// A partition created after an index of its parent gets a copy of
 		// it, which the partition's own index would then duplicate.
-		req = append(req, b.descendants(owner)...)
+		req = append(req, b.Descendants(owner)...)
 	}
-	b.add(Statement{prio: prioIndex, ID: stmtID(prioIndex, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{Priority: PrioIndex, ID: StmtID(PrioIndex, id), SQL: def, Provides: []model.ObjectRef{ref}, Requires: req})
 	if ix.ParentIndex != nil {
-		b.attachIndex(*ix.ParentIndex, owner, ix.Name, ref)
+		b.AttachIndex(*ix.ParentIndex, owner, ix.Name, ref)
 	}
 	if b.opts.Comments && ix.Comment != "" {
-		b.commentOn(ref, "comment "+id, "INDEX "+name, sqlq.Literal(ix.Comment))
+		b.CommentOn(ref, "comment "+id, "INDEX "+name, sqlq.Literal(ix.Comment))
 	}
 }
 
@@ -47,7 +47,7 @@ func indexDef(owner model.QName, partitioned bool, ix *model.Index) (string, err
 			return def, nil
 		}
 		ts := " TABLESPACE " + sqlq.QuoteIdent(ix.Tablespace)
-		if i := indexTopLevel(def, " WHERE "); i >= 0 {
+		if i := IndexTopLevel(def, " WHERE "); i >= 0 {
 			return def[:i] + ts + def[i:], nil
 		}
 		return def + ts, nil
@@ -57,7 +57,7 @@ func indexDef(owner model.QName, partitioned bool, ix *model.Index) (string, err
 	}
 	var with string
 	if len(ix.Options) > 0 {
-		opts, err := optionList(ix.Options, "=")
+		opts, err := OptionList(ix.Options, "=")
 		if err != nil {
 			return "", err
 		}

@@ -1,20 +1,20 @@
-package render
+package ddl
 
 import "github.com/retortdb/retort/model"
 
-// cast creates a user-defined cast.
-func (b *builder) cast(c *model.Cast) {
+// Cast creates a user-defined cast.
+func (b *Builder) Cast(c *model.Cast) {
 	pair := "(" + c.Source + " AS " + c.Target + ")"
 	ref := model.ObjectRef{Kind: model.KindCast, Name: c.Key()}
-	t := target{ref: ref, id: "cast " + pair, comment: "CAST " + pair}
+	t := Target{Ref: ref, ID: "cast " + pair, Comment: "CAST " + pair}
 	req := append([]model.ObjectRef{}, c.Deps...)
-	req = append(req, typeAndCollationRefs(c.Source, "")...)
-	req = append(req, typeAndCollationRefs(c.Target, "")...)
+	req = append(req, TypeAndCollationRefs(c.Source, "")...)
+	req = append(req, TypeAndCollationRefs(c.Target, "")...)
 	sql := "CREATE CAST " + pair
 	switch c.Method {
 	case "f":
 		if c.Function == "" {
-			b.errorf(t.id, "function cast without a function")
+			b.Errorf(t.ID, "function cast without a function")
 			return
 		}
 		sql += " WITH FUNCTION " + c.Function
@@ -24,7 +24,7 @@ func (b *builder) cast(c *model.Cast) {
 	case "i":
 		sql += " WITH INOUT"
 	default:
-		b.errorf(t.id, "unknown cast method %q", c.Method)
+		b.Errorf(t.ID, "unknown cast method %q", c.Method)
 		return
 	}
 	switch c.Context {
@@ -34,9 +34,9 @@ func (b *builder) cast(c *model.Cast) {
 	case "i":
 		sql += " AS IMPLICIT"
 	default:
-		b.errorf(t.id, "unknown cast context %q", c.Context)
+		b.Errorf(t.ID, "unknown cast context %q", c.Context)
 		return
 	}
-	b.add(Statement{prio: prioCast, ID: stmtID(prioCast, t.id), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
+	b.add(Statement{Priority: PrioCast, ID: StmtID(PrioCast, t.ID), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
 	b.comment(t, c.Comment)
 }

@@ -1,6 +1,8 @@
-package render
+package ddl
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestStatisticsUses(t *testing.T) {
 	for _, tc := range []struct {
@@ -22,7 +24,7 @@ func TestStatisticsUses(t *testing.T) {
 		for _, c := range tc.cols {
 			cols[c] = true
 		}
-		if got := statisticsUses(tc.def, cols); got != tc.want {
+		if got := StatisticsUses(tc.def, cols); got != tc.want {
 			t.Errorf("statisticsUses(%q, %v) = %v, want %v", tc.def, tc.cols, got, tc.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"strings"
@@ -11,64 +11,64 @@ import (
 // public gets only its comment, owner and grants; its comment is set even
 // when the model has none, as a fresh public carries "standard public
 // schema" and the source did not.
-func (b *builder) namespaces() {
+func (b *Builder) namespaces() {
 	for _, n := range b.s.Namespaces {
-		b.namespace(n, n.Name == "public")
+		b.Namespace(n, n.Name == "public")
 	}
 }
 
-func namespaceTarget(n string) target {
+func NamespaceTarget(n string) Target {
 	name := sqlq.QuoteIdent(n)
-	return target{ref: nsRef(n), id: "schema " + name, comment: "SCHEMA " + name, alter: "SCHEMA " + name, grant: "SCHEMA " + name}
+	return Target{Ref: NamespaceRef(n), ID: "schema " + name, Comment: "SCHEMA " + name, Alter: "SCHEMA " + name, Grant: "SCHEMA " + name}
 }
 
-// namespace creates a schema with its comment, owner and grants; exists
+// Namespace creates a schema with its comment, owner and grants; exists
 // says the database has it already (as a fresh one has public), so that
 // only its comment, owner and grants are set.
-func (b *builder) namespace(n model.Namespace, exists bool) {
-	t := namespaceTarget(n.Name)
+func (b *Builder) Namespace(n model.Namespace, exists bool) {
+	t := NamespaceTarget(n.Name)
 	if exists {
 		if b.opts.Comments && n.Comment == "" {
-			b.commentOn(t.ref, "comment "+t.id, t.comment, "NULL")
+			b.CommentOn(t.Ref, "comment "+t.ID, t.Comment, "NULL")
 		}
 	} else {
 		b.add(Statement{
-			ID:       stmtID(prioSchema, t.id),
-			prio:     prioSchema,
+			ID:       StmtID(PrioSchema, t.ID),
+			Priority: PrioSchema,
 			SQL:      "CREATE SCHEMA " + sqlq.QuoteIdent(n.Name),
-			Provides: []model.ObjectRef{t.ref},
+			Provides: []model.ObjectRef{t.Ref},
 		})
 	}
 	b.comment(t, n.Comment)
-	b.owner(t, n.Owner)
-	b.grants(t, n.Owner, n.Grants)
+	b.Owner(t, n.Owner)
+	b.Grants(t, n.Owner, n.Grants)
 }
 
-// extension creates an extension in its schema at its version. IF NOT
+// Extension creates an extension in its schema at its version. IF NOT
 // EXISTS lets the script run where the extension is already there, as
 // plpgsql is in every fresh database.
-func (b *builder) extension(e model.Extension) {
+func (b *Builder) Extension(e model.Extension) {
 	ref := model.ObjectRef{Kind: model.KindExtension, Name: e.Name}
 	name := sqlq.QuoteIdent(e.Name)
 	sql := "CREATE EXTENSION IF NOT EXISTS " + name
 	var req []model.ObjectRef
 	if e.Schema != "" {
 		sql += " WITH SCHEMA " + sqlq.QuoteIdent(e.Schema)
-		req = append(req, nsRef(e.Schema))
+		req = append(req, NamespaceRef(e.Schema))
 	}
 	if e.Version != "" {
 		sql += " VERSION " + sqlq.Literal(e.Version)
 	}
-	t := target{ref: ref, id: "extension " + name, comment: "EXTENSION " + name}
-	b.add(Statement{prio: prioExtension, ID: stmtID(prioExtension, t.id), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
+	t := Target{Ref: ref, ID: "extension " + name, Comment: "EXTENSION " + name}
+	b.add(Statement{Priority: PrioExtension, ID: StmtID(PrioExtension, t.ID), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req})
 	b.comment(t, e.Comment)
 }
 
-// collation creates a collation from its provider and locale.
-func (b *builder) collation(c model.Collation) {
+// Collation creates a collation from its provider and locale.
+func (b *Builder) Collation(c model.Collation) {
 	ref := model.ObjectRef{Kind: model.KindCollation, Schema: c.Schema, Name: c.Name}
-	name := qnameSQL(c.QName)
-	t := target{ref: ref, id: "collation " + name, comment: "COLLATION " + name, alter: "COLLATION " + name}
+	name := QNameSQL(c.QName)
+	t := Target{Ref: ref, ID: "collation " + name, Comment: "COLLATION " + name, Alter: "COLLATION " + name}
 	var opts []string
 	switch c.Provider {
 	case "c":
@@ -79,7 +79,7 @@ func (b *builder) collation(c model.Collation) {
 		opts = append(opts, "provider = builtin")
 	case "d", "":
 	default:
-		b.errorf(t.id, "unknown collation provider %q", c.Provider)
+		b.Errorf(t.ID, "unknown collation provider %q", c.Provider)
 		return
 	}
 	switch {
@@ -99,12 +99,12 @@ func (b *builder) collation(c model.Collation) {
 		opts = append(opts, "deterministic = false")
 	}
 	b.add(Statement{
-		ID:       stmtID(prioCollation, t.id),
-		prio:     prioCollation,
+		ID:       StmtID(PrioCollation, t.ID),
+		Priority: PrioCollation,
 		SQL:      "CREATE COLLATION " + name + " (" + strings.Join(opts, ", ") + ")",
 		Provides: []model.ObjectRef{ref},
-		Requires: []model.ObjectRef{nsRef(c.Schema)},
+		Requires: []model.ObjectRef{NamespaceRef(c.Schema)},
 	})
 	b.comment(t, c.Comment)
-	b.owner(t, c.Owner)
+	b.Owner(t, c.Owner)
 }

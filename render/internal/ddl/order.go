@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"container/heap"
@@ -41,124 +41,124 @@ func (e *CycleError) Error() string {
 	return b.String()
 }
 
-// tokenKind is what an ordering token says about its object. Tokens order
+// TokenKind is what an ordering token says about its object. Tokens order
 // the steps of a plan that are not objects of their own: a drop waits for
 // the released tokens of its dependents, a create for the free token of
 // its name, and so on.
-type tokenKind uint8
+type TokenKind uint8
 
 // The token kinds. The zero kind stands for the object itself where the
 // graph matches objects and tokens in one map.
 const (
-	// tokReleased: an object of the source no longer holds on to what it
+	// TokReleased: an object of the source no longer holds on to what it
 	// depended on (it is dropped, or its type or default changed).
-	tokReleased tokenKind = iota + 1
-	// tokFree: the object's name is free (it is dropped or renamed away).
-	tokFree
-	// tokRenamed: a table has the name the plan gives it.
-	tokRenamed
+	TokReleased TokenKind = iota + 1
+	// TokFree: the object's name is free (it is dropped or renamed away).
+	TokFree
+	// TokRenamed: a table has the name the plan gives it.
+	TokRenamed
 	// tokAttached: a partition is attached to its parent.
 	tokAttached
-	// tokBuilt: a partition's index or key is built, before it is
+	// TokBuilt: a partition's index or key is built, before it is
 	// attached to its parent's.
-	tokBuilt
-	// tokDetached: a partition is detached from its parent.
-	tokDetached
-	// tokLabel: an enum label is added.
-	tokLabel
-	// tokChecked: a column's values are checked before its type changes.
-	tokChecked
-	// tokAside: a type or collation rebuilt under a temporary name has
+	TokBuilt
+	// TokDetached: a partition is detached from its parent.
+	TokDetached
+	// TokLabel: an enum label is added.
+	TokLabel
+	// TokChecked: a column's values are checked before its type changes.
+	TokChecked
+	// TokAside: a type or collation rebuilt under a temporary name has
 	// been renamed aside.
-	tokAside
-	// tokClamped: a sequence's value is clamped into its new range.
-	tokClamped
-	// tokMoved: a table moved to another schema before its rename.
-	tokMoved
-	// tokValidated: a constraint added NOT VALID has been validated.
-	tokValidated
-	// tokNotNull: a column has been made NOT NULL (online, so that the
+	TokAside
+	// TokClamped: a sequence's value is clamped into its new range.
+	TokClamped
+	// TokMoved: a table moved to another schema before its rename.
+	TokMoved
+	// TokValidated: a constraint added NOT VALID has been validated.
+	TokValidated
+	// TokNotNull: a column has been made NOT NULL (online, so that the
 	// CHECK that proved it can go).
-	tokNotNull
-	// tokBackfilled: a column added nullable has been filled in.
-	tokBackfilled
-	// tokDefaulted: a column added without its volatile default has it.
-	tokDefaulted
+	TokNotNull
+	// TokBackfilled: a column added nullable has been filled in.
+	TokBackfilled
+	// TokDefaulted: a column added without its volatile default has it.
+	TokDefaulted
 )
 
-// token is an ordering token: a step of the plan about one object.
-type token struct {
-	kind tokenKind
-	key  refKey
+// Token is an ordering token: a step of the plan about one object.
+type Token struct {
+	Kind TokenKind
+	Key  RefKey
 }
 
-// tokenOf is the token of kind about r.
-func tokenOf(kind tokenKind, r model.ObjectRef) token { return token{kind: kind, key: keyOf(r)} }
+// TokenOf is the token of kind about r.
+func TokenOf(kind TokenKind, r model.ObjectRef) Token { return Token{Kind: kind, Key: KeyOf(r)} }
 
 // object names the object a token is about, for messages: a user knows
 // objects, not tokens. Objects that share a name space are named by it
 // ("relation public.a").
-func (t token) object() model.ObjectRef {
-	k := t.key
-	if t.kind == tokLabel {
+func (t Token) object() model.ObjectRef {
+	k := t.Key
+	if t.Kind == TokLabel {
 		// k.table is the enum, k.name the label.
-		return model.ObjectRef{Kind: model.KindType, Schema: k.schema, Name: k.table}
+		return model.ObjectRef{Kind: model.KindType, Schema: k.Schema, Name: k.Table}
 	}
-	return model.ObjectRef{Kind: model.ObjectKind(k.family), Schema: k.schema, Table: k.table, Name: k.name, Args: k.args}
+	return model.ObjectRef{Kind: model.ObjectKind(k.Family), Schema: k.Schema, Table: k.Table, Name: k.Name, Args: k.args}
 }
 
 // marksObject reports whether the token marks a state of its object as a
 // whole (released, free, renamed, attached, built, detached), so that a
 // statement providing it is about that object.
-func (t token) marksObject() bool {
-	switch t.kind {
-	case tokReleased, tokFree, tokRenamed, tokAttached, tokBuilt, tokDetached:
+func (t Token) marksObject() bool {
+	switch t.Kind {
+	case TokReleased, TokFree, TokRenamed, tokAttached, TokBuilt, TokDetached:
 		return true
 	}
 	return false
 }
 
-// providedKeys returns the keys of the objects a statement provides, and
+// ProvidedKeys returns the keys of the objects a statement provides, and
 // of those its tokens mark as a whole: what the statement is about.
-func (st *Statement) providedKeys() []refKey {
-	out := make([]refKey, 0, len(st.Provides)+len(st.provTokens))
+func (st *Statement) ProvidedKeys() []RefKey {
+	out := make([]RefKey, 0, len(st.Provides)+len(st.ProvTokens))
 	for _, r := range st.Provides {
-		out = append(out, keyOf(r))
+		out = append(out, KeyOf(r))
 	}
-	for _, t := range st.provTokens {
+	for _, t := range st.ProvTokens {
 		if t.marksObject() {
-			out = append(out, t.key)
+			out = append(out, t.Key)
 		}
 	}
 	return out
 }
 
-// refKey is what a requirement is matched on. Kinds that share one
+// RefKey is what a requirement is matched on. Kinds that share one
 // PostgreSQL name space are matched as one family: a table, a view and a
 // type of the same name are the same pg_type row, so a dependency on
 // "type public.film" is met by the table public.film; functions and
 // aggregates are both pg_proc rows; an index is found by its schema and
 // name whatever table is named with it.
-type refKey struct {
-	family, schema, table, name, args string
+type RefKey struct {
+	Family, Schema, Table, Name, args string
 }
 
-func keyOf(r model.ObjectRef) refKey {
+func KeyOf(r model.ObjectRef) RefKey {
 	switch r.Kind {
 	case model.KindSchema:
 		name := r.Name
 		if name == "" {
 			name = r.Schema
 		}
-		return refKey{family: "schema", name: name}
+		return RefKey{Family: "schema", Name: name}
 	case model.KindType, model.KindTable, model.KindView, model.KindMaterializedView:
-		return refKey{family: "relation", schema: r.Schema, name: r.Name}
+		return RefKey{Family: "relation", Schema: r.Schema, Name: r.Name}
 	case model.KindIndex:
-		return refKey{family: "index", schema: r.Schema, name: r.Name}
+		return RefKey{Family: "index", Schema: r.Schema, Name: r.Name}
 	case model.KindFunction, model.KindAggregate:
-		return refKey{family: "routine", schema: r.Schema, name: r.Name, args: r.Args}
+		return RefKey{Family: "routine", Schema: r.Schema, Name: r.Name, args: r.Args}
 	}
-	return refKey{family: string(r.Kind), schema: r.Schema, table: r.Table, name: r.Name, args: r.Args}
+	return RefKey{Family: string(r.Kind), Schema: r.Schema, Table: r.Table, Name: r.Name, args: r.Args}
 }
 
 // Order sorts statements so that each comes after every statement that
@@ -200,8 +200,8 @@ func newGraph(stmts []Statement) (*graph, error) {
 	n := len(stmts)
 	g := &graph{stmts: stmts, prio: make([]int, n), succ: make([][]int, n), pred: make([][]int, n)}
 	ids := make(map[string]int, n)
-	providers := map[token][]int{}
-	provide := func(t token, i int) {
+	providers := map[Token][]int{}
+	provide := func(t Token, i int) {
 		if ps := providers[t]; len(ps) == 0 || ps[len(ps)-1] != i {
 			providers[t] = append(ps, i)
 		}
@@ -211,16 +211,16 @@ func newGraph(stmts []Statement) (*graph, error) {
 			return nil, fmt.Errorf("%w %q (statements %d and %d)", ErrDuplicateID, s.ID, j, i)
 		}
 		ids[s.ID] = i
-		g.prio[i] = s.prio
+		g.prio[i] = s.Priority
 		for _, r := range s.Provides {
-			provide(token{key: keyOf(r)}, i)
+			provide(Token{Key: KeyOf(r)}, i)
 		}
-		for _, t := range s.provTokens {
+		for _, t := range s.ProvTokens {
 			provide(t, i)
 		}
 	}
 	seen := make([]int, n) // seen[p] == i+1 once the edge p→i exists
-	require := func(t token, i int) {
+	require := func(t Token, i int) {
 		for _, p := range providers[t] {
 			if p == i || seen[p] == i+1 {
 				continue
@@ -232,9 +232,9 @@ func newGraph(stmts []Statement) (*graph, error) {
 	}
 	for i, s := range stmts {
 		for _, r := range s.Requires {
-			require(token{key: keyOf(r)}, i)
+			require(Token{Key: KeyOf(r)}, i)
 		}
-		for _, t := range s.reqTokens {
+		for _, t := range s.ReqTokens {
 			require(t, i)
 		}
 	}
@@ -340,8 +340,8 @@ func (g *graph) name(n int) model.ObjectRef {
 	if len(st.Provides) > 0 {
 		return st.Provides[0]
 	}
-	if len(st.provTokens) > 0 {
-		return st.provTokens[0].object()
+	if len(st.ProvTokens) > 0 {
+		return st.ProvTokens[0].object()
 	}
 	return model.ObjectRef{Kind: "statement", Name: st.ID}
 }
@@ -454,11 +454,11 @@ func (g *graph) components(use []bool) [][]int {
 	return out
 }
 
-// providesToken reports whether st provides t.
-func (st *Statement) providesToken(t token) bool {
-	return slices.Contains(st.provTokens, t)
+// ProvidesToken reports whether st provides t.
+func (st *Statement) ProvidesToken(t Token) bool {
+	return slices.Contains(st.ProvTokens, t)
 }
 
-// attachedRef is provided by the statement that attaches a partition;
+// AttachedRef is provided by the statement that attaches a partition;
 // attaching its indexes to the parent's waits for it.
-func attachedRef(q model.QName) token { return tokenOf(tokAttached, tableRef(q)) }
+func AttachedRef(q model.QName) Token { return TokenOf(tokAttached, TableRef(q)) }

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"fmt"
@@ -8,46 +8,46 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// sequence creates a sequence with every option spelled out, and ties it
+// Sequence creates a sequence with every option spelled out, and ties it
 // to its owning column once the table exists.
-func (b *builder) sequence(q *model.Sequence) {
-	name := qnameSQL(q.QName)
+func (b *Builder) Sequence(q *model.Sequence) {
+	name := QNameSQL(q.QName)
 	ref := model.ObjectRef{Kind: model.KindSequence, Schema: q.Schema, Name: q.Name}
-	t := target{ref: ref, id: "sequence " + name, comment: "SEQUENCE " + name, alter: "SEQUENCE " + name, grant: "SEQUENCE " + name}
+	t := Target{Ref: ref, ID: "sequence " + name, Comment: "SEQUENCE " + name, Alter: "SEQUENCE " + name, Grant: "SEQUENCE " + name}
 	create := "CREATE SEQUENCE "
 	if q.Unlogged {
 		create = "CREATE UNLOGGED SEQUENCE "
 	}
 	b.add(Statement{
-		ID:       stmtID(prioSequence, t.id),
-		prio:     prioSequence,
-		SQL:      strings.Join(append([]string{create + name}, sequenceOptions(q.SequenceOptions, true)...), "\n    "),
+		ID:       StmtID(PrioSequence, t.ID),
+		Priority: PrioSequence,
+		SQL:      strings.Join(append([]string{create + name}, SequenceOptions(q.SequenceOptions, true)...), "\n    "),
 		Provides: []model.ObjectRef{ref},
-		Requires: []model.ObjectRef{nsRef(q.Schema)},
+		Requires: []model.ObjectRef{NamespaceRef(q.Schema)},
 	})
 	if o := q.OwnedBy; o != nil {
 		b.add(Statement{
-			ID:       stmtID(prioSequenceOwned, "owned by", t.id),
-			prio:     prioSequenceOwned,
-			SQL:      "ALTER SEQUENCE " + name + " OWNED BY " + qnameSQL(o.Table) + "." + sqlq.QuoteIdent(o.Column),
-			Requires: []model.ObjectRef{ref, tableRef(o.Table)},
+			ID:       StmtID(PrioSequenceOwned, "owned by", t.ID),
+			Priority: PrioSequenceOwned,
+			SQL:      "ALTER SEQUENCE " + name + " OWNED BY " + QNameSQL(o.Table) + "." + sqlq.QuoteIdent(o.Column),
+			Requires: []model.ObjectRef{ref, TableRef(o.Table)},
 		})
 	}
 	b.comment(t, q.Comment)
 	// An owned sequence follows its table's owner (ALTER TABLE … OWNER TO
 	// carries it along) and refuses an owner of its own.
 	if o := q.OwnedBy; o == nil || b.tables[o.Table] == nil || b.tables[o.Table].Owner != q.Owner {
-		b.owner(t, q.Owner)
+		b.Owner(t, q.Owner)
 	}
-	b.grants(t, q.Owner, q.Grants)
+	b.Grants(t, q.Owner, q.Grants)
 }
 
-// sequenceOptions spells out sequence parameters. withType adds AS type,
+// SequenceOptions spells out sequence parameters. withType adds AS type,
 // which identity columns take from their column instead. Zero values that
 // PostgreSQL would refuse (an increment or cache of 0, or no bounds at all,
 // as a hand-written model may leave them) are left to PostgreSQL's
 // defaults.
-func sequenceOptions(o model.SequenceOptions, withType bool) []string {
+func SequenceOptions(o model.SequenceOptions, withType bool) []string {
 	var parts []string
 	if withType && o.Type != "" {
 		parts = append(parts, "AS "+o.Type)

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"fmt"
@@ -43,17 +43,17 @@ type tableSplit struct {
 	defaults, checks map[string]bool
 }
 
-func tableTarget(t *model.Table) target {
-	name := qnameSQL(t.QName)
+func TableTarget(t *model.Table) Target {
+	name := QNameSQL(t.QName)
 	kind := "TABLE"
 	if t.Kind == model.TableForeign {
 		kind = "FOREIGN TABLE"
 	}
-	return target{ref: tableRef(t.QName), id: "table " + name, comment: kind + " " + name, alter: kind + " " + name, grant: "TABLE " + name}
+	return Target{Ref: TableRef(t.QName), ID: "table " + name, Comment: kind + " " + name, Alter: kind + " " + name, Grant: "TABLE " + name}
 }
 
-// alterTable starts an ALTER TABLE (or ALTER FOREIGN TABLE) statement.
-func alterTable(t *model.Table, only bool) string {
+// AlterTable starts an ALTER TABLE (or ALTER FOREIGN TABLE) statement.
+func AlterTable(t *model.Table, only bool) string {
 	s := "ALTER TABLE "
 	if t.Kind == model.TableForeign {
 		s = "ALTER FOREIGN TABLE "
@@ -61,16 +61,16 @@ func alterTable(t *model.Table, only bool) string {
 	if only {
 		s += "ONLY "
 	}
-	return s + qnameSQL(t.QName)
+	return s + QNameSQL(t.QName)
 }
 
-// table adds the statements of a table and everything that hangs off it
+// Table adds the statements of a table and everything that hangs off it
 // but triggers, rules and policies.
-func (b *builder) table(t *model.Table) {
-	tt := tableTarget(t)
+func (b *Builder) Table(t *model.Table) {
+	tt := TableTarget(t)
 	create, err := b.createTable(t, tableSplit{})
 	if err != nil {
-		b.errorf(tt.id, "%v", err)
+		b.Errorf(tt.ID, "%v", err)
 		return
 	}
 	b.add(create)
@@ -79,12 +79,12 @@ func (b *builder) table(t *model.Table) {
 	}
 	if formOf(t) == formAttached {
 		b.add(Statement{
-			ID:         stmtID(prioTableAttach, "attach", tt.id),
-			prio:       prioTableAttach,
-			SQL:        "ALTER TABLE ONLY " + qnameSQL(*t.PartitionOf) + " ATTACH PARTITION " + qnameSQL(t.QName) + " " + t.PartitionBound,
-			Provides:   []model.ObjectRef{tt.ref},
-			Requires:   []model.ObjectRef{tt.ref, tableRef(*t.PartitionOf)},
-			provTokens: []token{attachedRef(t.QName)},
+			ID:         StmtID(PrioTableAttach, "attach", tt.ID),
+			Priority:   PrioTableAttach,
+			SQL:        "ALTER TABLE ONLY " + QNameSQL(*t.PartitionOf) + " ATTACH PARTITION " + QNameSQL(t.QName) + " " + t.PartitionBound,
+			Provides:   []model.ObjectRef{tt.Ref},
+			Requires:   []model.ObjectRef{tt.Ref, TableRef(*t.PartitionOf)},
+			ProvTokens: []Token{AttachedRef(t.QName)},
 		})
 	}
 	b.inheritedColumns(t, tt)
@@ -92,29 +92,29 @@ func (b *builder) table(t *model.Table) {
 	b.constraints(t, tt)
 	b.notValidNotNulls(t)
 	for i := range t.Indexes {
-		b.index(t.QName, tt.ref, t.Kind == model.TablePartitioned, &t.Indexes[i])
+		b.Index(t.QName, tt.Ref, t.Kind == model.TablePartitioned, &t.Indexes[i])
 	}
 	b.tableSettings(t, tt)
 	b.comment(tt, t.Comment)
 	for _, c := range t.Columns {
 		if b.opts.Comments && c.Comment != "" {
-			b.commentOn(tt.ref, "comment "+tt.id+" column "+sqlq.QuoteIdent(c.Name),
-				"COLUMN "+qnameSQL(t.QName)+"."+sqlq.QuoteIdent(c.Name), sqlq.Literal(c.Comment))
+			b.CommentOn(tt.Ref, "comment "+tt.ID+" column "+sqlq.QuoteIdent(c.Name),
+				"COLUMN "+QNameSQL(t.QName)+"."+sqlq.QuoteIdent(c.Name), sqlq.Literal(c.Comment))
 		}
 	}
-	b.owner(tt, t.Owner)
-	b.grants(tt, t.Owner, t.Grants)
+	b.Owner(tt, t.Owner)
+	b.Grants(tt, t.Owner, t.Grants)
 	for _, c := range t.Columns {
-		b.columnGrants(tt, c.Name, c.Grants)
+		b.ColumnGrants(tt, c.Name, c.Grants)
 	}
 }
 
 // createTable builds CREATE TABLE, leaving out what split names.
-func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, error) {
+func (b *Builder) createTable(t *model.Table, split tableSplit) (Statement, error) {
 	form := formOf(t)
 	foreign := t.Kind == model.TableForeign
-	ref := tableRef(t.QName)
-	req := []model.ObjectRef{nsRef(t.Schema)}
+	ref := TableRef(t.QName)
+	req := []model.ObjectRef{NamespaceRef(t.Schema)}
 	provides := []model.ObjectRef{ref}
 
 	elems, req, provides, err := tableElements(t, form, split, req, provides)
@@ -134,21 +134,21 @@ func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, erro
 	if foreign {
 		sb.WriteString("FOREIGN ")
 	}
-	sb.WriteString("TABLE " + qnameSQL(t.QName))
+	sb.WriteString("TABLE " + QNameSQL(t.QName))
 	switch form {
 	case formPartitionOf:
-		sb.WriteString(" PARTITION OF " + qnameSQL(*t.PartitionOf))
+		sb.WriteString(" PARTITION OF " + QNameSQL(*t.PartitionOf))
 		if len(elems) > 0 {
 			sb.WriteString(list)
 		}
 		sb.WriteString("\n" + t.PartitionBound)
-		req = append(req, tableRef(*t.PartitionOf))
+		req = append(req, TableRef(*t.PartitionOf))
 	case formTyped:
-		sb.WriteString(" OF " + nameText(t.OfType))
+		sb.WriteString(" OF " + NameText(t.OfType))
 		if len(elems) > 0 {
 			sb.WriteString(list)
 		}
-		if r, ok := typeRef(t.OfType); ok {
+		if r, ok := TypeRef(t.OfType); ok {
 			req = append(req, r)
 		}
 	default:
@@ -157,8 +157,8 @@ func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, erro
 	if len(t.Inherits) > 0 && form != formPartitionOf {
 		var parents []string
 		for _, p := range t.Inherits {
-			parents = append(parents, qnameSQL(p))
-			req = append(req, tableRef(p))
+			parents = append(parents, QNameSQL(p))
+			req = append(req, TableRef(p))
 		}
 		sb.WriteString("\nINHERITS (" + strings.Join(parents, ", ") + ")")
 	}
@@ -168,7 +168,7 @@ func (b *builder) createTable(t *model.Table, split tableSplit) (Statement, erro
 	}
 	sb.WriteString(tail)
 	req = append(req, treq...)
-	return Statement{prio: prioTable, ID: stmtID(prioTable, "table "+qnameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
+	return Statement{Priority: PrioTable, ID: StmtID(PrioTable, "table "+QNameSQL(t.QName)), SQL: sb.String(), Provides: provides, Requires: req}, nil
 }
 
 // tableElements returns the column and inline check definitions of a
@@ -184,12 +184,12 @@ func tableElements(t *model.Table, form tableForm, split tableSplit, req, provid
 			form == formTyped && c.Default == "" && !c.NotNull && c.Identity == "" && c.Generated == "":
 			continue
 		}
-		def, err := columnDef(c, foreign, form == formTyped, split.defaults[c.Name])
+		def, err := ColumnDef(c, foreign, form == formTyped, split.defaults[c.Name])
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		elems = append(elems, def)
-		req = append(req, columnRequires(c, split.defaults[c.Name])...)
+		req = append(req, ColumnRequires(c, split.defaults[c.Name])...)
 	}
 	for _, c := range t.Constraints {
 		if !inlineCheck(c) || split.checks[c.Name] {
@@ -201,7 +201,7 @@ func tableElements(t *model.Table, form tableForm, split tableSplit, req, provid
 		}
 		elems = append(elems, "CONSTRAINT "+sqlq.QuoteIdent(c.Name)+" "+def)
 		req = append(req, c.Deps...)
-		provides = append(provides, constraintRef(t.QName, c.Name))
+		provides = append(provides, ConstraintRef(t.QName, c.Name))
 	}
 	return elems, req, provides, nil
 }
@@ -220,7 +220,7 @@ func tableTail(t *model.Table) (string, []model.ObjectRef, error) {
 		sb.WriteString("\nSERVER " + sqlq.QuoteIdent(t.Server))
 		req = append(req, model.ObjectRef{Kind: model.KindServer, Name: t.Server})
 		if len(t.ServerOptions) > 0 {
-			opts, err := optionList(t.ServerOptions, " ")
+			opts, err := OptionList(t.ServerOptions, " ")
 			if err != nil {
 				return "", nil, err
 			}
@@ -235,7 +235,7 @@ func tableTail(t *model.Table) (string, []model.ObjectRef, error) {
 		sb.WriteString("\nUSING " + sqlq.QuoteIdent(t.AccessMethod))
 	}
 	if len(t.Options) > 0 {
-		opts, err := optionList(t.Options, "=")
+		opts, err := OptionList(t.Options, "=")
 		if err != nil {
 			return "", nil, err
 		}
@@ -247,10 +247,10 @@ func tableTail(t *model.Table) (string, []model.ObjectRef, error) {
 	return sb.String(), req, nil
 }
 
-// columnDef declares one column. withOptions is the form of typed tables,
+// ColumnDef declares one column. withOptions is the form of typed tables,
 // whose columns' types come from the type; noDefault leaves the default to
 // a later ALTER.
-func columnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, error) {
+func ColumnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, error) {
 	var sb strings.Builder
 	sb.WriteString(sqlq.QuoteIdent(c.Name))
 	if withOptions {
@@ -261,14 +261,14 @@ func columnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, e
 		}
 		sb.WriteString(" " + c.Type)
 		if foreign && len(c.FDWOptions) > 0 {
-			opts, err := optionList(c.FDWOptions, " ")
+			opts, err := OptionList(c.FDWOptions, " ")
 			if err != nil {
 				return "", fmt.Errorf("column %s: %w", sqlq.QuoteIdent(c.Name), err)
 			}
 			sb.WriteString(" OPTIONS (" + opts + ")")
 		}
 		if c.Collation != "" {
-			sb.WriteString(" COLLATE " + nameText(c.Collation))
+			sb.WriteString(" COLLATE " + NameText(c.Collation))
 		}
 	}
 	switch c.Identity {
@@ -280,7 +280,7 @@ func columnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, e
 		}
 		sb.WriteString(" GENERATED " + kind + " AS IDENTITY")
 		if c.IdentitySequence != nil {
-			if opts := sequenceOptions(*c.IdentitySequence, false); len(opts) > 0 {
+			if opts := SequenceOptions(*c.IdentitySequence, false); len(opts) > 0 {
 				sb.WriteString(" (" + strings.Join(opts, " ") + ")")
 			}
 		}
@@ -314,11 +314,11 @@ func columnDef(c *model.Column, foreign, withOptions, noDefault bool) (string, e
 	return sb.String(), nil
 }
 
-// columnRequires is what declaring a column needs: its type, collation and
+// ColumnRequires is what declaring a column needs: its type, collation and
 // the objects its default and generation expression use. Without its
 // default, only what the type and collation need.
-func columnRequires(c *model.Column, noDefault bool) []model.ObjectRef {
-	refs := typeAndCollationRefs(c.Type, c.Collation)
+func ColumnRequires(c *model.Column, noDefault bool) []model.ObjectRef {
+	refs := TypeAndCollationRefs(c.Type, c.Collation)
 	for _, d := range c.Deps {
 		switch d.Kind {
 		case model.KindFunction, model.KindAggregate, model.KindSequence:
@@ -329,7 +329,7 @@ func columnRequires(c *model.Column, noDefault bool) []model.ObjectRef {
 		refs = append(refs, d)
 	}
 	if !noDefault {
-		refs = append(refs, sequenceRefs(c.Default)...)
+		refs = append(refs, SequenceRefs(c.Default)...)
 	}
 	return refs
 }
@@ -337,11 +337,11 @@ func columnRequires(c *model.Column, noDefault bool) []model.ObjectRef {
 // splitTable rewrites CREATE TABLE when it is part of a cycle: defaults and
 // CHECKs that use an object of the cycle are set afterwards, as pg_dump
 // does.
-func (b *builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool) []Statement {
+func (b *Builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool) []Statement {
 	split := tableSplit{defaults: map[string]bool{}, checks: map[string]bool{}}
-	self := keyOf(tableRef(t.QName))
+	self := KeyOf(TableRef(t.QName))
 	hits := func(deps []model.ObjectRef) bool {
-		return slices.ContainsFunc(deps, func(d model.ObjectRef) bool { return keyOf(d) != self && inCycle(d) })
+		return slices.ContainsFunc(deps, func(d model.ObjectRef) bool { return KeyOf(d) != self && inCycle(d) })
 	}
 	form := formOf(t)
 	for _, c := range t.Columns {
@@ -363,7 +363,7 @@ func (b *builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool)
 		return nil // reported when the table was first built
 	}
 	out := []Statement{create}
-	tt := tableTarget(t)
+	tt := TableTarget(t)
 	for _, c := range t.Columns {
 		if split.defaults[c.Name] {
 			out = append(out, setDefault(t, tt, &c))
@@ -371,7 +371,7 @@ func (b *builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool)
 	}
 	for i := range t.Constraints {
 		if c := &t.Constraints[i]; split.checks[c.Name] {
-			st, err := addConstraint(t, c, false, prioConstraint)
+			st, err := AddConstraint(t, c, false, PrioConstraint)
 			if err != nil {
 				return nil
 			}
@@ -382,18 +382,18 @@ func (b *builder) splitTable(t *model.Table, inCycle func(model.ObjectRef) bool)
 }
 
 // setDefault sets a column default by ALTER TABLE.
-func setDefault(t *model.Table, tt target, c *model.Column) Statement {
+func setDefault(t *model.Table, tt Target, c *model.Column) Statement {
 	return Statement{
-		ID:       stmtID(prioDefault, "default", tt.id, sqlq.QuoteIdent(c.Name)),
-		prio:     prioDefault,
-		SQL:      alterTable(t, true) + " ALTER COLUMN " + sqlq.QuoteIdent(c.Name) + " SET DEFAULT " + c.Default,
-		Requires: append(append([]model.ObjectRef{tt.ref}, c.Deps...), sequenceRefs(c.Default)...),
+		ID:       StmtID(PrioDefault, "default", tt.ID, sqlq.QuoteIdent(c.Name)),
+		Priority: PrioDefault,
+		SQL:      AlterTable(t, true) + " ALTER COLUMN " + sqlq.QuoteIdent(c.Name) + " SET DEFAULT " + c.Default,
+		Requires: append(append([]model.ObjectRef{tt.Ref}, c.Deps...), SequenceRefs(c.Default)...),
 	}
 }
 
 // inheritedColumns sets what a child's inherited columns have that the
 // parent's do not: a default of their own, or NOT NULL.
-func (b *builder) inheritedColumns(t *model.Table, tt target) {
+func (b *Builder) inheritedColumns(t *model.Table, tt Target) {
 	if form := formOf(t); form != formPlain && form != formPartitionOf {
 		return
 	}
@@ -415,18 +415,18 @@ func (b *builder) inheritedColumns(t *model.Table, tt target) {
 			b.add(setDefault(t, tt, c))
 		default:
 			b.add(Statement{
-				ID:       stmtID(prioDefault, "default", tt.id, col),
-				prio:     prioDefault,
-				SQL:      alterTable(t, true) + " ALTER COLUMN " + col + " DROP DEFAULT",
-				Requires: []model.ObjectRef{tt.ref},
+				ID:       StmtID(PrioDefault, "default", tt.ID, col),
+				Priority: PrioDefault,
+				SQL:      AlterTable(t, true) + " ALTER COLUMN " + col + " DROP DEFAULT",
+				Requires: []model.ObjectRef{tt.Ref},
 			})
 		}
 		if c.NotNull && !pNotNull {
 			b.add(Statement{
-				ID:       stmtID(prioDefault, "not null", tt.id, col),
-				prio:     prioDefault,
-				SQL:      alterTable(t, true) + " ALTER COLUMN " + col + " SET NOT NULL",
-				Requires: []model.ObjectRef{tt.ref},
+				ID:       StmtID(PrioDefault, "not null", tt.ID, col),
+				Priority: PrioDefault,
+				SQL:      AlterTable(t, true) + " ALTER COLUMN " + col + " SET NOT NULL",
+				Requires: []model.ObjectRef{tt.Ref},
 			})
 		}
 	}
@@ -434,7 +434,7 @@ func (b *builder) inheritedColumns(t *model.Table, tt target) {
 
 // parentColumn finds the column a child inherits, in its partition parent
 // or the first inheritance parent that has it.
-func (b *builder) parentColumn(t *model.Table, name string) *model.Column {
+func (b *Builder) parentColumn(t *model.Table, name string) *model.Column {
 	parents := t.Inherits
 	if t.PartitionOf != nil {
 		parents = []model.QName{*t.PartitionOf}
@@ -451,19 +451,19 @@ func (b *builder) parentColumn(t *model.Table, name string) *model.Column {
 	return nil
 }
 
-var storages = map[string]string{"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+var Storages = map[string]string{"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 
 // columnSettings sets the per-column storage, compression, statistics and
 // options, which CREATE TABLE cannot declare.
-func (b *builder) columnSettings(t *model.Table, tt target) {
+func (b *Builder) columnSettings(t *model.Table, tt Target) {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		col := " ALTER COLUMN " + sqlq.QuoteIdent(c.Name)
 		var subs []string
 		if c.Storage != "" {
-			s, ok := storages[c.Storage]
+			s, ok := Storages[c.Storage]
 			if !ok {
-				b.errorf(tt.id, "column %s: unknown storage %q", sqlq.QuoteIdent(c.Name), c.Storage)
+				b.Errorf(tt.ID, "column %s: unknown storage %q", sqlq.QuoteIdent(c.Name), c.Storage)
 				continue
 			}
 			subs = append(subs, col+" SET STORAGE "+s)
@@ -475,9 +475,9 @@ func (b *builder) columnSettings(t *model.Table, tt target) {
 			subs = append(subs, fmt.Sprintf("%s SET STATISTICS %d", col, *c.Statistics))
 		}
 		if len(c.Options) > 0 {
-			opts, err := optionList(c.Options, "=")
+			opts, err := OptionList(c.Options, "=")
 			if err != nil {
-				b.errorf(tt.id, "column %s: %v", sqlq.QuoteIdent(c.Name), err)
+				b.Errorf(tt.ID, "column %s: %v", sqlq.QuoteIdent(c.Name), err)
 				continue
 			}
 			subs = append(subs, col+" SET ("+opts+")")
@@ -485,9 +485,9 @@ func (b *builder) columnSettings(t *model.Table, tt target) {
 		// Inherited columns of a foreign partition are not declared, so
 		// their FDW options are added here.
 		if t.Kind == model.TableForeign && c.Inherited && formOf(t) != formAttached && len(c.FDWOptions) > 0 {
-			opts, err := optionList(c.FDWOptions, " ")
+			opts, err := OptionList(c.FDWOptions, " ")
 			if err != nil {
-				b.errorf(tt.id, "column %s: %v", sqlq.QuoteIdent(c.Name), err)
+				b.Errorf(tt.ID, "column %s: %v", sqlq.QuoteIdent(c.Name), err)
 				continue
 			}
 			subs = append(subs, col+" OPTIONS (ADD "+strings.ReplaceAll(opts, ", ", ", ADD ")+")")
@@ -496,23 +496,23 @@ func (b *builder) columnSettings(t *model.Table, tt target) {
 			continue
 		}
 		b.add(Statement{
-			ID:       stmtID(prioDefault, "column", tt.id, sqlq.QuoteIdent(c.Name)),
-			prio:     prioDefault,
-			SQL:      alterTable(t, true) + strings.Join(subs, ","),
-			Requires: []model.ObjectRef{tt.ref},
+			ID:       StmtID(PrioDefault, "column", tt.ID, sqlq.QuoteIdent(c.Name)),
+			Priority: PrioDefault,
+			SQL:      AlterTable(t, true) + strings.Join(subs, ","),
+			Requires: []model.ObjectRef{tt.Ref},
 		})
 	}
 }
 
 // tableSettings adds row security and replica identity.
-func (b *builder) tableSettings(t *model.Table, tt target) {
+func (b *Builder) tableSettings(t *model.Table, tt Target) {
 	if t.RowSecurity {
-		b.add(Statement{prio: prioPolicy, ID: stmtID(prioPolicy, "enable row security", tt.id),
-			SQL: alterTable(t, false) + " ENABLE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.ref}})
+		b.add(Statement{Priority: PrioPolicy, ID: StmtID(PrioPolicy, "enable row security", tt.ID),
+			SQL: AlterTable(t, false) + " ENABLE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.Ref}})
 	}
 	if t.ForceRowSecurity {
-		b.add(Statement{prio: prioPolicy, ID: stmtID(prioPolicy, "enable row security", tt.id, "force"),
-			SQL: alterTable(t, false) + " FORCE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.ref}})
+		b.add(Statement{Priority: PrioPolicy, ID: StmtID(PrioPolicy, "enable row security", tt.ID, "force"),
+			SQL: AlterTable(t, false) + " FORCE ROW LEVEL SECURITY", Requires: []model.ObjectRef{tt.Ref}})
 	}
 	if t.Kind == model.TableForeign {
 		// Foreign tables have no replica identity to set (PostgreSQL
@@ -520,7 +520,7 @@ func (b *builder) tableSettings(t *model.Table, tt target) {
 		return
 	}
 	var identity string
-	req := []model.ObjectRef{tt.ref}
+	req := []model.ObjectRef{tt.Ref}
 	switch t.ReplicaIdentity {
 	case "", "d":
 		return
@@ -530,32 +530,32 @@ func (b *builder) tableSettings(t *model.Table, tt target) {
 		identity = "FULL"
 	case "i":
 		if t.ReplicaIdentityIndex == "" {
-			b.errorf(tt.id, "replica identity index without an index name")
+			b.Errorf(tt.ID, "replica identity index without an index name")
 			return
 		}
 		identity = "USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex)
 		req = append(req, model.ObjectRef{Kind: model.KindIndex, Schema: t.Schema, Name: t.ReplicaIdentityIndex})
 	default:
-		b.errorf(tt.id, "unknown replica identity %q", t.ReplicaIdentity)
+		b.Errorf(tt.ID, "unknown replica identity %q", t.ReplicaIdentity)
 		return
 	}
-	b.add(Statement{prio: prioIndex, ID: stmtID(prioIndex, "replica identity", tt.id),
-		SQL: alterTable(t, true) + " REPLICA IDENTITY " + identity, Requires: req})
+	b.add(Statement{Priority: PrioIndex, ID: StmtID(PrioIndex, "replica identity", tt.ID),
+		SQL: AlterTable(t, true) + " REPLICA IDENTITY " + identity, Requires: req})
 }
 
-// notNullName returns the name of the NOT NULL constraint of column c of
+// NotNullName returns the name of the NOT NULL constraint of column c of
 // table on PostgreSQL 18: the declared one, else the one PostgreSQL makes.
-func notNullName(table string, c *model.Column) string {
+func NotNullName(table string, c *model.Column) string {
 	if c.NotNullName != "" {
 		return c.NotNullName
 	}
 	return model.DefaultNotNullName(table, c.Name)
 }
 
-// notNullConstraint is the table constraint that makes column c of table
+// NotNullConstraint is the table constraint that makes column c of table
 // NOT NULL as declared, for ALTER TABLE … ADD on PostgreSQL 18.
-func notNullConstraint(table string, c *model.Column) string {
-	s := "CONSTRAINT " + sqlq.QuoteIdent(notNullName(table, c)) + " NOT NULL " + sqlq.QuoteIdent(c.Name)
+func NotNullConstraint(table string, c *model.Column) string {
+	s := "CONSTRAINT " + sqlq.QuoteIdent(NotNullName(table, c)) + " NOT NULL " + sqlq.QuoteIdent(c.Name)
 	if c.NotNullNoInherit {
 		s += " NO INHERIT"
 	}
@@ -567,19 +567,19 @@ func notNullConstraint(table string, c *model.Column) string {
 
 // notValidNotNulls adds the NOT VALID NOT NULL constraints of a created
 // table (PostgreSQL 18), which CREATE TABLE cannot declare.
-func (b *builder) notValidNotNulls(t *model.Table) {
+func (b *Builder) notValidNotNulls(t *model.Table) {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if !c.NotNull || !c.NotNullNotValid {
 			continue
 		}
-		name := notNullName(t.Name, c)
+		name := NotNullName(t.Name, c)
 		b.add(Statement{
-			ID:       stmtID(prioConstraint, "constraint", qnameSQL(t.QName), sqlq.QuoteIdent(name)),
-			prio:     prioConstraint,
-			SQL:      alterTable(t, false) + "\n    ADD " + notNullConstraint(t.Name, c),
-			Provides: []model.ObjectRef{constraintRef(t.QName, name)},
-			Requires: []model.ObjectRef{tableRef(t.QName)},
+			ID:       StmtID(PrioConstraint, "constraint", QNameSQL(t.QName), sqlq.QuoteIdent(name)),
+			Priority: PrioConstraint,
+			SQL:      AlterTable(t, false) + "\n    ADD " + NotNullConstraint(t.Name, c),
+			Provides: []model.ObjectRef{ConstraintRef(t.QName, name)},
+			Requires: []model.ObjectRef{TableRef(t.QName)},
 		})
 	}
 }

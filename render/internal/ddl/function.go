@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"fmt"
@@ -8,69 +8,69 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// function creates a function or procedure from pg_get_functiondef's text,
+// Function creates a function or procedure from pg_get_functiondef's text,
 // which is a whole CREATE OR REPLACE statement. Bodies are not validated
 // (the script sets check_function_bodies off), so a function waits only on
 // what its signature and an SQL-standard body need.
-func (b *builder) function(f *model.Function) {
-	t := functionTarget(f)
-	ref := t.ref
+func (b *Builder) Function(f *model.Function) {
+	t := FunctionTarget(f)
+	ref := t.Ref
 	def := strings.TrimSpace(f.Definition)
 	if !strings.HasPrefix(def, "CREATE ") {
-		b.errorf(t.id, "definition is not a CREATE statement")
+		b.Errorf(t.ID, "definition is not a CREATE statement")
 		return
 	}
 	b.add(Statement{
-		ID:       stmtID(prioFunction, t.id),
-		prio:     prioFunction,
+		ID:       StmtID(PrioFunction, t.ID),
+		Priority: PrioFunction,
 		SQL:      def,
 		Provides: []model.ObjectRef{ref},
-		Requires: append([]model.ObjectRef{nsRef(f.Schema)}, f.Deps...),
+		Requires: append([]model.ObjectRef{NamespaceRef(f.Schema)}, f.Deps...),
 	})
 	b.comment(t, f.Comment)
-	b.owner(t, f.Owner)
-	b.grants(t, f.Owner, f.Grants)
+	b.Owner(t, f.Owner)
+	b.Grants(t, f.Owner, f.Grants)
 }
 
-func functionTarget(f *model.Function) target {
+func FunctionTarget(f *model.Function) Target {
 	kind := "FUNCTION"
 	if f.Kind == model.KindProcedure {
 		kind = "PROCEDURE"
 	}
-	sig := qnameSQL(f.QName) + "(" + f.IdentityArgs + ")"
-	return target{ref: funcRef(*f), id: "function " + sig, comment: kind + " " + sig, alter: kind + " " + sig, grant: kind + " " + sig}
+	sig := QNameSQL(f.QName) + "(" + f.IdentityArgs + ")"
+	return Target{Ref: FuncRef(*f), ID: "function " + sig, Comment: kind + " " + sig, Alter: kind + " " + sig, Grant: kind + " " + sig}
 }
 
-func aggregateTarget(a *model.Aggregate) target {
-	name := qnameSQL(a.QName)
-	sig := name + aggSignature(a)
-	return target{
-		ref:     aggRef(*a),
-		id:      "aggregate " + name + "(" + a.IdentityArgs + ")",
-		comment: "AGGREGATE " + sig,
-		alter:   "AGGREGATE " + sig,
+func AggregateTarget(a *model.Aggregate) Target {
+	name := QNameSQL(a.QName)
+	sig := name + AggSignature(a)
+	return Target{
+		Ref:     AggRef(*a),
+		ID:      "aggregate " + name + "(" + a.IdentityArgs + ")",
+		Comment: "AGGREGATE " + sig,
+		Alter:   "AGGREGATE " + sig,
 		// GRANT names aggregates as functions, with every argument in one list.
-		grant: "FUNCTION " + name + "(" + flatArgs(a.IdentityArgs) + ")",
+		Grant: "FUNCTION " + name + "(" + flatArgs(a.IdentityArgs) + ")",
 	}
 }
 
-// aggregate creates an aggregate from its pg_aggregate fields.
-func (b *builder) aggregate(a *model.Aggregate) {
-	name := qnameSQL(a.QName)
-	sig := name + aggSignature(a)
-	t := aggregateTarget(a)
-	ref := t.ref
+// Aggregate creates an aggregate from its pg_aggregate fields.
+func (b *Builder) Aggregate(a *model.Aggregate) {
+	name := QNameSQL(a.QName)
+	sig := name + AggSignature(a)
+	t := AggregateTarget(a)
+	ref := t.Ref
 	if a.SFunc == "" || a.SType == "" {
-		b.errorf(t.id, "no state function or state type")
+		b.Errorf(t.ID, "no state function or state type")
 		return
 	}
-	req := append([]model.ObjectRef{nsRef(a.Schema)}, a.Deps...)
-	opts := []string{"SFUNC = " + nameText(a.SFunc), "STYPE = " + a.SType}
+	req := append([]model.ObjectRef{NamespaceRef(a.Schema)}, a.Deps...)
+	opts := []string{"SFUNC = " + NameText(a.SFunc), "STYPE = " + a.SType}
 	req = append(req, b.routineRefs(a.SFunc)...)
-	req = append(req, typeAndCollationRefs(a.SType, "")...)
+	req = append(req, TypeAndCollationRefs(a.SType, "")...)
 	fn := func(key, val string) {
 		if val != "" && val != "-" {
-			opts = append(opts, key+" = "+nameText(val))
+			opts = append(opts, key+" = "+NameText(val))
 			req = append(req, b.routineRefs(val)...)
 		}
 	}
@@ -90,7 +90,7 @@ func (b *builder) aggregate(a *model.Aggregate) {
 	if m := a.FinalModify; m != "" && (a.FinalFunc != "" || m != defModify) {
 		v, ok := modifies[m]
 		if !ok {
-			b.errorf(t.id, "unknown finalfunc_modify %q", m)
+			b.Errorf(t.ID, "unknown finalfunc_modify %q", m)
 			return
 		}
 		opts = append(opts, "FINALFUNC_MODIFY = "+v)
@@ -106,7 +106,7 @@ func (b *builder) aggregate(a *model.Aggregate) {
 		fn("MINVFUNC", a.MInvFunc)
 		if a.MSType != "" {
 			opts = append(opts, "MSTYPE = "+a.MSType)
-			req = append(req, typeAndCollationRefs(a.MSType, "")...)
+			req = append(req, TypeAndCollationRefs(a.MSType, "")...)
 		}
 		if a.MSSpace != 0 {
 			opts = append(opts, fmt.Sprintf("MSSPACE = %d", a.MSSpace))
@@ -118,7 +118,7 @@ func (b *builder) aggregate(a *model.Aggregate) {
 		if m := a.MFinalModify; m != "" && (a.MFinalFunc != "" || m != defModify) {
 			v, ok := modifies[m]
 			if !ok {
-				b.errorf(t.id, "unknown mfinalfunc_modify %q", m)
+				b.Errorf(t.ID, "unknown mfinalfunc_modify %q", m)
 				return
 			}
 			opts = append(opts, "MFINALFUNC_MODIFY = "+v)
@@ -137,31 +137,31 @@ func (b *builder) aggregate(a *model.Aggregate) {
 	case "r":
 		opts = append(opts, "PARALLEL = RESTRICTED")
 	default:
-		b.errorf(t.id, "unknown parallel safety %q", a.Parallel)
+		b.Errorf(t.ID, "unknown parallel safety %q", a.Parallel)
 		return
 	}
 	if a.Kind == "h" {
 		opts = append(opts, "HYPOTHETICAL")
 	}
 	b.add(Statement{
-		ID:       stmtID(prioAggregate, t.id),
-		prio:     prioAggregate,
+		ID:       StmtID(PrioAggregate, t.ID),
+		Priority: PrioAggregate,
 		SQL:      "CREATE AGGREGATE " + sig + " (\n    " + strings.Join(opts, ",\n    ") + "\n)",
 		Provides: []model.ObjectRef{ref},
 		Requires: req,
 	})
 	b.comment(t, a.Comment)
-	b.owner(t, a.Owner)
-	b.grants(t, a.Owner, a.Grants)
+	b.Owner(t, a.Owner)
+	b.Grants(t, a.Owner, a.Grants)
 }
 
 var modifies = map[string]string{"r": "READ_ONLY", "s": "SHAREABLE", "w": "READ_WRITE"}
 
-// aggSignature is an aggregate's argument list as CREATE, ALTER and COMMENT
+// AggSignature is an aggregate's argument list as CREATE, ALTER and COMMENT
 // take it: "(*)" for none, and ORDER BY between the direct and aggregated
 // arguments of an ordered-set aggregate (pg_get_function_arguments already
 // prints it; a hand-written model may not).
-func aggSignature(a *model.Aggregate) string {
+func AggSignature(a *model.Aggregate) string {
 	args := strings.TrimSpace(a.Args)
 	if args == "" {
 		args = strings.TrimSpace(a.IdentityArgs)
@@ -169,7 +169,7 @@ func aggSignature(a *model.Aggregate) string {
 	if args == "" {
 		return "(*)"
 	}
-	if (a.Kind == "o" || a.Kind == "h") && indexTopLevel(args, "ORDER BY") < 0 {
+	if (a.Kind == "o" || a.Kind == "h") && IndexTopLevel(args, "ORDER BY") < 0 {
 		parts := splitTopLevel(args)
 		n := min(max(a.NumDirectArgs, 0), len(parts))
 		direct, agg := strings.Join(parts[:n], ", "), strings.Join(parts[n:], ", ")
@@ -185,7 +185,7 @@ func aggSignature(a *model.Aggregate) string {
 // flatArgs turns identity arguments that hold ORDER BY into one list.
 func flatArgs(args string) string {
 	args = strings.TrimPrefix(strings.TrimSpace(args), "ORDER BY ")
-	if i := indexTopLevel(args, " ORDER BY "); i >= 0 {
+	if i := IndexTopLevel(args, " ORDER BY "); i >= 0 {
 		args = args[:i] + ", " + args[i+len(" ORDER BY "):]
 	}
 	return args

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"fmt"
@@ -43,14 +43,14 @@ type Statement struct {
 	// prio is the kind priority (one of the prio constants): [Order] puts
 	// statements of a lower priority first wherever dependencies leave a
 	// choice. It is 0 for statements made outside this package.
-	prio int
-	// removed marks a statement the planner left out of its plan after
+	Priority int
+	// Removed marks a statement the planner left out of its plan after
 	// adding it (a partition's index that attaching the partition makes).
-	removed bool
-	// provTokens and reqTokens are the ordering tokens the statement
+	Removed bool
+	// ProvTokens and reqTokens are the ordering tokens the statement
 	// provides and requires: steps of the plan that are not objects, such
-	// as "the name of table a is free" (see [tokenKind]).
-	provTokens, reqTokens []token
+	// as "the name of table a is free" (see [TokenKind]).
+	ProvTokens, ReqTokens []Token
 }
 
 // Hazard is a risk that running a statement carries, such as data loss or
@@ -64,13 +64,14 @@ type Hazard struct {
 	// Message explains the risk to a person.
 	Message string `json:"message"`
 
-	// table is the table a lock hazard locks, so that the plan can add how
-	// big it is once it knows.
-	table model.QName
-	// brief marks the hazard of a catalog-only change under an ACCESS
+	// Table is the table a lock hazard locks, so that the plan can add how
+	// big it is once it knows. It is not part of the JSON, whose message
+	// names the table already.
+	Table model.QName `json:"-"`
+	// Brief marks the hazard of a catalog-only change under an ACCESS
 	// EXCLUSIVE lock: a statement that also scans or rewrites under that
 	// lock says so in its other hazard, and keeps one hazard per cause.
-	brief bool
+	Brief bool `json:"-"`
 }
 
 // Severity grades a [Hazard] or a lint finding.
@@ -123,11 +124,11 @@ func KindSeverity(kind string) Severity {
 	return SeverityInfo
 }
 
-// rateHazards gives each hazard of stmts its severity, and drops the brief
+// RateHazards gives each hazard of stmts its severity, and drops the brief
 // lock hazard of a statement whose other hazard already holds that lock for
 // a scan or a rewrite (one hazard per cause), moving the locked table onto
 // that hazard so that its size is still told.
-func rateHazards(stmts []Statement) {
+func RateHazards(stmts []Statement) {
 	for i := range stmts {
 		hz := stmts[i].Hazards
 		for j := range hz {
@@ -147,9 +148,9 @@ func rateHazards(stmts []Statement) {
 		}
 		kept := hz[:0]
 		for _, h := range hz {
-			if h.brief {
-				if hz[long].table == (model.QName{}) {
-					hz[long].table = h.table
+			if h.Brief {
+				if hz[long].Table == (model.QName{}) {
+					hz[long].Table = h.Table
 				}
 				continue
 			}
@@ -253,61 +254,61 @@ const (
 // a whole schema, which [Order] follows wherever dependencies leave a choice.
 const (
 	prioDropPublic    = 0
-	prioSchema        = 1
-	prioExtension     = 2
-	prioCollation     = 3
-	prioType          = 4
-	prioFunction      = 5
-	prioAggregate     = 6
-	prioCast          = 7
-	prioFDW           = 8
-	prioServer        = 9
-	prioUserMapping   = 10
-	prioSequence      = 11
-	prioTable         = 12
-	prioTableAttach   = 13
-	prioSequenceOwned = 14
-	prioDefault       = 15
-	prioView          = 16
-	prioMatView       = 17
-	prioConstraint    = 18
-	prioIndex         = 19
-	prioIndexAttach   = 20
-	prioStatistics    = 21
-	prioForeignKey    = 22
-	prioTrigger       = 23
-	prioRule          = 24
-	prioPolicy        = 25
-	prioComment       = 26
+	PrioSchema        = 1
+	PrioExtension     = 2
+	PrioCollation     = 3
+	PrioType          = 4
+	PrioFunction      = 5
+	PrioAggregate     = 6
+	PrioCast          = 7
+	PrioFDW           = 8
+	PrioServer        = 9
+	PrioUserMapping   = 10
+	PrioSequence      = 11
+	PrioTable         = 12
+	PrioTableAttach   = 13
+	PrioSequenceOwned = 14
+	PrioDefault       = 15
+	PrioView          = 16
+	PrioMatView       = 17
+	PrioConstraint    = 18
+	PrioIndex         = 19
+	PrioIndexAttach   = 20
+	PrioStatistics    = 21
+	PrioForeignKey    = 22
+	PrioTrigger       = 23
+	PrioRule          = 24
+	PrioPolicy        = 25
+	PrioComment       = 26
 	prioOwner         = 27
-	prioGrant         = 28
-	prioEventTrigger  = 29
+	PrioGrant         = 28
+	PrioEventTrigger  = 29
 )
 
-// stmtID builds a statement ID from a priority and words naming the
+// StmtID builds a statement ID from a priority and words naming the
 // statement; names in it are quoted as in SQL, so that IDs are unique. The
 // statement's prio field must be set to the same priority.
-func stmtID(prio int, words ...string) string {
+func StmtID(prio int, words ...string) string {
 	return fmt.Sprintf("%02d %s", prio, strings.Join(words, " "))
 }
 
-// dropPrio is the priority of drop statements: they come before every
-// create, and among them the word that [dropID] writes orders them.
-const dropPrio = prioDropPublic
+// DropPrio is the priority of drop statements: they come before every
+// create, and among them the word that [DropID] writes orders them.
+const DropPrio = prioDropPublic
 
-// dropID builds the ID of a drop statement, of priority dropPrio. Its
+// DropID builds the ID of a drop statement, of priority dropPrio. Its
 // first word after "drop" orders drops among themselves: the reverse of
 // the create priority of the object's kind, in two digits, so that the
 // drops of dependent kinds (triggers, foreign keys, views) come before
 // those of the kinds they depend on. It is the one place that turns a kind
 // priority into a drop's place.
-func dropID(kindPrio int, words ...string) string {
-	return stmtID(dropPrio, append([]string{"drop", fmt.Sprintf("%02d", 40-kindPrio)}, words...)...)
+func DropID(kindPrio int, words ...string) string {
+	return StmtID(DropPrio, append([]string{"drop", fmt.Sprintf("%02d", 40-kindPrio)}, words...)...)
 }
 
-// ensureSemicolon trims trailing space from a statement and makes it end in
+// EnsureSemicolon trims trailing space from a statement and makes it end in
 // exactly one ";".
-func ensureSemicolon(sql string) string {
+func EnsureSemicolon(sql string) string {
 	sql = strings.TrimRight(sql, " \t\r\n")
 	for strings.HasSuffix(sql, ";") {
 		sql = strings.TrimRight(strings.TrimSuffix(sql, ";"), " \t\r\n")

@@ -1,4 +1,4 @@
-package render
+package ddl
 
 import (
 	"strings"
@@ -7,23 +7,23 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-func viewTarget(v *model.View) target {
-	name := qnameSQL(v.QName)
+func ViewTarget(v *model.View) Target {
+	name := QNameSQL(v.QName)
 	kind, ref := "VIEW", model.ObjectRef{Kind: model.KindView, Schema: v.Schema, Name: v.Name}
 	if v.Materialized {
 		kind, ref.Kind = "MATERIALIZED VIEW", model.KindMaterializedView
 	}
-	return target{ref: ref, id: strings.ToLower(kind) + " " + name, comment: kind + " " + name, alter: kind + " " + name, grant: "TABLE " + name}
+	return Target{Ref: ref, ID: strings.ToLower(kind) + " " + name, Comment: kind + " " + name, Alter: kind + " " + name, Grant: "TABLE " + name}
 }
 
-// view creates a view or materialized view, with its column defaults,
+// View creates a view or materialized view, with its column defaults,
 // indexes, comments, owner and grants. A view that reads itself, or that a
 // cycle runs through, is created as a placeholder with its columns first
 // and replaced with its query once what it reads exists.
-func (b *builder) view(v *model.View) {
-	t := viewTarget(v)
+func (b *Builder) View(v *model.View) {
+	t := ViewTarget(v)
 	if v.Definition == "" {
-		b.errorf(t.id, "no definition")
+		b.Errorf(t.ID, "no definition")
 		return
 	}
 	switch {
@@ -34,7 +34,7 @@ func (b *builder) view(v *model.View) {
 			b.add(st)
 		}
 	default:
-		st := b.viewCreate(v, t, false)
+		st := b.ViewCreate(v, t, false)
 		b.add(st)
 		b.breakers[st.ID] = func(func(model.ObjectRef) bool) []Statement { return b.viewPlaceholder(v, t) }
 	}
@@ -44,26 +44,26 @@ func (b *builder) view(v *model.View) {
 		}
 		col := sqlq.QuoteIdent(c.Name)
 		b.add(Statement{
-			ID:       stmtID(prioDefault, "default", t.id, col),
-			prio:     prioDefault,
-			SQL:      "ALTER VIEW " + qnameSQL(v.QName) + " ALTER COLUMN " + col + " SET DEFAULT " + c.Default,
-			Requires: append([]model.ObjectRef{t.ref}, sequenceRefs(c.Default)...),
+			ID:       StmtID(PrioDefault, "default", t.ID, col),
+			Priority: PrioDefault,
+			SQL:      "ALTER VIEW " + QNameSQL(v.QName) + " ALTER COLUMN " + col + " SET DEFAULT " + c.Default,
+			Requires: append([]model.ObjectRef{t.Ref}, SequenceRefs(c.Default)...),
 		})
 	}
 	for i := range v.Indexes {
-		b.index(v.QName, t.ref, false, &v.Indexes[i])
+		b.Index(v.QName, t.Ref, false, &v.Indexes[i])
 	}
 	b.comment(t, v.Comment)
 	for _, c := range v.Columns {
 		if b.opts.Comments && c.Comment != "" {
-			b.commentOn(t.ref, "comment "+t.id+" column "+sqlq.QuoteIdent(c.Name),
-				"COLUMN "+qnameSQL(v.QName)+"."+sqlq.QuoteIdent(c.Name), sqlq.Literal(c.Comment))
+			b.CommentOn(t.Ref, "comment "+t.ID+" column "+sqlq.QuoteIdent(c.Name),
+				"COLUMN "+QNameSQL(v.QName)+"."+sqlq.QuoteIdent(c.Name), sqlq.Literal(c.Comment))
 		}
 	}
-	b.owner(t, v.Owner)
-	b.grants(t, v.Owner, v.Grants)
+	b.Owner(t, v.Owner)
+	b.Grants(t, v.Owner, v.Grants)
 	for _, c := range v.Columns {
-		b.columnGrants(t, c.Name, c.Grants)
+		b.ColumnGrants(t, c.Name, c.Grants)
 	}
 }
 
@@ -89,20 +89,20 @@ func viewOptions(v *model.View) (opts []string, check string) {
 	return opts, check
 }
 
-// viewCreate is CREATE VIEW, or with replace the CREATE OR REPLACE VIEW
+// ViewCreate is CREATE VIEW, or with replace the CREATE OR REPLACE VIEW
 // that gives a placeholder its query.
-func (b *builder) viewCreate(v *model.View, t target, replace bool) Statement {
+func (b *Builder) ViewCreate(v *model.View, t Target, replace bool) Statement {
 	opts, check := viewOptions(v)
 	var sb strings.Builder
 	sb.WriteString("CREATE ")
 	if replace {
 		sb.WriteString("OR REPLACE ")
 	}
-	sb.WriteString("VIEW " + qnameSQL(v.QName))
+	sb.WriteString("VIEW " + QNameSQL(v.QName))
 	if len(opts) > 0 {
-		list, err := optionList(opts, "=")
+		list, err := OptionList(opts, "=")
 		if err != nil {
-			b.errorf(t.id, "%v", err)
+			b.Errorf(t.ID, "%v", err)
 		}
 		sb.WriteString(" WITH (" + list + ")")
 	}
@@ -114,20 +114,20 @@ func (b *builder) viewCreate(v *model.View, t target, replace bool) Statement {
 	case "cascaded":
 		sb.WriteString("\n  WITH CASCADED CHECK OPTION")
 	default:
-		b.errorf(t.id, "unknown check option %q", check)
+		b.Errorf(t.ID, "unknown check option %q", check)
 	}
 	st := Statement{
-		ID:       stmtID(prioView, t.id),
-		prio:     prioView,
+		ID:       StmtID(PrioView, t.ID),
+		Priority: PrioView,
 		SQL:      sb.String(),
-		Provides: []model.ObjectRef{t.ref},
-		Requires: append([]model.ObjectRef{nsRef(v.Schema)}, v.Deps...),
+		Provides: []model.ObjectRef{t.Ref},
+		Requires: append([]model.ObjectRef{NamespaceRef(v.Schema)}, v.Deps...),
 	}
 	if replace {
 		// The placeholder provides the view; the replacement only needs it.
-		st.ID = stmtID(prioView, t.id, "query")
+		st.ID = StmtID(PrioView, t.ID, "query")
 		st.Provides = nil
-		st.Requires = append(st.Requires, t.ref)
+		st.Requires = append(st.Requires, t.Ref)
 	}
 	return st
 }
@@ -135,32 +135,32 @@ func (b *builder) viewCreate(v *model.View, t target, replace bool) Statement {
 // viewPlaceholder is pg_dump's way out of a cycle through a view: a view
 // with the same columns and no dependencies but their types, then the real
 // query.
-func (b *builder) viewPlaceholder(v *model.View, t target) []Statement {
-	sql, req := placeholderQuery(v)
+func (b *Builder) viewPlaceholder(v *model.View, t Target) []Statement {
+	sql, req := PlaceholderQuery(v)
 	return []Statement{
 		{
-			ID:       stmtID(prioView, t.id),
-			prio:     prioView,
-			SQL:      "CREATE VIEW " + qnameSQL(v.QName) + " AS\n" + sql,
-			Provides: []model.ObjectRef{t.ref},
-			Requires: append([]model.ObjectRef{nsRef(v.Schema)}, req...),
+			ID:       StmtID(PrioView, t.ID),
+			Priority: PrioView,
+			SQL:      "CREATE VIEW " + QNameSQL(v.QName) + " AS\n" + sql,
+			Provides: []model.ObjectRef{t.Ref},
+			Requires: append([]model.ObjectRef{NamespaceRef(v.Schema)}, req...),
 		},
-		b.viewCreate(v, t, true),
+		b.ViewCreate(v, t, true),
 	}
 }
 
-// placeholderQuery is a query with the columns of view v that reads
+// PlaceholderQuery is a query with the columns of view v that reads
 // nothing, and the types and collations it needs.
-func placeholderQuery(v *model.View) (string, []model.ObjectRef) {
+func PlaceholderQuery(v *model.View) (string, []model.ObjectRef) {
 	var req []model.ObjectRef
 	var cols []string
 	for _, c := range v.Columns {
 		col := "NULL::" + c.Type
 		if c.Collation != "" {
-			col += " COLLATE " + nameText(c.Collation)
+			col += " COLLATE " + NameText(c.Collation)
 		}
 		cols = append(cols, col+" AS "+sqlq.QuoteIdent(c.Name))
-		req = append(req, typeAndCollationRefs(c.Type, c.Collation)...)
+		req = append(req, TypeAndCollationRefs(c.Type, c.Collation)...)
 	}
 	return " SELECT " + strings.Join(cols, ",\n    "), req
 }
@@ -169,7 +169,7 @@ func placeholderQuery(v *model.View) (string, []model.ObjectRef) {
 // which its dependencies do not say (a view does not depend on itself in
 // pg_depend's eyes). A false positive only costs a placeholder.
 func selfReferencing(v *model.View) bool {
-	name := qnameSQL(v.QName)
+	name := QNameSQL(v.QName)
 	def := v.Definition
 	for i := strings.Index(def, name); i >= 0; {
 		end := i + len(name)
@@ -193,13 +193,13 @@ func identByte(c byte) bool {
 
 // matviewCreate is CREATE MATERIALIZED VIEW, populated or not as the
 // model says.
-func (b *builder) matviewCreate(v *model.View, t target) Statement {
+func (b *Builder) matviewCreate(v *model.View, t Target) Statement {
 	var sb strings.Builder
-	sb.WriteString("CREATE MATERIALIZED VIEW " + qnameSQL(v.QName))
+	sb.WriteString("CREATE MATERIALIZED VIEW " + QNameSQL(v.QName))
 	if len(v.Options) > 0 {
-		list, err := optionList(v.Options, "=")
+		list, err := OptionList(v.Options, "=")
 		if err != nil {
-			b.errorf(t.id, "%v", err)
+			b.Errorf(t.ID, "%v", err)
 		}
 		sb.WriteString(" WITH (" + list + ")")
 	}
@@ -213,15 +213,15 @@ func (b *builder) matviewCreate(v *model.View, t target) Statement {
 		sb.WriteString("\n  WITH DATA")
 	}
 	return Statement{
-		ID:       stmtID(prioMatView, t.id),
-		prio:     prioMatView,
+		ID:       StmtID(PrioMatView, t.ID),
+		Priority: PrioMatView,
 		SQL:      sb.String(),
-		Provides: []model.ObjectRef{t.ref},
-		Requires: append([]model.ObjectRef{nsRef(v.Schema)}, v.Deps...),
+		Provides: []model.ObjectRef{t.Ref},
+		Requires: append([]model.ObjectRef{NamespaceRef(v.Schema)}, v.Deps...),
 	}
 }
 
-func viewRefOf(v *model.View) model.ObjectRef {
+func ViewRefOf(v *model.View) model.ObjectRef {
 	k := model.KindView
 	if v.Materialized {
 		k = model.KindMaterializedView
