@@ -221,64 +221,6 @@ func newPlanner(old, new *model.Schema, opts ddl.Options) *planner {
 	return p
 }
 
-// render adds the statements of one change.
-func (p *planner) render(c diff.Change) {
-	switch c := c.(type) {
-	case *diff.TableChange:
-		p.tableChange(c)
-	case *diff.ColumnChange:
-		p.columnChange(c)
-	case *diff.ConstraintChange:
-		p.constraintChange(c)
-	case *diff.IndexChange:
-		p.indexChange(c)
-	case *diff.ObjectChange[model.Namespace]:
-		p.namespaceChange(c)
-	case *diff.ObjectChange[model.Extension]:
-		p.extensionChange(c)
-	case *diff.ObjectChange[model.Collation]:
-		p.collationChange(c)
-	case *diff.ObjectChange[model.Enum]:
-		p.enumChange(c)
-	case *diff.ObjectChange[model.Domain]:
-		p.domainChange(c)
-	case *diff.ObjectChange[model.CompositeType]:
-		p.compositeChange(c)
-	case *diff.ObjectChange[model.RangeType]:
-		p.rangeChange(c)
-	case *diff.ObjectChange[model.Sequence]:
-		p.sequenceChange(c)
-	case *diff.ObjectChange[model.View]:
-		p.viewChange(c)
-	case *diff.ObjectChange[model.Function]:
-		p.functionChange(c)
-	case *diff.ObjectChange[model.Aggregate]:
-		p.aggregateChange(c)
-	case *diff.ObjectChange[model.Trigger]:
-		p.triggerChange(c)
-	case *diff.ObjectChange[model.EventTrigger]:
-		p.eventTriggerChange(c)
-	case *diff.ObjectChange[model.Rule]:
-		p.ruleChange(c)
-	case *diff.ObjectChange[model.Policy]:
-		p.policyChange(c)
-	case *diff.ObjectChange[model.Statistics]:
-		p.statisticsChange(c)
-	case *diff.ObjectChange[model.ForeignDataWrapper]:
-		p.fdwChange(c)
-	case *diff.ObjectChange[model.ForeignServer]:
-		p.serverChange(c)
-	case *diff.ObjectChange[model.UserMapping]:
-		p.userMappingChange(c)
-	case *diff.ObjectChange[model.Cast]:
-		p.castChange(c)
-	case *diff.ObjectChange[model.DefaultPrivileges]:
-		p.defaultPrivilegesChange(c)
-	default:
-		p.b.Errorf(fmt.Sprintf("%T", c), "unknown change")
-	}
-}
-
 // add records a statement of the plan that can run in a transaction block.
 func (p *planner) add(st ddl.Statement) int {
 	st.Transactional = true

@@ -190,3 +190,16 @@ func (p *planner) rebuiltByAlter(q model.QName, d model.ObjectRef) bool {
 	}
 	return false
 }
+
+// collationKind returns the rules of model.Collation: a collation whose
+// definition changes is dropped and created, unless something uses it.
+func collationKind() objectKind[model.Collation] {
+	return objectKind[model.Collation]{
+		change: (*planner).collationChange,
+		inPlace: func(p *planner, c *diff.ObjectChange[model.Collation]) bool {
+			// One that something uses is rebuilt under its name instead, by
+			// the closure: DROP COLLATION fails while columns use it.
+			return !collationRedefined(c.From, c.To) || len(p.dependents[ddl.KeyOf(collationTarget(c.From.QName).Ref)]) > 0
+		},
+	}
+}

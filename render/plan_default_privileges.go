@@ -34,3 +34,11 @@ func (p *planner) defaultPrivilegesChange(c *diff.ObjectChange[model.DefaultPriv
 		}
 	}
 }
+
+// defaultPrivilegesKind returns the rules of model.DefaultPrivileges: default
+// privileges change in place.
+func defaultPrivilegesKind() objectKind[model.DefaultPrivileges] {
+	return objectKind[model.DefaultPrivileges]{
+		change: (*planner).defaultPrivilegesChange,
+	}
+}

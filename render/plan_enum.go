@@ -226,3 +226,11 @@ func quotedList(labels []string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// enumKind returns the rules of model.Enum: an enum gains labels in place;
+// the rest is the closure's (a rebuild under a temporary name).
+func enumKind() objectKind[model.Enum] {
+	return objectKind[model.Enum]{
+		change: (*planner).enumChange,
+	}
+}

@@ -55,3 +55,30 @@ func (p *planner) userMappingChange(c *diff.ObjectChange[model.UserMapping]) {
 			sql: "DROP USER MAPPING FOR " + ddl.RoleSQL(m.User) + " SERVER " + sqlq.QuoteIdent(m.Server)})
 	}
 }
+
+// fdwKind returns the rules of model.ForeignDataWrapper: a foreign-data
+// wrapper changes in place only in its comment, owner and grants.
+func fdwKind() objectKind[model.ForeignDataWrapper] {
+	return objectKind[model.ForeignDataWrapper]{
+		change:  (*planner).fdwChange,
+		inPlace: alterable[model.ForeignDataWrapper]("comment", "owner", "grants"),
+	}
+}
+
+// serverKind returns the rules of model.ForeignServer: a foreign server
+// changes in place only in its comment, owner and grants.
+func serverKind() objectKind[model.ForeignServer] {
+	return objectKind[model.ForeignServer]{
+		change:  (*planner).serverChange,
+		inPlace: alterable[model.ForeignServer]("comment", "owner", "grants"),
+	}
+}
+
+// userMappingKind returns the rules of model.UserMapping: a user mapping is
+// dropped and created.
+func userMappingKind() objectKind[model.UserMapping] {
+	return objectKind[model.UserMapping]{
+		change:  (*planner).userMappingChange,
+		inPlace: never[model.UserMapping],
+	}
+}

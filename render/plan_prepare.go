@@ -52,120 +52,14 @@ func withoutRebuiltViewIndexes(changes []diff.Change) []diff.Change {
 }
 
 // expand splits an alter that cannot be made in place into a drop of the
-// old object and a create of the new one.
+// old object and a create of the new one, as its kind's rules say.
 func (p *planner) expand(c diff.Change) []diff.Change {
-	if c.Op() != diff.Alter {
-		return []diff.Change{c}
-	}
-	split := false
-	switch c := c.(type) {
-	case *diff.ObjectChange[model.View]:
-		split = !viewAlterable(c.From, c.To)
-	case *diff.ObjectChange[model.Function]:
-		split = !functionReplaceable(c.From, c.To)
-	case *diff.ObjectChange[model.Aggregate]:
-		split = !sameExcept(c.From, c.To, func(a *model.Aggregate) { a.Comment, a.Owner, a.Grants, a.Deps = "", "", nil, nil })
-	case *diff.ObjectChange[model.Trigger]:
-		split = !sameExcept(c.From, c.To, func(t *model.Trigger) { t.Enabled, t.Comment, t.Deps = "", "", nil })
-	case *diff.ObjectChange[model.Rule]:
-		split = !sameExcept(c.From, c.To, func(r *model.Rule) { r.Enabled, r.Comment, r.Deps = "", "", nil })
-	case *diff.ObjectChange[model.Policy]:
-		split = !sameExcept(c.From, c.To, func(r *model.Policy) { r.Comment, r.Deps = "", nil })
-	case *diff.ObjectChange[model.Statistics]:
-		split = statisticsSplit(c.From, c.To)
-	case *diff.ObjectChange[model.EventTrigger]:
-		split = !sameExcept(c.From, c.To, func(e *model.EventTrigger) { e.Enabled, e.Comment, e.Owner = "", "", "" })
-	case *diff.ObjectChange[model.Collation]:
-		// One that something uses is rebuilt under its name instead, by
-		// the closure: DROP COLLATION fails while columns use it.
-		split = collationRedefined(c.From, c.To) && len(p.dependents[ddl.KeyOf(collationTarget(c.From.QName).Ref)]) == 0
-	case *diff.ObjectChange[model.RangeType]:
-		split = !sameExcept(c.From, c.To, func(o *model.RangeType) { o.Comment, o.Owner, o.Grants, o.Deps = "", "", nil, nil })
-	case *diff.ObjectChange[model.Cast]:
-		split = !sameExcept(c.From, c.To, func(o *model.Cast) { o.Comment, o.Deps = "", nil })
-	case *diff.ObjectChange[model.ForeignDataWrapper]:
-		split = !sameExcept(c.From, c.To, func(o *model.ForeignDataWrapper) { o.Comment, o.Owner, o.Grants = "", "", nil })
-	case *diff.ObjectChange[model.ForeignServer]:
-		split = !sameExcept(c.From, c.To, func(o *model.ForeignServer) { o.Comment, o.Owner, o.Grants = "", "", nil })
-	case *diff.ObjectChange[model.UserMapping]:
-		split = true
-	case *diff.ObjectChange[model.Domain]:
-		split = c.From.Type != c.To.Type || c.From.Collation != c.To.Collation
-	case *diff.ObjectChange[model.Extension]:
-		// ALTER EXTENSION … UPDATE goes forward only.
-		split = c.To.Version != "" && versionLess(c.To.Version, c.From.Version)
-	case *diff.ConstraintChange:
-		split = !p.constraintAlterable(c.Table, c.From, c.To)
-	case *diff.IndexChange:
-		split = !p.indexAlterable(c.Table, c.From, c.To)
-	case *diff.ColumnChange:
-		if p.generatedRebuild(c.From, c.To) {
-			return []diff.Change{
-				&diff.ColumnChange{Table: c.Table, Operation: diff.Drop, From: c.From},
-				&diff.ColumnChange{Table: c.Table, Operation: diff.Create, To: c.To},
-			}
+	if pc := planOf(c); pc != nil {
+		if parts := pc.split(p); parts != nil {
+			return parts
 		}
 	}
-	if split {
-		return splitChange(c)
-	}
 	return []diff.Change{c}
-}
-
-// splitChange turns an alter into a drop of its From and a create of its To.
-func splitChange(c diff.Change) []diff.Change {
-	switch c := c.(type) {
-	case *diff.TableChange:
-		return []diff.Change{&diff.TableChange{Operation: diff.Drop, From: c.From}, &diff.TableChange{Operation: diff.Create, To: c.To}}
-	case *diff.ConstraintChange:
-		return []diff.Change{&diff.ConstraintChange{Table: c.Table, Operation: diff.Drop, From: c.From},
-			&diff.ConstraintChange{Table: c.Table, Operation: diff.Create, To: c.To}}
-	case *diff.IndexChange:
-		return []diff.Change{&diff.IndexChange{Table: c.Table, Operation: diff.Drop, From: c.From},
-			&diff.IndexChange{Table: c.Table, Operation: diff.Create, To: c.To}}
-	case *diff.ObjectChange[model.View]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Function]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Aggregate]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Trigger]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Rule]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Policy]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Statistics]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.EventTrigger]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Collation]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.RangeType]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Cast]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.ForeignDataWrapper]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.ForeignServer]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.UserMapping]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Domain]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Sequence]:
-		return splitObject(c)
-	case *diff.ObjectChange[model.Extension]:
-		return splitObject(c)
-	}
-	return []diff.Change{c}
-}
-
-func splitObject[T diff.Object](c *diff.ObjectChange[T]) []diff.Change {
-	return []diff.Change{
-		&diff.ObjectChange[T]{Operation: diff.Drop, From: c.From},
-		&diff.ObjectChange[T]{Operation: diff.Create, To: c.To},
-	}
 }
 
 // sameExcept reports whether a and b are equal once clear has cleared, in

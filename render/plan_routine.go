@@ -68,3 +68,30 @@ func (p *planner) castChange(c *diff.ObjectChange[model.Cast]) {
 		p.commentChange(t, c.From.Comment, k.Comment)
 	}
 }
+
+// functionKind returns the rules of model.Function: CREATE OR REPLACE keeps a
+// function whose signature and result stay.
+func functionKind() objectKind[model.Function] {
+	return objectKind[model.Function]{
+		change:  (*planner).functionChange,
+		inPlace: func(_ *planner, c *diff.ObjectChange[model.Function]) bool { return functionReplaceable(c.From, c.To) },
+	}
+}
+
+// aggregateKind returns the rules of model.Aggregate: an aggregate changes in
+// place only in its comment, owner and grants.
+func aggregateKind() objectKind[model.Aggregate] {
+	return objectKind[model.Aggregate]{
+		change:  (*planner).aggregateChange,
+		inPlace: alterable[model.Aggregate]("comment", "owner", "grants"),
+	}
+}
+
+// castKind returns the rules of model.Cast: a cast changes in place only in
+// its comment.
+func castKind() objectKind[model.Cast] {
+	return objectKind[model.Cast]{
+		change:  (*planner).castChange,
+		inPlace: alterable[model.Cast]("comment"),
+	}
+}

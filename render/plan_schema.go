@@ -66,3 +66,23 @@ func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 		p.commentChange(t, f.Comment, e.Comment)
 	}
 }
+
+// namespaceKind returns the rules of model.Namespace: schemas are altered in
+// place: owner, comment, grants.
+func namespaceKind() objectKind[model.Namespace] {
+	return objectKind[model.Namespace]{
+		change: (*planner).namespaceChange,
+	}
+}
+
+// extensionKind returns the rules of model.Extension: an extension is updated
+// in place to a later version, and dropped and created to go back.
+func extensionKind() objectKind[model.Extension] {
+	return objectKind[model.Extension]{
+		change: (*planner).extensionChange,
+		inPlace: func(_ *planner, c *diff.ObjectChange[model.Extension]) bool {
+			// ALTER EXTENSION … UPDATE goes forward only.
+			return c.To.Version == "" || !versionLess(c.To.Version, c.From.Version)
+		},
+	}
+}

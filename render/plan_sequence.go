@@ -128,3 +128,11 @@ func restartHazard(seq string) ddl.Hazard {
 	return ddl.Hazard{Kind: ddl.HazardDataLoss, Message: "the new bounds of " + seq + " leave out every value of the old ones: " +
 		"it restarts at its new START, and may hand out values that are in use"}
 }
+
+// sequenceKind returns the rules of model.Sequence: ALTER SEQUENCE changes
+// every option in place.
+func sequenceKind() objectKind[model.Sequence] {
+	return objectKind[model.Sequence]{
+		change: (*planner).sequenceChange,
+	}
+}

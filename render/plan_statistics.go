@@ -39,3 +39,11 @@ func sameTarget(a, b *int) bool {
 func statisticsSplit(f, t *model.Statistics) bool {
 	return !sameExcept(f, t, func(o *model.Statistics) { o.Target, o.Comment, o.Owner, o.Deps = nil, "", "", nil })
 }
+
+// statisticsKind returns the rules of model.Statistics: see statisticsSplit.
+func statisticsKind() objectKind[model.Statistics] {
+	return objectKind[model.Statistics]{
+		change:  (*planner).statisticsChange,
+		inPlace: func(_ *planner, c *diff.ObjectChange[model.Statistics]) bool { return !statisticsSplit(c.From, c.To) },
+	}
+}

@@ -125,3 +125,39 @@ func (p *planner) eventTriggerChange(c *diff.ObjectChange[model.EventTrigger]) {
 		p.ownerChange(t, f.Owner, e.Owner)
 	}
 }
+
+// triggerKind returns the rules of model.Trigger: a trigger changes in place
+// only in whether it fires, and its comment.
+func triggerKind() objectKind[model.Trigger] {
+	return objectKind[model.Trigger]{
+		change:  (*planner).triggerChange,
+		inPlace: alterable[model.Trigger]("enabled", "comment"),
+	}
+}
+
+// ruleKind returns the rules of model.Rule: a rule changes in place only in
+// whether it fires, and its comment.
+func ruleKind() objectKind[model.Rule] {
+	return objectKind[model.Rule]{
+		change:  (*planner).ruleChange,
+		inPlace: alterable[model.Rule]("enabled", "comment"),
+	}
+}
+
+// policyKind returns the rules of model.Policy: a policy changes in place
+// only in its comment.
+func policyKind() objectKind[model.Policy] {
+	return objectKind[model.Policy]{
+		change:  (*planner).policyChange,
+		inPlace: alterable[model.Policy]("comment"),
+	}
+}
+
+// eventTriggerKind returns the rules of model.EventTrigger: an event trigger
+// changes in place only in whether it fires, its comment and owner.
+func eventTriggerKind() objectKind[model.EventTrigger] {
+	return objectKind[model.EventTrigger]{
+		change:  (*planner).eventTriggerChange,
+		inPlace: alterable[model.EventTrigger]("enabled", "comment", "owner"),
+	}
+}

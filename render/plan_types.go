@@ -247,3 +247,31 @@ func (p *planner) rangeChange(c *diff.ObjectChange[model.RangeType]) {
 		p.grantChange(t, c.From.Owner, c.To.Owner, c.From.Grants, c.To.Grants)
 	}
 }
+
+// domainKind returns the rules of model.Domain: a domain keeps its type and
+// collation; its default, NOT NULL and checks change in place.
+func domainKind() objectKind[model.Domain] {
+	return objectKind[model.Domain]{
+		change: (*planner).domainChange,
+		inPlace: func(_ *planner, c *diff.ObjectChange[model.Domain]) bool {
+			return c.From.Type == c.To.Type && c.From.Collation == c.To.Collation
+		},
+	}
+}
+
+// compositeKind returns the rules of model.CompositeType: a composite type's
+// attributes change in place.
+func compositeKind() objectKind[model.CompositeType] {
+	return objectKind[model.CompositeType]{
+		change: (*planner).compositeChange,
+	}
+}
+
+// rangeKind returns the rules of model.RangeType: a range type changes in
+// place only in its comment, owner and grants.
+func rangeKind() objectKind[model.RangeType] {
+	return objectKind[model.RangeType]{
+		change:  (*planner).rangeChange,
+		inPlace: alterable[model.RangeType]("comment", "owner", "grants"),
+	}
+}

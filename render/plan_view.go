@@ -122,3 +122,11 @@ func sameViewColumns(a, b []model.ViewColumn) bool {
 	}
 	return true
 }
+
+// viewKind returns the rules of model.View: see viewAlterable.
+func viewKind() objectKind[model.View] {
+	return objectKind[model.View]{
+		change:  (*planner).viewChange,
+		inPlace: func(_ *planner, c *diff.ObjectChange[model.View]) bool { return viewAlterable(c.From, c.To) },
+	}
+}
