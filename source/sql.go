@@ -29,7 +29,9 @@ import (
 // (Inside a transaction block that the file opens with BEGIN, each statement
 // runs under a savepoint instead.) Statements that cannot run in a
 // transaction block, such as CREATE INDEX CONCURRENTLY, run as psql runs
-// them.
+// them. Runs of plain definitions go as one batch each, to the same end
+// (see [batcher]): when a statement of a batch fails, the batch is rolled
+// back, the statements before that one go again, and it runs alone.
 //
 // A statement that fails because something it needs does not exist yet (see
 // [deferrable]) is set aside and retried after the others, in dependency
@@ -328,17 +330,27 @@ var missingRole = regexp.MustCompile(`^role "(.+)" does not exist$`)
 // describes. It returns how many statements ran after statements written
 // later than them.
 func applyStatements(ctx context.Context, t target, stmts []sqlddl.Statement) (late int, err error) {
-	conn, err := pgx.Connect(ctx, t.url)
+	conn, err := connect(ctx, t)
 	if err != nil {
 		return 0, fmt.Errorf("connect to scratch database: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	defer markRestricted(t, &err)
 	a := &applier{conn: conn, roles: t.roles}
+	b, next := newBatcher(t.batch), 0 // stmts before next ran in batches
 
 	var later []*deferred
 	var block *sqlddl.Statement // the statement that opened the current transaction block
 	for i, s := range stmts {
+		if i < next {
+			continue
+		}
+		if n, err := b.run(ctx, a, stmts, i); err != nil {
+			return 0, err
+		} else if n > 0 {
+			next = i + n
+			continue
+		}
 		idle := conn.PgConn().TxStatus() == 'I'
 		pgErr, err := a.exec(ctx, s)
 		if err != nil {

@@ -28,6 +28,11 @@ type target struct {
 	// restricted says that url logs in without superuser rights, so that
 	// errors for lack of them say how to grant them.
 	restricted bool
+	// batch and dial are for tests: the most statements sent in one
+	// batch (0: maxBatch; 1: none), and what wraps the dialer of the
+	// session, to count its round trips. See batch.go.
+	batch int
+	dial  func(pgconn.DialFunc) pgconn.DialFunc
 }
 
 // target returns where declared SQL is applied on sc: as the role
