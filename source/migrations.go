@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/migrate/layout"
@@ -44,7 +45,7 @@ func (l *run) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, e
 		if err := l.replay(ctx, tgt, dir); err != nil {
 			return nil, fmt.Errorf("source %s: replay: %w", spec, err)
 		}
-		if err := sc.Reclaim(ctx); err != nil {
+		if err := settle(ctx, sc); err != nil {
 			return nil, fmt.Errorf("dev server: %w", err)
 		}
 	}
@@ -93,4 +94,14 @@ func (l *Loader) inspectOptions() introspect.Options {
 		o.IgnoreTables = append(o.IgnoreTables, model.QName{Schema: schema, Name: t})
 	}
 	return o
+}
+
+// settle readies a scratch database that a load or a replay has filled for
+// inspection: what its own role made becomes the admin's, and pg_class's
+// statistics count what it holds (see [devdb.Scratch.AnalyzeCatalog]).
+func settle(ctx context.Context, sc *devdb.Scratch) error {
+	if err := sc.Reclaim(ctx); err != nil {
+		return err
+	}
+	return sc.AnalyzeCatalog(ctx)
 }

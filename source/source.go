@@ -266,7 +266,7 @@ func (l *run) onScratchSQL(ctx context.Context, spec Spec, ddl string) (_ *model
 	if err := applyText(ctx, tgt, spec.String(), ddl); err != nil {
 		return nil, err
 	}
-	if err := sc.Reclaim(ctx); err != nil {
+	if err := settle(ctx, sc); err != nil {
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
 	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.Inspect)

@@ -106,7 +106,7 @@ func (l *run) loadSQL(ctx context.Context, spec Spec) (_ *model.Schema, err erro
 	if err != nil {
 		return nil, err
 	}
-	if err := sc.Reclaim(ctx); err != nil {
+	if err := settle(ctx, sc); err != nil {
 		return nil, fmt.Errorf("dev server: %w", err)
 	}
 	if late > 0 {
