@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/retortdb/retort/internal/pgbatch"
 )
 
 // A stepRun runs the units of one step.
@@ -213,44 +212,13 @@ func (x *unitRun) batch(ctx context.Context, items []item) error {
 	return nil
 }
 
-// execBatch sends items as one query and returns the command tags of those
-// that completed, in order, and the error that stopped the rest with the
-// index of the item that raised it. The error's position, if it has one,
-// is made relative to that item, as if it had run by itself.
+// execBatch sends items as one query (see [pgbatch.Exec]).
 func execBatch(ctx context.Context, pg *pgconn.PgConn, items []item) (tags []pgconn.CommandTag, failed int, err error) {
-	var b strings.Builder
-	starts := make([]int32, len(items)) // each item's first character, counted in characters as positions are
-	chars := 0
+	stmts := make([]string, len(items))
 	for i, it := range items {
-		starts[i] = int32(chars)
-		// On a line of its own, the semicolon also ends an item whose text
-		// ends in a line comment.
-		b.WriteString(it.sql)
-		b.WriteString("\n;\n")
-		chars += utf8.RuneCountInString(it.sql) + 3
+		stmts[i] = it.sql
 	}
-	mrr := pg.Exec(ctx, b.String())
-	tags = make([]pgconn.CommandTag, 0, len(items))
-	for mrr.NextResult() {
-		// Close drains the rows a statement returns (a SELECT setval(…)).
-		if tag, err := mrr.ResultReader().Close(); err == nil {
-			tags = append(tags, tag)
-		}
-	}
-	err = mrr.Close()
-	failed = len(tags)
-	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Position > 0 {
-		// The position is in the whole batch: it names the item even when
-		// no statement ran, and even if the server split the batch
-		// differently.
-		i, found := slices.BinarySearch(starts, pgErr.Position-1)
-		if !found {
-			i--
-		}
-		failed = i
-		pgErr.Position -= starts[i]
-	}
-	return tags, failed, err
+	return pgbatch.Exec(ctx, pg, stmts)
 }
 
 // checkOne checks that a version-table change that must touch one row did.

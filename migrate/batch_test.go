@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -17,18 +16,6 @@ import (
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
 )
 
-// A countingConn counts the writes to a connection: pgconn writes each
-// query (or batch) in one Write, so the count is the round trips.
-type countingConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c countingConn) Write(p []byte) (int, error) {
-	c.writes.Add(1)
-	return c.Conn.Write(p)
-}
-
 // countedConn connects to a new database through a connection that counts
 // its writes.
 func countedConn(t *testing.T) (*pgx.Conn, *atomic.Int64) {
@@ -38,14 +25,7 @@ func countedConn(t *testing.T) (*pgx.Conn, *atomic.Int64) {
 		t.Fatal(err)
 	}
 	writes := new(atomic.Int64)
-	dial := cfg.DialFunc
-	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return countingConn{c, writes}, nil
-	}
+	cfg.DialFunc = devdbtest.CountWrites(cfg.DialFunc, writes)
 	conn, err := pgx.ConnectConfig(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/retortdb/retort/internal/pgbatch"
 	"github.com/retortdb/retort/model/sqlddl"
 )
 
@@ -154,49 +153,29 @@ func (b *batcher) run(ctx context.Context, a *applier, stmts []sqlddl.Statement,
 // server rolled back the whole run; err is for everything but a server
 // error.
 func execRun(ctx context.Context, pc *pgconn.PgConn, run []sqlddl.Statement) (n, failed int, err error) {
-	var sb strings.Builder
-	starts := make([]int32, len(run)) // each statement's first character, counted in characters as positions are
-	chars := 0
+	texts := make([]string, len(run))
 	for k, s := range run {
-		starts[k] = int32(chars)
-		// On a line of its own, the semicolon also ends a statement
-		// whose text ends in a line comment.
-		sb.WriteString(s.Text)
-		sb.WriteString("\n;\n")
-		chars += utf8.RuneCountInString(s.Text) + 3
+		texts[k] = s.Text
 	}
-	mrr := pc.Exec(ctx, sb.String())
-	for mrr.NextResult() {
-		if _, err := mrr.ResultReader().Close(); err == nil {
-			n++
-		}
-	}
-	err = mrr.Close()
-	var pgErr *pgconn.PgError
+	tags, failed, err := pgbatch.Exec(ctx, pc, texts)
 	if err == nil {
-		if n != len(run) {
+		if len(tags) != len(run) {
 			// Split refuses what would make the server read a batch
 			// otherwise (standard_conforming_strings off), so this is
 			// not expected; the batch is committed, and running its
 			// statements again would run them twice.
-			return 0, 0, fmt.Errorf("%s:%d:%d: scratch database: the server read %d statements from here on as %d", run[0].File, run[0].Line, run[0].Col, len(run), n)
+			return 0, 0, fmt.Errorf("%s:%d:%d: scratch database: the server read %d statements from here on as %d", run[0].File, run[0].Line, run[0].Col, len(run), len(tags))
 		}
-		return n, -1, nil
+		return len(tags), -1, nil
 	}
+	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return 0, 0, fmt.Errorf("%s:%d:%d: %w", run[0].File, run[0].Line, run[0].Col, err)
 	}
-	failed = min(n, len(run)-1)
-	if pgErr.Position > 0 {
-		// The position is in the whole batch: it names the statement
-		// even when none ran, as after a syntax error.
-		k, found := slices.BinarySearch(starts, pgErr.Position-1)
-		if !found {
-			k--
-		}
-		failed = max(failed, k)
-	}
-	return 0, failed, nil
+	// The error's position names the statement even when none ran, as
+	// after a syntax error; without one, it is the first that did not
+	// complete.
+	return 0, min(failed, len(run)-1), nil
 }
 
 // connect opens the session statements are applied on: through t.dial,

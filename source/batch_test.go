@@ -1,10 +1,8 @@
 package source
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -20,30 +18,10 @@ import (
 	"github.com/retortdb/retort/model/sqlddl"
 )
 
-// A countingConn counts the writes to a connection: pgconn writes each
-// query (or batch) in one Write, so the count is the round trips.
-type countingConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c countingConn) Write(p []byte) (int, error) {
-	c.writes.Add(1)
-	return c.Conn.Write(p)
-}
-
 // counting returns a dial wrapper for target.dial that counts the
 // session's round trips in writes.
 func counting(writes *atomic.Int64) func(pgconn.DialFunc) pgconn.DialFunc {
-	return func(dial pgconn.DialFunc) pgconn.DialFunc {
-		return func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := dial(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			return countingConn{c, writes}, nil
-		}
-	}
+	return func(dial pgconn.DialFunc) pgconn.DialFunc { return devdbtest.CountWrites(dial, writes) }
 }
 
 // split splits text as the file name.sql, failing the test on error.
