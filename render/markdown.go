@@ -72,7 +72,7 @@ func mdSummary(p *Plan, opts MarkdownOptions) string {
 		}
 	}
 	s := fmt.Sprintf("**%s**%s: %s", plural(len(p.Changes), "change"), sides, strings.Join(parts, ", "))
-	bySev := map[ddl.Severity]int{}
+	bySev := map[Severity]int{}
 	hazards := p.Hazards()
 	for _, h := range hazards {
 		bySev[hazardSeverity(h)]++
@@ -81,7 +81,7 @@ func mdSummary(p *Plan, opts MarkdownOptions) string {
 		return s + "; no hazards."
 	}
 	var sev []string
-	for _, v := range []ddl.Severity{ddl.SeverityDanger, ddl.SeverityWarning, ddl.SeverityInfo} {
+	for _, v := range []Severity{SeverityDanger, SeverityWarning, SeverityInfo} {
 		if n := bySev[v]; n > 0 {
 			sev = append(sev, fmt.Sprintf("%d %s", n, v))
 		}
@@ -91,11 +91,11 @@ func mdSummary(p *Plan, opts MarkdownOptions) string {
 
 // hazardSeverity is h's severity, or its kind's when the statement that
 // made it left it unset.
-func hazardSeverity(h ddl.Hazard) ddl.Severity {
+func hazardSeverity(h Hazard) Severity {
 	if h.Severity.Rank() > 0 {
 		return h.Severity
 	}
-	return ddl.KindSeverity(h.Kind)
+	return KindSeverity(h.Kind)
 }
 
 func writeChangeTable(b *strings.Builder, p *Plan) {
@@ -112,12 +112,12 @@ func writeChangeTable(b *strings.Builder, p *Plan) {
 
 // mdHazards writes hazards into one table cell, one per line, most severe
 // first.
-func mdHazards(hs []ddl.Hazard) string {
+func mdHazards(hs []Hazard) string {
 	if len(hs) == 0 {
 		return ""
 	}
 	hs = slices.Clone(hs)
-	slices.SortStableFunc(hs, func(a, b ddl.Hazard) int {
+	slices.SortStableFunc(hs, func(a, b Hazard) int {
 		return cmp.Compare(hazardSeverity(b).Rank(), hazardSeverity(a).Rank())
 	})
 	var out []string
@@ -133,8 +133,8 @@ func mdHazards(hs []ddl.Hazard) string {
 // table (column, constraint, index) whose table the statement alters, to
 // the one its SQL names. Hazards that fit no change are returned apart, so
 // that none is left out of the review.
-func changeHazards(p *Plan) (per [][]ddl.Hazard, other []ddl.Hazard) {
-	per = make([][]ddl.Hazard, len(p.Changes))
+func changeHazards(p *Plan) (per [][]Hazard, other []Hazard) {
+	per = make([][]Hazard, len(p.Changes))
 	keys := make([]ddl.RefKey, len(p.Changes))
 	for i, c := range p.Changes {
 		keys[i] = ddl.KeyOf(c.Ref())

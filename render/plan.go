@@ -17,11 +17,11 @@ type Plan struct {
 	// schemas, from the source to the target.
 	Changes []diff.Change
 	// Up runs on the source, in this order, and yields the target.
-	Up []ddl.Statement
+	Up []Statement
 	// Down runs on the target (after Up) and yields the source again. It is
 	// a plan of its own, made from the inverse of every change, not Up's
 	// text reversed.
-	Down []ddl.Statement
+	Down []Statement
 }
 
 // PlanOptions steer [NewPlan].
@@ -83,8 +83,8 @@ func NewPlan(from, to *model.Schema, opts PlanOptions) (*Plan, error) {
 }
 
 // Hazards returns every hazard of the plan's Up statements, in order.
-func (p *Plan) Hazards() []ddl.Hazard {
-	var out []ddl.Hazard
+func (p *Plan) Hazards() []Hazard {
+	var out []Hazard
 	for _, st := range p.Up {
 		out = append(out, st.Hazards...)
 	}
@@ -100,7 +100,7 @@ func (p *Plan) UpSQL() string { return planScript(p.Up) }
 // DownSQL returns the down script, as [Plan.UpSQL] does the up one.
 func (p *Plan) DownSQL() string { return planScript(p.Down) }
 
-func planScript(stmts []ddl.Statement) string {
+func planScript(stmts []Statement) string {
 	if len(stmts) == 0 {
 		return ""
 	}
@@ -117,7 +117,7 @@ type planEnv struct {
 }
 
 // planStatements renders changes that turn old into new, and orders them.
-func planStatements(old, new *model.Schema, changes []diff.Change, opts ddl.Options, env planEnv) ([]ddl.Statement, error) {
+func planStatements(old, new *model.Schema, changes []diff.Change, opts Options, env planEnv) ([]Statement, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
@@ -139,7 +139,7 @@ func planStatements(old, new *model.Schema, changes []diff.Change, opts ddl.Opti
 	if err != nil {
 		return nil, err
 	}
-	return ddl.Order(stmts)
+	return Order(stmts)
 }
 
 // planner renders the changes of one direction of a plan. Its builder works
@@ -148,7 +148,7 @@ func planStatements(old, new *model.Schema, changes []diff.Change, opts ddl.Opti
 // the same builder, so that one [Order] sorts them all.
 type planner struct {
 	old, new *model.Schema
-	opts     ddl.Options
+	opts     Options
 	major    int          // the major version of the server the plan runs on; 0 if unknown
 	b        *ddl.Builder // on new; holds every statement of the plan
 	oi, ni   *lookup      // the objects of old and new, by name
@@ -199,7 +199,7 @@ type alias struct {
 	tokens []ddl.Token
 }
 
-func newPlanner(old, new *model.Schema, opts ddl.Options) *planner {
+func newPlanner(old, new *model.Schema, opts Options) *planner {
 	p := &planner{
 		old: old, new: new, opts: opts,
 		b:             ddl.NewBuilder(new, opts),
@@ -222,14 +222,14 @@ func newPlanner(old, new *model.Schema, opts ddl.Options) *planner {
 }
 
 // add records a statement of the plan that can run in a transaction block.
-func (p *planner) add(st ddl.Statement) int {
+func (p *planner) add(st Statement) int {
 	st.Transactional = true
 	return p.addStmt(st)
 }
 
 // addStmt records a statement as it is; it returns its index, or -1 when
 // its ID is taken.
-func (p *planner) addStmt(st ddl.Statement) int { return p.b.Append(st) }
+func (p *planner) addStmt(st Statement) int { return p.b.Append(st) }
 
 // built runs fn, which adds statements through the builder, and returns
 // the indexes of the statements it added.
@@ -253,7 +253,7 @@ type dropStmt struct {
 	// parts are dropped along with the object: a table's columns,
 	// constraints, indexes, triggers and owned sequences.
 	parts   []model.ObjectRef
-	hazards []ddl.Hazard
+	hazards []Hazard
 	// requires and waits are extra requirements: objects and tokens.
 	requires []model.ObjectRef
 	waits    []ddl.Token
@@ -278,7 +278,7 @@ func (p *planner) drop(d dropStmt) int {
 			}
 		}
 	}
-	i := p.add(ddl.Statement{
+	i := p.add(Statement{
 		ID:         ddl.DropID(d.kindPrio, refID(d.ref)),
 		Priority:   ddl.DropPrio,
 		SQL:        d.sql,

@@ -38,20 +38,20 @@ const backfillBatch = 10000
 // depends on the source's size estimate: a danger (rows, or no estimate)
 // gets the backfill steps instead (plan_backfill.go), a warning (estimated
 // empty) the plain ADD.
-func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (ddl.Hazard, bool) {
+func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (Hazard, bool) {
 	if !c.NotNull || c.NotNullNotValid || c.Default != "" || c.Identity != "" || c.Generated != "" ||
 		t.Kind == model.TableForeign || p.oldTable(t.QName) == nil || p.tableOps[t.QName] == diff.Create || p.domainDefault(c) {
-		return ddl.Hazard{}, false
+		return Hazard{}, false
 	}
 	col := columnText(t.QName, c.Name)
 	const fix = "declare a default, or add the column nullable, backfill it, then SET NOT NULL"
 	size, known := p.sizes[t.QName]
 	switch {
 	case known && size.Rows > 0:
-		return ddl.Hazard{Kind: ddl.HazardNotNullNoDefault, Severity: ddl.SeverityDanger, Message: "adding NOT NULL column " + col +
+		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
 			" without a default would fail: " + ddl.QNameSQL(t.QName) + " has " + describeSize(model.TableSize{Rows: size.Rows})}, true
 	case known && size.Rows == 0:
-		return ddl.Hazard{Kind: ddl.HazardNotNullNoDefault, Severity: ddl.SeverityWarning, Message: "adding NOT NULL column " + col +
+		return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityWarning, Message: "adding NOT NULL column " + col +
 			" without a default fails if " + ddl.QNameSQL(t.QName) + " has rows; the source estimates it empty as of its last VACUUM or ANALYZE; " + fix}, true
 	}
 	why := "its size is unknown (revision --autogenerate --url DATABASE reads it)"
@@ -60,7 +60,7 @@ func (p *planner) notNullNoDefault(t *model.Table, c *model.Column) (ddl.Hazard,
 		// makes one at the table's first VACUUM or ANALYZE.
 		why = "its size is unknown (PostgreSQL has no estimate before its first VACUUM or ANALYZE)"
 	}
-	return ddl.Hazard{Kind: ddl.HazardNotNullNoDefault, Severity: ddl.SeverityDanger, Message: "adding NOT NULL column " + col +
+	return Hazard{Kind: HazardNotNullNoDefault, Severity: SeverityDanger, Message: "adding NOT NULL column " + col +
 		" without a default would fail if " + ddl.QNameSQL(t.QName) + " has rows, and " + why}, true
 }
 
@@ -82,14 +82,14 @@ func (p *planner) domainDefault(c *model.Column) bool {
 // be added NOT NULL without a value, gets the backfill steps: when the
 // table has rows or its size is unknown. A table estimated empty gets the
 // plain ADD COLUMN with its warning.
-func backfills(h ddl.Hazard) bool { return h.Severity == ddl.SeverityDanger }
+func backfills(h Hazard) bool { return h.Severity == SeverityDanger }
 
 // backfillHazard is h, reworded for the steps that replace the failing
 // statement. It is a warning, a step that needs a hand: nothing fails or
 // locks for long once the reviewer has completed the backfill, and upgrade
 // refuses the step until then.
-func backfillHazard(h ddl.Hazard) ddl.Hazard {
-	h.Severity = ddl.SeverityWarning
+func backfillHazard(h Hazard) Hazard {
+	h.Severity = SeverityWarning
 	h.Message += "; the plan adds the column nullable, fills it in with the backfill step (complete it and delete its TODO comments: upgrade refuses it until then), then sets NOT NULL"
 	return h
 }
@@ -113,7 +113,7 @@ func (p *planner) fillDefault(t *model.Table, c *model.Column, pos int) {
 // backfill adds the steps after the nullable ADD COLUMN of c to t: the
 // backfill of value (a template marked TODO when value is ""), then NOT
 // NULL when c is.
-func (p *planner) backfill(t *model.Table, c *model.Column, pos int, value string, hz ...ddl.Hazard) {
+func (p *planner) backfill(t *model.Table, c *model.Column, pos int, value string, hz ...Hazard) {
 	col := colRef(t.QName, c.Name)
 	id := fmt.Sprintf("column %05d", pos)
 	fill := p.alterStmt(t, id+" backfill", backfillSQL(t, c, value), hz...)

@@ -101,7 +101,7 @@ func (p *planner) moveCollated(to *model.Collation) {
 				subs = append(subs, col+" SET DEFAULT "+c.Default)
 			}
 		}
-		hz := []ddl.Hazard{lockHazard(tq, "ALTER COLUMN TYPE")}
+		hz := []Hazard{lockHazard(tq, "ALTER COLUMN TYPE")}
 		if h, ok := p.collationIndexHazard(tq, to); ok {
 			hz = append(hz, h)
 		}
@@ -111,7 +111,7 @@ func (p *planner) moveCollated(to *model.Collation) {
 
 // collationIndexHazard says which indexes and keys of table t the move of
 // its columns to the redefined collation to rebuilds.
-func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (ddl.Hazard, bool) {
+func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (Hazard, bool) {
 	ref := collationTarget(to.QName).Ref
 	var names []string
 	unique := false
@@ -128,7 +128,7 @@ func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (ddl.
 		}
 	}
 	if len(names) == 0 {
-		return ddl.Hazard{}, false
+		return Hazard{}, false
 	}
 	slices.Sort(names)
 	what := "index " + sqlq.QuoteIdent(names[0])
@@ -139,7 +139,7 @@ func (p *planner) collationIndexHazard(t model.QName, to *model.Collation) (ddl.
 	if unique && !to.Deterministic {
 		msg += "; the collation is nondeterministic, so values that a unique index held distinct may now be equal, which fails the statement"
 	}
-	return ddl.Hazard{Kind: ddl.HazardIndexBuild, Message: msg}, true
+	return Hazard{Kind: HazardIndexBuild, Message: msg}, true
 }
 
 // rebuiltByAlter reports whether an index or key constraint of the source

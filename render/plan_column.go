@@ -72,9 +72,9 @@ func (p *planner) addColumn(tq model.QName, c *model.Column) {
 	if c.NotNull && c.NotNullNotValid {
 		subs = append(subs, "ADD "+ddl.NotNullConstraint(tq.Name, c))
 	}
-	hz := []ddl.Hazard{lockHazard(tq, "ADD COLUMN")}
+	hz := []Hazard{lockHazard(tq, "ADD COLUMN")}
 	if why := p.addRewrites(c); why != "" && !lateDefault {
-		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "adding " + columnText(tq, c.Name) + " rewrites the table: " + why})
 	}
 	if hazardous && !backfill {
 		hz = append(hz, h)
@@ -196,7 +196,7 @@ func (p *planner) dropColumn(tq model.QName, c *model.Column) {
 	i := p.drop(dropStmt{
 		ref: ref, kindPrio: ddl.PrioTable - 1,
 		sql:     ddl.AlterTable(t, only) + " DROP COLUMN " + sqlq.QuoteIdent(c.Name),
-		hazards: []ddl.Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
+		hazards: []Hazard{dropColumnLoss(tq, c.Name, only), lockHazard(tq, "DROP COLUMN")},
 		waits:   waits,
 	})
 	if i >= 0 {
@@ -212,11 +212,11 @@ func (p *planner) renameColumn(tq model.QName, f, t *model.Column) {
 		p.b.Errorf("column "+tq.String()+"."+t.Name, "table not in the target")
 		return
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.DropPrio, "rename", "column "+ddl.QNameSQL(tq)+" "+sqlq.QuoteIdent(t.Name)),
 		Priority:   ddl.DropPrio,
 		SQL:        ddl.AlterTable(tbl, false) + " RENAME COLUMN " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(t.Name),
-		Hazards:    []ddl.Hazard{lockHazard(tq, "RENAME COLUMN")},
+		Hazards:    []Hazard{lockHazard(tq, "RENAME COLUMN")},
 		Provides:   []model.ObjectRef{colRef(tq, t.Name)},
 		ProvTokens: []ddl.Token{freed(colRef(tq, f.Name))},
 		ReqTokens:  []ddl.Token{nameRef(tq)},
@@ -239,11 +239,11 @@ func (p *planner) alterColumn(tq model.QName, from, to *model.Column) {
 	a.inherit()
 	reset := p.resetDefaults[tq][to.Name] && a.f.Default != ""
 	if reset {
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:         ddl.DropID(ddl.PrioDefault, "default "+refID(a.ref)),
 			Priority:   ddl.DropPrio,
 			SQL:        ddl.AlterTable(t, a.only) + " " + a.col + " DROP DEFAULT",
-			Hazards:    []ddl.Hazard{lockHazard(tq, "DROP DEFAULT")},
+			Hazards:    []Hazard{lockHazard(tq, "DROP DEFAULT")},
 			ProvTokens: []ddl.Token{released(a.ref)},
 			ReqTokens:  []ddl.Token{nameRef(tq)},
 		})
@@ -314,7 +314,7 @@ type columnAlter struct {
 	waits       []ddl.Token
 	provides    []ddl.Token // tokens the ALTER provides beyond the column's
 	subs        []string
-	hz          []ddl.Hazard
+	hz          []Hazard
 	notNullDone bool // SET NOT NULL is among subs already
 }
 
@@ -351,7 +351,7 @@ func (a *columnAlter) generation() {
 		a.subs = append(a.subs, a.col+" SET EXPRESSION AS ("+a.to.Generated+")")
 		if a.to.GeneratedKind != "v" {
 			// A virtual column's values are computed when read.
-			a.hz = append(a.hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
+			a.hz = append(a.hz, Hazard{Kind: HazardTableRewrite, Message: "SET EXPRESSION computes " + columnText(a.tq, a.to.Name) + " for every row"})
 		}
 	}
 }
@@ -363,11 +363,11 @@ func (a *columnAlter) identity() {
 	case f.Identity != "" && to.Identity == "":
 		// On its own, so that the name of the identity's sequence is free
 		// for a sequence the plan creates (serial's, usually).
-		st := ddl.Statement{
+		st := Statement{
 			ID:         ddl.DropID(ddl.PrioDefault, "identity "+refID(a.ref)),
 			Priority:   ddl.DropPrio,
 			SQL:        ddl.AlterTable(a.t, a.only) + " " + a.col + " DROP IDENTITY",
-			Hazards:    []ddl.Hazard{lockHazard(tq, "DROP IDENTITY")},
+			Hazards:    []Hazard{lockHazard(tq, "DROP IDENTITY")},
 			ProvTokens: []ddl.Token{released(a.ref)},
 			ReqTokens:  []ddl.Token{nameRef(tq)},
 		}
@@ -559,7 +559,7 @@ func (p *planner) columnComment(t *model.Table, col, from, to string) {
 		value = sqlq.Literal(to)
 	}
 	tt := ddl.TableTarget(t)
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:       ddl.StmtID(ddl.PrioComment, "comment", tt.ID, "column "+sqlq.QuoteIdent(col)),
 		Priority: ddl.PrioComment,
 		SQL:      "COMMENT ON COLUMN " + ddl.QNameSQL(t.QName) + "." + sqlq.QuoteIdent(col) + " IS " + value,

@@ -46,7 +46,7 @@ func (p *planner) grantChange(t ddl.Target, fromOwner, toOwner string, from, to 
 		}
 	}
 	for _, g := range grantees {
-		p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+t.ID, "0 revoke old "+ddl.RoleSQL(g)),
+		p.add(Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+t.ID, "0 revoke old "+ddl.RoleSQL(g)),
 			SQL: "REVOKE ALL ON " + t.Grant + " FROM " + ddl.RoleSQL(g), Requires: req})
 	}
 	if len(to) > 0 {
@@ -57,7 +57,7 @@ func (p *planner) grantChange(t ddl.Target, fromOwner, toOwner string, from, to 
 	if p.opts.Owners && toOwner != "" {
 		owner = sqlq.QuoteIdent(toOwner)
 	}
-	p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+t.ID, "1 default owner"),
+	p.add(Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+t.ID, "1 default owner"),
 		SQL: "GRANT ALL ON " + t.Grant + " TO " + owner, Requires: req})
 	var public string
 	switch t.Ref.Kind {
@@ -67,7 +67,7 @@ func (p *planner) grantChange(t ddl.Target, fromOwner, toOwner string, from, to 
 		public = "USAGE"
 	}
 	if public != "" {
-		p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+t.ID, "2 default public"),
+		p.add(Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+t.ID, "2 default public"),
 			SQL: "GRANT " + public + " ON " + t.Grant + " TO PUBLIC", Requires: req})
 	}
 }
@@ -91,7 +91,7 @@ func (p *planner) columnGrantChange(t *model.Table, col string, from, to []model
 				privs = append(privs, gr.Privilege+" ("+sqlq.QuoteIdent(col)+")")
 			}
 		}
-		p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+tt.ID, "3 column "+sqlq.QuoteIdent(col)+" 0 revoke "+ddl.RoleSQL(g)),
+		p.add(Statement{Priority: ddl.PrioGrant, ID: ddl.StmtID(ddl.PrioGrant, "acl "+tt.ID, "3 column "+sqlq.QuoteIdent(col)+" 0 revoke "+ddl.RoleSQL(g)),
 			SQL:      "REVOKE " + strings.Join(privs, ", ") + " ON " + tt.Grant + " FROM " + ddl.RoleSQL(g),
 			Requires: []model.ObjectRef{tt.Ref, colRef(t.QName, col)}})
 	}

@@ -29,9 +29,9 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 		p.b.Errorf("constraint "+tq.String()+"."+c.Name, "table not in the target")
 		return
 	}
-	var st ddl.Statement
+	var st Statement
 	var err error
-	var hz []ddl.Hazard
+	var hz []Hazard
 	online := p.onlineConstraint(t, c)
 	if online {
 		nv := *c
@@ -44,7 +44,7 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 		if online {
 			hz = append(hz, lockHazard(tq, "ADD CONSTRAINT … NOT VALID"))
 		} else if !c.NotValid {
-			hz = append(hz, ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: tq, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + ddl.QNameSQL(tq) +
+			hz = append(hz, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger, Table: tq, Message: "adding CHECK " + sqlq.QuoteIdent(c.Name) + " scans " + ddl.QNameSQL(tq) +
 				" under an ACCESS EXCLUSIVE lock (add it NOT VALID and VALIDATE it later to avoid that)"})
 		}
 	case model.PrimaryKey, model.Unique, model.Exclusion:
@@ -59,7 +59,7 @@ func (p *planner) addTableConstraint(tq model.QName, c *model.Constraint) {
 			if t.Kind == model.TablePartitioned {
 				st.Requires = append(st.Requires, p.b.Descendants(t.QName)...)
 			}
-			hz = append(hz, ddl.Hazard{Kind: ddl.HazardIndexBuild, Message: "adding " + sqlq.QuoteIdent(c.Name) + " builds a unique index on " + ddl.QNameSQL(tq) +
+			hz = append(hz, Hazard{Kind: HazardIndexBuild, Message: "adding " + sqlq.QuoteIdent(c.Name) + " builds a unique index on " + ddl.QNameSQL(tq) +
 				", blocking writes while it builds"}, lockHazard(tq, "ADD CONSTRAINT"))
 		}
 	case model.ForeignKey:
@@ -137,16 +137,16 @@ func (p *planner) dropConstraint(tq model.QName, c *model.Constraint) {
 // which exists: SHARE ROW EXCLUSIVE locks on tq and on the referenced
 // table, which block their writes: for a catalog update when notValid,
 // else while every row of tq is checked.
-func foreignKeyHazard(tq model.QName, c *model.Constraint, notValid bool) ddl.Hazard {
+func foreignKeyHazard(tq model.QName, c *model.Constraint, notValid bool) Hazard {
 	locks := ddl.QNameSQL(tq)
 	if c.RefTable != nil && *c.RefTable != tq {
 		locks += " and " + ddl.QNameSQL(*c.RefTable)
 	}
 	if notValid {
-		return ddl.Hazard{Kind: ddl.HazardShareRowExclusiveLock, Severity: ddl.SeverityWarning, Table: tq, Brief: true,
+		return Hazard{Kind: HazardShareRowExclusiveLock, Severity: SeverityWarning, Table: tq, Brief: true,
 			Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " NOT VALID takes SHARE ROW EXCLUSIVE locks on " + locks + ", blocking their writes while it runs"}
 	}
-	return ddl.Hazard{Kind: ddl.HazardShareRowExclusiveLock, Severity: ddl.SeverityDanger, Table: tq,
+	return Hazard{Kind: HazardShareRowExclusiveLock, Severity: SeverityDanger, Table: tq,
 		Message: "adding FOREIGN KEY " + sqlq.QuoteIdent(c.Name) + " checks every row of " + ddl.QNameSQL(tq) + " under SHARE ROW EXCLUSIVE locks on " + locks +
 			", blocking their writes while it runs (add it NOT VALID and VALIDATE it later, as --online does, to avoid that)"}
 }
@@ -187,7 +187,7 @@ func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
 				words = "DEFERRABLE INITIALLY DEFERRED"
 			}
 		}
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:        ddl.StmtID(ddl.PrioForeignKey, "alter constraint", ddl.QNameSQL(tq), name),
 			Priority:  ddl.PrioForeignKey,
 			SQL:       ddl.AlterTable(t, false) + " ALTER CONSTRAINT " + name + " " + words,
@@ -196,7 +196,7 @@ func (p *planner) alterConstraint(tq model.QName, f, c *model.Constraint) {
 		})
 	}
 	if f.NotValid && !c.NotValid {
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:        ddl.StmtID(constraintPrio(c), "validate constraint", ddl.QNameSQL(tq), name),
 			Priority:  constraintPrio(c),
 			SQL:       ddl.AlterTable(t, false) + " VALIDATE CONSTRAINT " + name,
@@ -220,7 +220,7 @@ func (p *planner) constraintComment(tq model.QName, name, from, to string) {
 	if to != "" {
 		value = sqlq.Literal(to)
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:       ddl.StmtID(ddl.PrioComment, "comment", "table "+ddl.QNameSQL(tq), "constraint "+sqlq.QuoteIdent(name)),
 		Priority: ddl.PrioComment,
 		SQL:      "COMMENT ON CONSTRAINT " + sqlq.QuoteIdent(name) + " ON " + ddl.QNameSQL(tq) + " IS " + value,

@@ -20,7 +20,7 @@ func (p *planner) defaultPrivilegesChange(c *diff.ObjectChange[model.DefaultPriv
 	}
 	if c.From != nil {
 		for i, sql := range ddl.DefaultPrivilegesReset(c.From) {
-			p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: id("0 reset", i), SQL: sql, ProvTokens: []ddl.Token{released(ref), freed(ref)}})
+			p.add(Statement{Priority: ddl.PrioGrant, ID: id("0 reset", i), SQL: sql, ProvTokens: []ddl.Token{released(ref), freed(ref)}})
 		}
 	}
 	if c.To != nil {
@@ -29,7 +29,7 @@ func (p *planner) defaultPrivilegesChange(c *diff.ObjectChange[model.DefaultPriv
 			req = append(req, ddl.NamespaceRef(d.Schema))
 		}
 		for i, sql := range ddl.DefaultPrivilegesSet(c.To) {
-			p.add(ddl.Statement{Priority: ddl.PrioGrant, ID: id("1 set", i), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req,
+			p.add(Statement{Priority: ddl.PrioGrant, ID: id("1 set", i), SQL: sql, Provides: []model.ObjectRef{ref}, Requires: req,
 				ReqTokens: []ddl.Token{freed(ref)}})
 		}
 	}

@@ -75,11 +75,11 @@ func (p *planner) addEnumValues(from, to *model.Enum) {
 			}
 		}
 		added[l] = true
-		p.addStmt(ddl.Statement{
+		p.addStmt(Statement{
 			ID:       ddl.StmtID(ddl.DropPrio, "add value", name, fmt.Sprintf("%06d", i)),
 			Priority: ddl.DropPrio,
 			SQL:      sql,
-			Hazards:  []ddl.Hazard{{Kind: ddl.HazardNonTransactional, Message: "ALTER TYPE " + ddl.QNameSQL(to.QName) + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
+			Hazards:  []Hazard{{Kind: HazardNonTransactional, Message: "ALTER TYPE " + ddl.QNameSQL(to.QName) + " ADD VALUE runs outside a transaction block, so that later statements can use the new value"}},
 			// Every column and default that uses the new labels waits for
 			// them; a label comes after the one it is placed next to.
 			Provides:   []model.ObjectRef{ref},
@@ -138,7 +138,7 @@ func (p *planner) rebuildRenamed(ref model.ObjectRef, kind string, kindPrio int,
 			before = append(before, released(d))
 		}
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.DropPrio, "rename", id),
 		Priority:   ddl.DropPrio,
 		SQL:        "ALTER " + kind + " " + ddl.QNameSQL(q) + " RENAME TO " + sqlq.QuoteIdent(tmp),
@@ -147,7 +147,7 @@ func (p *planner) rebuildRenamed(ref model.ObjectRef, kind string, kindPrio int,
 	})
 	create()
 	move()
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.DropID(kindPrio, id+" old"),
 		Priority:   ddl.DropPrio,
 		SQL:        "DROP " + kind + " " + sqlq.Qualified(q.Schema, tmp),
@@ -176,8 +176,8 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 	if c.Default != "" {
 		subs = append(subs, col+" SET DEFAULT "+c.Default)
 	}
-	hz := []ddl.Hazard{
-		{Kind: ddl.HazardTableRewrite, Message: "moving " + columnText(cr.Table, c.Name) + " to the rebuilt type " + strings.TrimSuffix(c.Type, "[]") + " rewrites the table"},
+	hz := []Hazard{
+		{Kind: HazardTableRewrite, Message: "moving " + columnText(cr.Table, c.Name) + " to the rebuilt type " + strings.TrimSuffix(c.Type, "[]") + " rewrites the table"},
 		lockHazard(cr.Table, "ALTER COLUMN TYPE"),
 	}
 	if len(lost) > 0 {
@@ -185,7 +185,7 @@ func (p *planner) moveColumn(cr model.ColumnRef, lost []string) {
 		if len(lost) == 1 {
 			what = "the value " + quotedList(lost) + " leaves"
 		}
-		hz = append(hz, ddl.Hazard{Kind: ddl.HazardDataLoss, Message: what + " the type of " +
+		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: what + " the type of " +
 			columnText(cr.Table, c.Name) + ": rows that hold them make the statement fail"})
 	}
 	p.addMove(t, "column "+name+" move", []*model.Column{c}, subs, hz)
@@ -204,7 +204,7 @@ func collatedType(c *model.Column) string {
 // object: it releases the columns' hold on the old one, and comes after
 // the new one and after the views, rules and keys that stop the columns'
 // type from changing are dropped.
-func (p *planner) addMove(t *model.Table, id string, cols []*model.Column, subs []string, hz []ddl.Hazard) {
+func (p *planner) addMove(t *model.Table, id string, cols []*model.Column, subs []string, hz []Hazard) {
 	st := p.alterStmt(t, id, ddl.AlterTable(t, false)+" "+strings.Join(subs, ",\n    "), hz...)
 	names := map[string]bool{}
 	for _, c := range cols {

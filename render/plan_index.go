@@ -42,7 +42,7 @@ func (p *planner) createIndex(owner model.QName, ix *model.Index) {
 			if p.onlineOn(owner) && buildConcurrently(st, sqlq.QuoteIdent(ix.Name)) {
 				continue
 			}
-			st.Hazards = append(st.Hazards, ddl.Hazard{Kind: ddl.HazardIndexBuild, Message: "CREATE INDEX " + sqlq.QuoteIdent(ix.Name) +
+			st.Hazards = append(st.Hazards, Hazard{Kind: HazardIndexBuild, Message: "CREATE INDEX " + sqlq.QuoteIdent(ix.Name) +
 				" blocks writes to " + ddl.QNameSQL(owner) + " while it builds (CREATE INDEX CONCURRENTLY does not)"})
 		}
 	}
@@ -69,12 +69,12 @@ func (p *planner) dropIndex(owner model.QName, ix *model.Index) {
 	}
 	st := p.b.Stmt(i)
 	if ot := p.oldTable(owner); ot != nil && ot.Kind == model.TablePartitioned {
-		st.Hazards = append(st.Hazards, ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityWarning, Table: owner, Message: "DROP INDEX " + name +
+		st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock, Severity: SeverityWarning, Table: owner, Message: "DROP INDEX " + name +
 			" takes an ACCESS EXCLUSIVE lock on " + ddl.QNameSQL(owner) + " and each of its partitions: PostgreSQL cannot drop a partitioned table's index CONCURRENTLY"})
 		return
 	}
 	st.SQL, st.Transactional = "DROP INDEX CONCURRENTLY "+name+";", false
-	st.Hazards = append(st.Hazards, ddl.Hazard{Kind: ddl.HazardNonTransactional, Severity: ddl.SeverityInfo,
+	st.Hazards = append(st.Hazards, Hazard{Kind: HazardNonTransactional, Severity: SeverityInfo,
 		Message: "DROP INDEX CONCURRENTLY " + name + " runs outside a transaction block"})
 }
 
@@ -91,7 +91,7 @@ func (p *planner) alterIndex(owner model.QName, f, ix *model.Index) {
 			value = sqlq.Literal(ix.Comment)
 		}
 		name := sqlq.Qualified(owner.Schema, ix.Name)
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:       ddl.StmtID(ddl.PrioComment, "comment", "index "+name),
 			Priority: ddl.PrioComment,
 			SQL:      "COMMENT ON INDEX " + name + " IS " + value,

@@ -42,12 +42,12 @@ func (p *planner) keptByChild(q model.QName, name string) bool {
 
 // dropColumnLoss is the data-loss hazard of dropping column name of table
 // q, for the table alone (only) or with its children.
-func dropColumnLoss(q model.QName, name string, only bool) ddl.Hazard {
+func dropColumnLoss(q model.QName, name string, only bool) Hazard {
 	if only {
-		return ddl.Hazard{Kind: ddl.HazardDataLoss, Message: "drops column " + columnText(q, name) + " and the values of " + ddl.QNameSQL(q) +
+		return Hazard{Kind: HazardDataLoss, Message: "drops column " + columnText(q, name) + " and the values of " + ddl.QNameSQL(q) +
 			"'s own rows (ONLY: children that keep the column keep theirs)"}
 	}
-	return ddl.Hazard{Kind: ddl.HazardDataLoss, Message: "drops column " + columnText(q, name) + " and its values; down adds it back empty"}
+	return Hazard{Kind: HazardDataLoss, Message: "drops column " + columnText(q, name) + " and its values; down adds it back empty"}
 }
 
 // columnOf returns t's column name, or nil.
@@ -89,7 +89,7 @@ func (p *planner) leaving(q model.QName) []ddl.Token {
 // renamed out of the way before add (whose statement is returned with the
 // requirement), and its values are copied into the inherited column before
 // the old one is dropped. The child keeps its values and its column order.
-func (p *planner) adoptColumns(q model.QName, c *model.Column, add ddl.Statement) ddl.Statement {
+func (p *planner) adoptColumns(q model.QName, c *model.Column, add Statement) Statement {
 	for _, t := range p.new.Tables {
 		if !inheritsFrom(&t, q) {
 			continue
@@ -102,30 +102,30 @@ func (p *planner) adoptColumns(q model.QName, c *model.Column, add ddl.Statement
 		tmp := fmt.Sprintf("retort_moved_%d", slices.IndexFunc(old.Columns, func(x model.Column) bool { return x.Name == c.Name }))
 		col, moved := colRef(t.QName, c.Name), colRef(t.QName, tmp)
 		id := "table " + ddl.QNameSQL(t.QName)
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:         ddl.StmtID(ddl.PrioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 1 rename"),
 			Priority:   ddl.PrioTable,
 			SQL:        ddl.AlterTable(&t, false) + " RENAME COLUMN " + sqlq.QuoteIdent(c.Name) + " TO " + sqlq.QuoteIdent(tmp),
-			Hazards:    []ddl.Hazard{lockHazard(t.QName, "RENAME COLUMN")},
+			Hazards:    []Hazard{lockHazard(t.QName, "RENAME COLUMN")},
 			Provides:   []model.ObjectRef{moved},
 			ProvTokens: []ddl.Token{freed(col)},
 			ReqTokens:  []ddl.Token{nameRef(t.QName)},
 		})
 		add.ReqTokens = append(add.ReqTokens, freed(col))
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:       ddl.StmtID(ddl.PrioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 2 copy"),
 			Priority: ddl.PrioTable,
 			SQL:      "UPDATE ONLY " + ddl.QNameSQL(t.QName) + " SET " + sqlq.QuoteIdent(c.Name) + " = " + sqlq.QuoteIdent(tmp),
-			Hazards: []ddl.Hazard{{Kind: ddl.HazardTableRewrite, Message: "copies " + columnText(t.QName, c.Name) +
+			Hazards: []Hazard{{Kind: HazardTableRewrite, Message: "copies " + columnText(t.QName, c.Name) +
 				" into the column it now inherits from " + ddl.QNameSQL(q) + ": every row of " + ddl.QNameSQL(t.QName) + " is updated", Table: t.QName}},
 			Requires:   []model.ObjectRef{moved, colRef(q, c.Name)},
 			ProvTokens: []ddl.Token{released(moved)},
 		})
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:        ddl.StmtID(ddl.PrioTable, "alter", id, "column move "+sqlq.QuoteIdent(c.Name)+" 3 drop"),
 			Priority:  ddl.PrioTable,
 			SQL:       ddl.AlterTable(&t, false) + " DROP COLUMN " + sqlq.QuoteIdent(tmp),
-			Hazards:   []ddl.Hazard{lockHazard(t.QName, "DROP COLUMN")},
+			Hazards:   []Hazard{lockHazard(t.QName, "DROP COLUMN")},
 			Provides:  []model.ObjectRef{ddl.TableRef(t.QName), col},
 			ReqTokens: []ddl.Token{released(moved)},
 		})

@@ -32,8 +32,8 @@ func namedNotNull(c *model.Column) bool {
 // table tq NOT NULL, and its hazards: SET NOT NULL, or on 18, for a named,
 // NOT VALID or NO INHERIT constraint, ADD CONSTRAINT (which, NOT VALID,
 // checks no row).
-func (p *planner) setNotNull(tq model.QName, to *model.Column) (string, []ddl.Hazard) {
-	scan := []ddl.Hazard{{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: tq,
+func (p *planner) setNotNull(tq model.QName, to *model.Column) (string, []Hazard) {
+	scan := []Hazard{{Kind: HazardExclusiveLock, Severity: SeverityDanger, Table: tq,
 		Message: "SET NOT NULL scans " + ddl.QNameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}}
 	if p.major < 18 || !namedNotNull(to) {
 		return "ALTER COLUMN " + sqlq.QuoteIdent(to.Name) + " SET NOT NULL", scan
@@ -128,7 +128,7 @@ func (p *planner) notNullForm(t, ot *model.Table, oc, c *model.Column, inherited
 		waits = append(waits, ddl.TokenOf(ddl.TokRenamed, ddl.ConstraintRef(tq, name)))
 	}
 	var subs []string
-	var hz []ddl.Hazard
+	var hz []Hazard
 	if oc.NotNullNoInherit != c.NotNullNoInherit && !inherited {
 		if c.NotNullNoInherit {
 			subs = append(subs, "ALTER CONSTRAINT "+sqlq.QuoteIdent(name)+" NO INHERIT")

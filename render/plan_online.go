@@ -48,20 +48,20 @@ func concurrently(sql string) (string, bool) {
 // concurrentHazard is the note on a statement that runs CONCURRENTLY: it
 // cannot run in a transaction block, so the plan is no longer all or
 // nothing, and a failed build leaves an invalid index behind.
-func concurrentHazard(what string) ddl.Hazard {
-	return ddl.Hazard{Kind: ddl.HazardNonTransactional, Severity: ddl.SeverityInfo, Message: what +
+func concurrentHazard(what string) Hazard {
+	return Hazard{Kind: HazardNonTransactional, Severity: SeverityInfo, Message: what +
 		" runs outside a transaction block; if it fails, the index it leaves invalid is dropped and built again by the next upgrade"}
 }
 
 // buildConcurrently makes statement st, the CREATE INDEX of an index on a
 // relation that exists, build it CONCURRENTLY: writes go on while it builds.
-func buildConcurrently(st *ddl.Statement, name string) bool {
+func buildConcurrently(st *Statement, name string) bool {
 	sql, ok := concurrently(st.SQL)
 	if !ok {
 		return false
 	}
 	st.SQL, st.Transactional = sql, false
-	st.Hazards = []ddl.Hazard{concurrentHazard("CREATE INDEX CONCURRENTLY " + name)}
+	st.Hazards = []Hazard{concurrentHazard("CREATE INDEX CONCURRENTLY " + name)}
 	return true
 }
 
@@ -77,7 +77,7 @@ func notNullRef(col model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokNotNu
 // that lets writes through.
 func (p *planner) validate(t *model.Table, name string, only bool, prio int, after ...ddl.Token) {
 	ref := ddl.ConstraintRef(t.QName, name)
-	p.addStmt(ddl.Statement{
+	p.addStmt(Statement{
 		ID:         ddl.StmtID(prio, "constraint", ddl.QNameSQL(t.QName), sqlq.QuoteIdent(name), "validate"),
 		Priority:   prio,
 		SQL:        ddl.AlterTable(t, only) + " VALIDATE CONSTRAINT " + sqlq.QuoteIdent(name),
@@ -142,7 +142,7 @@ func (p *planner) onlineNotNull(t *model.Table, c *model.Column, only bool) bool
 // its ALTER TABLE (after the tokens in after), with its hazards, what the
 // ALTER must wait for and what it provides: the validated form online
 // (whose other statements it adds), SET NOT NULL and its scan otherwise.
-func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after []ddl.Token) (sub string, hz []ddl.Hazard, waits, provides []ddl.Token) {
+func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after []ddl.Token) (sub string, hz []Hazard, waits, provides []ddl.Token) {
 	if p.onlineNotNull(t, c, only) {
 		sub, waits, provides = p.validatedNotNull(t, c, only, after)
 		return sub, nil, waits, provides
@@ -159,10 +159,10 @@ func (p *planner) makeNotNull(t *model.Table, c *model.Column, only bool, after 
 // index named apart from the constraint, or with parts (INCLUDE, storage
 // parameters, a tablespace) that its definition says and its fields do
 // not, so that the index would not be exactly the constraint's.
-func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (ddl.Statement, bool) {
+func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (Statement, bool) {
 	if !p.onlineOn(t.QName) || t.Kind != model.TableOrdinary || (c.Type != model.PrimaryKey && c.Type != model.Unique) ||
 		(c.Index != "" && c.Index != c.Name) || len(c.Columns) == 0 {
-		return ddl.Statement{}, false
+		return Statement{}, false
 	}
 	deferral := sqltext.Deferral(c.Deferrable, c.Deferrable && c.InitiallyDeferred)
 	nullsNotDistinct := false
@@ -171,7 +171,7 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (ddl.Statement,
 	case sqltext.KeyText(false, c.Columns, nil, true) + deferral:
 		nullsNotDistinct = true
 	default:
-		return ddl.Statement{}, false
+		return Statement{}, false
 	}
 	keys := make([]string, len(c.Columns))
 	for i, col := range c.Columns {
@@ -180,15 +180,15 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (ddl.Statement,
 	def, ok := concurrently(sqltext.Index{Name: c.Name, Unique: true, Schema: t.Schema, Table: t.Name, Method: "btree",
 		Keys: keys, NullsNotDistinct: nullsNotDistinct}.String())
 	if !ok {
-		return ddl.Statement{}, false
+		return Statement{}, false
 	}
 	ix := ddl.IndexRef(t.Schema, c.Name, t.Name)
 	name := sqlq.QuoteIdent(c.Name)
-	p.addStmt(ddl.Statement{
+	p.addStmt(Statement{
 		ID:         ddl.StmtID(ddl.PrioConstraint, "constraint", ddl.QNameSQL(t.QName), name, "index"),
 		Priority:   ddl.PrioConstraint,
 		SQL:        def,
-		Hazards:    []ddl.Hazard{concurrentHazard("CREATE UNIQUE INDEX CONCURRENTLY " + name)},
+		Hazards:    []Hazard{concurrentHazard("CREATE UNIQUE INDEX CONCURRENTLY " + name)},
 		Requires:   append([]model.ObjectRef{ddl.TableRef(t.QName)}, c.Deps...),
 		ReqTokens:  []ddl.Token{nameRef(t.QName)},
 		ProvTokens: []ddl.Token{builtRef(ix)},
@@ -197,11 +197,11 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (ddl.Statement,
 	if c.Type == model.PrimaryKey {
 		kind = "PRIMARY KEY"
 	}
-	return ddl.Statement{
+	return Statement{
 		ID:        ddl.StmtID(ddl.PrioConstraint, "constraint", ddl.QNameSQL(t.QName), name),
 		Priority:  ddl.PrioConstraint,
 		SQL:       ddl.AlterTable(t, true) + "\n    ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + name + deferral,
-		Hazards:   []ddl.Hazard{lockHazard(t.QName, "ADD CONSTRAINT … USING INDEX")},
+		Hazards:   []Hazard{lockHazard(t.QName, "ADD CONSTRAINT … USING INDEX")},
 		Provides:  []model.ObjectRef{ddl.ConstraintRef(t.QName, c.Name), ix},
 		Requires:  []model.ObjectRef{ddl.TableRef(t.QName)},
 		ReqTokens: []ddl.Token{builtRef(ix)},
@@ -211,13 +211,13 @@ func (p *planner) onlineKey(t *model.Table, c *model.Constraint) (ddl.Statement,
 // noOnlineForm says, on each hazard of an online plan that still locks a
 // table for a time that grows with it, that the change has no online form
 // and where the manual path is described.
-func noOnlineForm(stmts []ddl.Statement) {
+func noOnlineForm(stmts []Statement) {
 	for i := range stmts {
 		for j := range stmts[i].Hazards {
 			h := &stmts[i].Hazards[j]
 			switch h.Kind {
-			case ddl.HazardTableRewrite, ddl.HazardIndexBuild, ddl.HazardExclusiveLock, ddl.HazardShareRowExclusiveLock:
-				if h.Severity == ddl.SeverityDanger {
+			case HazardTableRewrite, HazardIndexBuild, HazardExclusiveLock, HazardShareRowExclusiveLock:
+				if h.Severity == SeverityDanger {
 					h.Message += "; this change has no online form: docs/online.md (expand and contract) describes the manual path"
 				}
 			}

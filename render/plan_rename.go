@@ -95,7 +95,7 @@ func (p *planner) renameConstraint(tq model.QName, f, c *model.Constraint) {
 		provides = append(provides, r)
 		frees = append(frees, freed(old))
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.PrioConstraint, "rename constraint", ddl.QNameSQL(tq), sqlq.QuoteIdent(c.Name)),
 		Priority:   ddl.PrioConstraint,
 		SQL:        ddl.AlterTable(t, false) + " RENAME CONSTRAINT " + sqlq.QuoteIdent(f.Name) + " TO " + sqlq.QuoteIdent(c.Name),
@@ -108,7 +108,7 @@ func (p *planner) renameConstraint(tq model.QName, f, c *model.Constraint) {
 
 // renameIndex renames an index.
 func (p *planner) renameIndex(owner model.QName, f, ix *model.Index) {
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.PrioIndex, "rename index", sqlq.Qualified(owner.Schema, ix.Name)),
 		Priority:   ddl.PrioIndex,
 		SQL:        "ALTER INDEX " + sqlq.Qualified(owner.Schema, f.Name) + " RENAME TO " + sqlq.QuoteIdent(ix.Name),

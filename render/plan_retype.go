@@ -262,7 +262,7 @@ func precisionOf(mods []int) int {
 // when any value of the column would change: it locks the table, as the
 // ALTER that follows in the same transaction would, so that no row comes
 // in between the check and the change.
-func retypeGuard(tq model.QName, colName, typ, cond string) ddl.Statement {
+func retypeGuard(tq model.QName, colName, typ, cond string) Statement {
 	table := ddl.QNameSQL(tq)
 	msg := "changing " + columnText(tq, colName) + " to " + typ + " would change a value (rounded, cut or converted): nothing was changed"
 	hint := "update the values that do not fit " + typ + " first, or convert them in the revision's own statement"
@@ -272,11 +272,11 @@ func retypeGuard(tq model.QName, colName, typ, cond string) ddl.Statement {
 		"    END IF;\nEND\n"
 	tag := dollarTag(body)
 	ref := colRef(tq, colName)
-	return ddl.Statement{
+	return Statement{
 		ID:       ddl.StmtID(ddl.PrioTable, "alter", "table "+table, "column "+sqlq.QuoteIdent(colName), "check"),
 		Priority: ddl.PrioTable,
 		SQL:      "DO " + tag + body + tag,
-		Hazards: []ddl.Hazard{{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: tq,
+		Hazards: []Hazard{{Kind: HazardExclusiveLock, Severity: SeverityDanger, Table: tq,
 			Message: "the check before ALTER COLUMN TYPE scans " + ddl.QNameSQL(tq) + " under its ACCESS EXCLUSIVE lock"}},
 		Requires:   []model.ObjectRef{ref},
 		ProvTokens: []ddl.Token{checkedRef(ref)},
@@ -303,7 +303,7 @@ func checkedRef(col model.ObjectRef) ddl.Token { return ddl.TokenOf(ddl.TokCheck
 
 // retypeHazard is the data-loss hazard of a type change, in words that say
 // what happens to the values.
-func retypeHazard(tq model.QName, col, from, to string, r retype) ddl.Hazard {
+func retypeHazard(tq model.QName, col, from, to string, r retype) Hazard {
 	what := "changing " + columnText(tq, col) + " from " + from + " to " + to
 	var msg string
 	switch {
@@ -314,7 +314,7 @@ func retypeHazard(tq model.QName, col, from, to string, r retype) ddl.Hazard {
 	default:
 		msg = what + " converts each value by PostgreSQL's cast; a value that does not convert fails it"
 	}
-	return ddl.Hazard{Kind: ddl.HazardDataLoss, Message: msg}
+	return Hazard{Kind: HazardDataLoss, Message: msg}
 }
 
 // The classes of a change of column type.
@@ -396,16 +396,16 @@ func classifyTypeChange(from, to string) int {
 }
 
 // typeChangeHazards are the hazards of changing a column's type.
-func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []ddl.Hazard {
+func typeChangeHazards(t model.QName, col, from, to string, class int, rt retype) []Hazard {
 	name := columnText(t, col)
 	switch class {
 	case typeCoercible:
 		return nil
 	case typeWidening:
-		return []ddl.Hazard{{Kind: ddl.HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"}}
+		return []Hazard{{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"}}
 	}
-	return []ddl.Hazard{
-		{Kind: ddl.HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
+	return []Hazard{
+		{Kind: HazardTableRewrite, Message: "changing " + name + " from " + from + " to " + to + " rewrites the table and its indexes"},
 		retypeHazard(t, col, from, to, rt),
 	}
 }

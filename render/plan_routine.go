@@ -24,7 +24,7 @@ func (p *planner) functionChange(c *diff.ObjectChange[model.Function]) {
 		f, fn := c.From, c.To
 		t := ddl.FunctionTarget(fn)
 		if f.Definition != fn.Definition {
-			p.add(ddl.Statement{
+			p.add(Statement{
 				ID:         ddl.StmtID(ddl.PrioFunction, "alter", t.ID),
 				Priority:   ddl.PrioFunction,
 				SQL:        strings.TrimSpace(fn.Definition),

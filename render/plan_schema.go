@@ -20,7 +20,7 @@ func (p *planner) namespaceChange(c *diff.ObjectChange[model.Namespace]) {
 		p.drop(dropStmt{
 			ref: ddl.NamespaceRef(n.Name), kindPrio: ddl.PrioSchema,
 			sql:     "DROP SCHEMA " + sqlq.QuoteIdent(n.Name),
-			hazards: []ddl.Hazard{{Kind: ddl.HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
+			hazards: []Hazard{{Kind: HazardDataLoss, Message: "drops schema " + sqlq.QuoteIdent(n.Name)}},
 			waits:   waits,
 		})
 	case diff.Alter:
@@ -47,7 +47,7 @@ func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 		f, e := c.From, c.To
 		t := extensionTarget(e.Name)
 		if f.Schema != e.Schema {
-			p.add(ddl.Statement{
+			p.add(Statement{
 				ID:       ddl.StmtID(ddl.PrioExtension, "alter", t.ID, "schema"),
 				Priority: ddl.PrioExtension,
 				SQL:      "ALTER EXTENSION " + sqlq.QuoteIdent(e.Name) + " SET SCHEMA " + sqlq.QuoteIdent(e.Schema),
@@ -56,7 +56,7 @@ func (p *planner) extensionChange(c *diff.ObjectChange[model.Extension]) {
 			})
 		}
 		if f.Version != e.Version && e.Version != "" {
-			p.add(ddl.Statement{
+			p.add(Statement{
 				ID:       ddl.StmtID(ddl.PrioExtension, "alter", t.ID, "version"),
 				Priority: ddl.PrioExtension,
 				SQL:      "ALTER EXTENSION " + sqlq.QuoteIdent(e.Name) + " UPDATE TO " + sqlq.Literal(e.Version),

@@ -51,7 +51,7 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 	t := sequenceTarget(q.QName)
 	name := ddl.QNameSQL(q.QName)
 	if opts := sequenceOptionChanges(f.SequenceOptions, q.SequenceOptions); len(opts) > 0 {
-		st := ddl.Statement{
+		st := Statement{
 			ID:       ddl.StmtID(ddl.PrioSequence, "alter", t.ID),
 			Priority: ddl.PrioSequence,
 			SQL:      "ALTER SEQUENCE " + name + "\n    " + strings.Join(opts, "\n    "),
@@ -70,11 +70,11 @@ func (p *planner) alterSequence(f, q *model.Sequence) {
 		if q.Unlogged {
 			word = "UNLOGGED"
 		}
-		p.add(ddl.Statement{Priority: ddl.PrioSequence, ID: ddl.StmtID(ddl.PrioSequence, "alter", t.ID, "persistence"), SQL: "ALTER SEQUENCE " + name + " SET " + word,
+		p.add(Statement{Priority: ddl.PrioSequence, ID: ddl.StmtID(ddl.PrioSequence, "alter", t.ID, "persistence"), SQL: "ALTER SEQUENCE " + name + " SET " + word,
 			Provides: []model.ObjectRef{t.Ref}})
 	}
 	if !reflect.DeepEqual(f.OwnedBy, q.OwnedBy) {
-		st := ddl.Statement{
+		st := Statement{
 			ID:       ddl.StmtID(ddl.PrioSequenceOwned, "owned by", t.ID),
 			Priority: ddl.PrioSequenceOwned,
 			// The column that owned it may be dropped once it does not.
@@ -113,7 +113,7 @@ func (p *planner) clampSequence(id, seq string, from, to model.SequenceOptions, 
 	tok := ddl.TokenOf(ddl.TokClamped, model.ObjectRef{Kind: model.KindSequence, Name: id})
 	body := fmt.Sprintf("PERFORM pg_catalog.setval(s, greatest(least(coalesce(pg_catalog.pg_sequence_last_value(s), %d), %d), %d), "+
 		"pg_catalog.pg_sequence_last_value(s) IS NOT NULL) FROM (SELECT %s AS s) AS v;", from.Start, hi, lo, seq)
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.PrioSequence, "clamp", id),
 		Priority:   ddl.PrioSequence,
 		SQL:        "DO $retort$BEGIN " + body + " END$retort$",
@@ -124,8 +124,8 @@ func (p *planner) clampSequence(id, seq string, from, to model.SequenceOptions, 
 	return []ddl.Token{tok}, false
 }
 
-func restartHazard(seq string) ddl.Hazard {
-	return ddl.Hazard{Kind: ddl.HazardDataLoss, Message: "the new bounds of " + seq + " leave out every value of the old ones: " +
+func restartHazard(seq string) Hazard {
+	return Hazard{Kind: HazardDataLoss, Message: "the new bounds of " + seq + " leave out every value of the old ones: " +
 		"it restarts at its new START, and may hand out values that are in use"}
 }
 

@@ -16,8 +16,8 @@ import (
 // EXCLUSIVE lock: brief once granted, but it waits behind running
 // transactions and the queries queued after it wait too, which lock_timeout
 // (the runner's default 2s) bounds.
-func lockHazard(t model.QName, what string) ddl.Hazard {
-	return ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityWarning, Message: what + " takes an ACCESS EXCLUSIVE lock on " + ddl.QNameSQL(t) +
+func lockHazard(t model.QName, what string) Hazard {
+	return Hazard{Kind: HazardExclusiveLock, Severity: SeverityWarning, Message: what + " takes an ACCESS EXCLUSIVE lock on " + ddl.QNameSQL(t) +
 		", blocking its reads and writes while it runs", Table: t, Brief: true}
 }
 
@@ -31,7 +31,7 @@ const (
 
 // sizeLocks adds to the lock hazards of stmts how big the locked table is,
 // when sizes (the source database's estimates) say it is large.
-func sizeLocks(stmts []ddl.Statement, sizes map[model.QName]model.TableSize) {
+func sizeLocks(stmts []Statement, sizes map[model.QName]model.TableSize) {
 	if len(sizes) == 0 {
 		return
 	}
@@ -165,11 +165,11 @@ func (p *planner) createTable(t *model.Table) {
 
 func (p *planner) dropTable(t *model.Table) {
 	kind := "TABLE "
-	var hz []ddl.Hazard
+	var hz []Hazard
 	if t.Kind == model.TableForeign {
 		kind = "FOREIGN TABLE "
 	} else {
-		hz = append(hz, ddl.Hazard{Kind: ddl.HazardDataLoss, Message: "drops table " + ddl.QNameSQL(t.QName) + " and all its rows"})
+		hz = append(hz, Hazard{Kind: HazardDataLoss, Message: "drops table " + ddl.QNameSQL(t.QName) + " and all its rows"})
 	}
 	// A foreign key to another table the plan drops is dropped on its own
 	// first, so that tables that reference each other can be dropped.
@@ -204,8 +204,8 @@ func (p *planner) markDropped(refs ...model.ObjectRef) {
 // alterStmt is an ALTER TABLE on a table of both schemas: it waits for the
 // table's rename, if any, and completes the table (provides it), so that
 // what is created on the table comes after it.
-func (p *planner) alterStmt(t *model.Table, id string, sql string, hz ...ddl.Hazard) ddl.Statement {
-	return ddl.Statement{
+func (p *planner) alterStmt(t *model.Table, id string, sql string, hz ...Hazard) Statement {
+	return Statement{
 		ID:        ddl.StmtID(ddl.PrioTable, "alter", "table "+ddl.QNameSQL(t.QName), id),
 		Priority:  ddl.PrioTable,
 		SQL:       sql,
@@ -238,14 +238,14 @@ func (p *planner) alterTable(f, t *model.Table) {
 		}
 	}
 	var subs []string
-	var hz []ddl.Hazard
+	var hz []Hazard
 	if f.Unlogged != t.Unlogged {
 		if t.Unlogged {
 			subs = append(subs, "SET UNLOGGED")
 		} else {
 			subs = append(subs, "SET LOGGED")
 		}
-		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + ddl.QNameSQL(name)})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET LOGGED/UNLOGGED rewrites " + ddl.QNameSQL(name)})
 	}
 	if set, reset := optionChanges(f.Options, t.Options); len(set)+len(reset) > 0 {
 		if len(reset) > 0 {
@@ -277,11 +277,11 @@ func (p *planner) alterTable(f, t *model.Table) {
 		case "i":
 			// The index may be created by the plan, after the table's
 			// changes: this waits for it, and so stands alone.
-			p.add(ddl.Statement{
+			p.add(Statement{
 				ID:        ddl.StmtID(ddl.PrioIndex, "replica identity", tt.ID),
 				Priority:  ddl.PrioIndex,
 				SQL:       ddl.AlterTable(t, false) + " REPLICA IDENTITY USING INDEX " + sqlq.QuoteIdent(t.ReplicaIdentityIndex),
-				Hazards:   []ddl.Hazard{lockHazard(name, "REPLICA IDENTITY")},
+				Hazards:   []Hazard{lockHazard(name, "REPLICA IDENTITY")},
 				Requires:  []model.ObjectRef{ddl.TableRef(name), ddl.IndexRef(t.Schema, t.ReplicaIdentityIndex, t.Name)},
 				ReqTokens: []ddl.Token{nameRef(name)},
 			})
@@ -295,7 +295,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 			ts = "pg_default"
 		}
 		subs = append(subs, "SET TABLESPACE "+sqlq.QuoteIdent(ts))
-		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET TABLESPACE copies " + ddl.QNameSQL(name)})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET TABLESPACE copies " + ddl.QNameSQL(name)})
 	}
 	if f.AccessMethod != t.AccessMethod {
 		am := t.AccessMethod
@@ -303,7 +303,7 @@ func (p *planner) alterTable(f, t *model.Table) {
 			am = "heap"
 		}
 		subs = append(subs, "SET ACCESS METHOD "+sqlq.QuoteIdent(am))
-		hz = append(hz, ddl.Hazard{Kind: ddl.HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + ddl.QNameSQL(name)})
+		hz = append(hz, Hazard{Kind: HazardTableRewrite, Message: "SET ACCESS METHOD rewrites " + ddl.QNameSQL(name)})
 	}
 	if t.Kind == model.TableForeign {
 		if opts := fdwOptionChanges(f.ServerOptions, t.ServerOptions); opts != "" {
@@ -390,11 +390,11 @@ func (p *planner) repartition(f, t *model.Table) {
 	child := ddl.QNameSQL(t.QName)
 	if f.PartitionOf != nil {
 		parent := *f.PartitionOf
-		st := ddl.Statement{
+		st := Statement{
 			ID:       ddl.StmtID(ddl.PrioTable, "alter", "table "+child, "detach"),
 			Priority: ddl.PrioTable,
 			SQL:      "ALTER TABLE " + ddl.QNameSQL(parent) + " DETACH PARTITION " + child,
-			Hazards:  []ddl.Hazard{lockHazard(parent, "DETACH PARTITION")},
+			Hazards:  []Hazard{lockHazard(parent, "DETACH PARTITION")},
 			// Detached, the table is a table of its own: what is done to it
 			// as such comes after.
 			Provides:   []model.ObjectRef{ddl.TableRef(t.QName)},
@@ -421,11 +421,11 @@ func (p *planner) repartition(f, t *model.Table) {
 			waits = append(waits, builtRef(r))
 		}
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.PrioTableAttach, "attach", "table "+child),
 		Priority:   ddl.PrioTableAttach,
 		SQL:        "ALTER TABLE " + ddl.QNameSQL(parent) + " ATTACH PARTITION " + child + " " + t.PartitionBound,
-		Hazards:    []ddl.Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger, Table: t.QName, Message: "ATTACH PARTITION scans " + ddl.QNameSQL(t.QName) + " to check its rows against the partition bound"}},
+		Hazards:    []Hazard{lockHazard(t.QName, "ATTACH PARTITION"), {Kind: HazardExclusiveLock, Severity: SeverityDanger, Table: t.QName, Message: "ATTACH PARTITION scans " + ddl.QNameSQL(t.QName) + " to check its rows against the partition bound"}},
 		Requires:   req,
 		ProvTokens: []ddl.Token{ddl.AttachedRef(t.QName)},
 		ReqTokens:  waits,
@@ -443,11 +443,11 @@ func (p *planner) renameTable(f, t *model.Table) {
 	var waits []ddl.Token
 	if f.Schema != t.Schema {
 		moved := model.QName{Schema: t.Schema, Name: f.Name}
-		st := ddl.Statement{
+		st := Statement{
 			ID:         ddl.StmtID(ddl.DropPrio, "rename", "table "+ddl.QNameSQL(cur), "schema"),
 			Priority:   ddl.DropPrio,
 			SQL:        "ALTER " + kind + ddl.QNameSQL(cur) + " SET SCHEMA " + sqlq.QuoteIdent(t.Schema),
-			Hazards:    []ddl.Hazard{lockHazard(cur, "SET SCHEMA")},
+			Hazards:    []Hazard{lockHazard(cur, "SET SCHEMA")},
 			ProvTokens: []ddl.Token{freed(ddl.TableRef(cur))},
 		}
 		if moved == t.QName {
@@ -464,11 +464,11 @@ func (p *planner) renameTable(f, t *model.Table) {
 	if cur.Name == t.Name {
 		return
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:         ddl.StmtID(ddl.DropPrio, "rename", "table "+ddl.QNameSQL(t.QName)),
 		Priority:   ddl.DropPrio,
 		SQL:        "ALTER " + kind + ddl.QNameSQL(cur) + " RENAME TO " + sqlq.QuoteIdent(t.Name),
-		Hazards:    []ddl.Hazard{lockHazard(cur, "RENAME")},
+		Hazards:    []Hazard{lockHazard(cur, "RENAME")},
 		Provides:   []model.ObjectRef{ddl.TableRef(t.QName)},
 		ProvTokens: []ddl.Token{nameRef(t.QName), freed(ddl.TableRef(cur))},
 		ReqTokens:  waits,

@@ -73,7 +73,7 @@ func (p *planner) enableChange(id, kind string, table model.QName, name, from, t
 			return
 		}
 	}
-	p.add(ddl.Statement{
+	p.add(Statement{
 		ID:       ddl.StmtID(prio, id, "enabled"),
 		Priority: prio,
 		SQL:      p.b.AlterRelation(table) + " " + words + " " + kind + " " + sqlq.QuoteIdent(name),
@@ -118,7 +118,7 @@ func (p *planner) eventTriggerChange(c *diff.ObjectChange[model.EventTrigger]) {
 			if te != "O" {
 				words = ddl.EnableWords[te]
 			}
-			p.add(ddl.Statement{Priority: ddl.PrioEventTrigger, ID: ddl.StmtID(ddl.PrioEventTrigger, t.ID, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
+			p.add(Statement{Priority: ddl.PrioEventTrigger, ID: ddl.StmtID(ddl.PrioEventTrigger, t.ID, "enabled"), SQL: "ALTER EVENT TRIGGER " + name + " " + words,
 				Requires: []model.ObjectRef{ref}})
 		}
 		p.commentChange(t, f.Comment, e.Comment)

@@ -30,8 +30,8 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 	t := ddl.TypeTarget(d.QName, "DOMAIN")
 	name := ddl.QNameSQL(d.QName)
 	ref := t.Ref
-	stmt := func(id, sql string, hz ...ddl.Hazard) ddl.Statement {
-		return ddl.Statement{
+	stmt := func(id, sql string, hz ...Hazard) Statement {
+		return Statement{
 			ID:         ddl.StmtID(ddl.PrioType, "alter", t.ID, id),
 			Priority:   ddl.PrioType,
 			SQL:        "ALTER DOMAIN " + name + " " + sql,
@@ -46,7 +46,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		// the loop below adds the new ones back.
 		for _, ch := range f.Checks {
 			cn := sqlq.QuoteIdent(ch.Name)
-			p.add(ddl.Statement{
+			p.add(Statement{
 				ID:         ddl.DropID(ddl.PrioType, t.ID, "constraint", cn),
 				Priority:   ddl.DropPrio,
 				SQL:        "ALTER DOMAIN " + name + " DROP CONSTRAINT " + cn,
@@ -54,7 +54,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 			})
 		}
 		if f.Default != "" {
-			p.add(ddl.Statement{
+			p.add(Statement{
 				ID:         ddl.DropID(ddl.PrioType, t.ID, "default"),
 				Priority:   ddl.DropPrio,
 				SQL:        "ALTER DOMAIN " + name + " DROP DEFAULT",
@@ -65,7 +65,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 		g.Checks, g.Default = nil, ""
 		f = &g
 		stmt0 := stmt
-		stmt = func(id, sql string, hz ...ddl.Hazard) ddl.Statement {
+		stmt = func(id, sql string, hz ...Hazard) Statement {
 			st := stmt0(id, sql, hz...)
 			st.ProvTokens = nil
 			return st
@@ -80,7 +80,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 	}
 	if f.NotNull != d.NotNull {
 		if d.NotNull {
-			p.add(stmt("not null", "SET NOT NULL", ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger,
+			p.add(stmt("not null", "SET NOT NULL", Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger,
 				Message: "SET NOT NULL on domain " + ddl.QNameSQL(d.QName) + " checks every column of the domain"}))
 		} else {
 			p.add(stmt("not null", "DROP NOT NULL"))
@@ -94,7 +94,7 @@ func (p *planner) alterDomain(f, d *model.Domain) {
 
 // alterDomainChecks adds, replaces, validates and drops the checks of
 // domain d (f in the source), each statement made by stmt.
-func (p *planner) alterDomainChecks(t ddl.Target, f, d *model.Domain, stmt func(id, sql string, hz ...ddl.Hazard) ddl.Statement) {
+func (p *planner) alterDomainChecks(t ddl.Target, f, d *model.Domain, stmt func(id, sql string, hz ...Hazard) Statement) {
 	name := ddl.QNameSQL(d.QName)
 	old := map[string]model.DomainCheck{}
 	for _, ch := range f.Checks {
@@ -124,7 +124,7 @@ func (p *planner) alterDomainChecks(t ddl.Target, f, d *model.Domain, stmt func(
 			st := stmt("constraint "+cn, "ADD CONSTRAINT "+cn+" "+def)
 			st.Provides = append(st.Provides, ddl.DomainCheckRef(d, ch))
 			if !ch.NotValid {
-				st.Hazards = append(st.Hazards, ddl.Hazard{Kind: ddl.HazardExclusiveLock, Severity: ddl.SeverityDanger,
+				st.Hazards = append(st.Hazards, Hazard{Kind: HazardExclusiveLock, Severity: SeverityDanger,
 					Message: "adding CHECK " + sqlq.QuoteIdent(ch.Name) + " to domain " + ddl.QNameSQL(d.QName) + " checks every column of the domain"})
 			}
 			p.add(st)
@@ -210,7 +210,7 @@ func (p *planner) alterComposite(f, ct *model.CompositeType) {
 		req = append(req, ddl.TypeAndCollationRefs(a.Type, a.Collation)...)
 	}
 	if len(subs) > 0 {
-		p.add(ddl.Statement{
+		p.add(Statement{
 			ID:         ddl.StmtID(ddl.PrioType, "alter", t.ID, "attributes"),
 			Priority:   ddl.PrioType,
 			SQL:        "ALTER TYPE " + name + " " + strings.Join(subs, ",\n    "),

@@ -42,19 +42,19 @@ func (p *planner) viewChange(c *diff.ObjectChange[model.View]) {
 // with one of the same columns that reads nothing; then v holds on to
 // nothing, and the others can go before it.
 func (p *planner) breakDropCycle(id string, v *model.View, t ddl.Target) {
-	p.b.SetBreaker(id, func(func(model.ObjectRef) bool) []ddl.Statement {
+	p.b.SetBreaker(id, func(func(model.ObjectRef) bool) []Statement {
 		drop := *p.b.Lookup(id)
 		rel := released(t.Ref)
 		drop.ProvTokens = slices.DeleteFunc(slices.Clone(drop.ProvTokens), func(tok ddl.Token) bool { return tok == rel })
 		query, _ := ddl.PlaceholderQuery(v) // v and its column types are there
-		ph := ddl.Statement{
+		ph := Statement{
 			ID:            ddl.StmtID(ddl.DropPrio, "drop", "placeholder", t.ID),
 			Priority:      ddl.DropPrio,
 			SQL:           "CREATE OR REPLACE VIEW " + ddl.QNameSQL(v.QName) + " AS\n" + query,
 			ProvTokens:    []ddl.Token{rel},
 			Transactional: true,
 		}
-		return []ddl.Statement{drop, ph}
+		return []Statement{drop, ph}
 	})
 }
 
@@ -78,8 +78,8 @@ func (p *planner) alterView(f, v *model.View) {
 		if v.WithNoData {
 			sql += " WITH NO DATA"
 		}
-		p.add(ddl.Statement{Priority: ddl.PrioMatView, ID: ddl.StmtID(ddl.PrioMatView, "alter", t.ID, "refresh"), SQL: sql, Requires: []model.ObjectRef{t.Ref},
-			Hazards: []ddl.Hazard{lockHazard(v.QName, "REFRESH MATERIALIZED VIEW")}})
+		p.add(Statement{Priority: ddl.PrioMatView, ID: ddl.StmtID(ddl.PrioMatView, "alter", t.ID, "refresh"), SQL: sql, Requires: []model.ObjectRef{t.Ref},
+			Hazards: []Hazard{lockHazard(v.QName, "REFRESH MATERIALIZED VIEW")}})
 	}
 	old := map[string]model.ViewColumn{}
 	for _, c := range f.Columns {
@@ -95,7 +95,7 @@ func (p *planner) alterView(f, v *model.View) {
 			} else {
 				sql += " SET DEFAULT " + c.Default
 			}
-			p.add(ddl.Statement{Priority: ddl.PrioDefault, ID: ddl.StmtID(ddl.PrioDefault, "default", t.ID, col), SQL: sql,
+			p.add(Statement{Priority: ddl.PrioDefault, ID: ddl.StmtID(ddl.PrioDefault, "default", t.ID, col), SQL: sql,
 				Requires: append([]model.ObjectRef{t.Ref}, ddl.SequenceRefs(c.Default)...)})
 		}
 		if o.Comment != c.Comment && p.opts.Comments {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
-	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // PlanDocument is the document `diff --format json` and `check --format
@@ -39,8 +38,8 @@ type PlanStatement struct {
 	SQL string `json:"sql"`
 	// Transactional is false for a statement that runs outside a
 	// transaction block.
-	Transactional bool         `json:"transactional"`
-	Hazards       []ddl.Hazard `json:"hazards,omitempty"`
+	Transactional bool     `json:"transactional"`
+	Hazards       []Hazard `json:"hazards,omitempty"`
 }
 
 // PlanPossibleRename is one possible rename of a [PlanDocument].
@@ -81,7 +80,7 @@ func WritePlanJSON(w io.Writer, p *Plan, looks []diff.PossibleRename) error {
 	return err
 }
 
-func documentStatements(stmts []ddl.Statement) []PlanStatement {
+func documentStatements(stmts []Statement) []PlanStatement {
 	out := []PlanStatement{}
 	for _, st := range stmts {
 		out = append(out, PlanStatement{SQL: st.SQL, Transactional: st.Transactional, Hazards: st.Hazards})

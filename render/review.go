@@ -9,13 +9,12 @@ import (
 
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/model"
-	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 // ReviewOptions steer [Review].
 type ReviewOptions struct {
 	// Options write both schemas' DDL, as [SchemaSQL] takes them.
-	Options ddl.Options
+	Options Options
 	// Down reviews the plan's down: the diff runs from the target back to
 	// the source, and the hazards are Down's.
 	Down bool

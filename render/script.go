@@ -53,12 +53,12 @@ func header(path []string) string {
 // it commits, and a schema of a few thousand tables and indexes would run
 // out of lock slots (max_locks_per_transaction). psql's --single-transaction
 // wraps it for schemas that fit.
-func SchemaSQL(s *model.Schema, opts ddl.Options) (string, error) {
-	stmts, err := ddl.CreateStatements(s, opts)
+func SchemaSQL(s *model.Schema, opts Options) (string, error) {
+	stmts, err := CreateStatements(s, opts)
 	if err != nil {
 		return "", err
 	}
-	ordered, err := ddl.Order(stmts)
+	ordered, err := Order(stmts)
 	if err != nil {
 		return "", fmt.Errorf("render: order schema: %w", err)
 	}
@@ -78,11 +78,11 @@ func SchemaSQL(s *model.Schema, opts ddl.Options) (string, error) {
 // above its statement, and every run of transactional statements inside
 // BEGIN; … COMMIT; so that it applies entirely or not at all. Statements
 // that cannot run in a transaction block stand between those runs.
-func Script(stmts []ddl.Statement) string { return writeScript(stmts, true) }
+func Script(stmts []Statement) string { return writeScript(stmts, true) }
 
 // writeScript writes statements, wrapping runs of transactional ones in
 // BEGIN; … COMMIT; when wrap is set.
-func writeScript(stmts []ddl.Statement, wrap bool) string {
+func writeScript(stmts []Statement, wrap bool) string {
 	var blocks []string
 	inTx := false
 	for _, st := range stmts {

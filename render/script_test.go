@@ -2,14 +2,12 @@ package render
 
 import (
 	"testing"
-
-	"github.com/retortdb/retort/render/internal/ddl"
 )
 
 func TestScript(t *testing.T) {
-	stmts := []ddl.Statement{
+	stmts := []Statement{
 		{SQL: "CREATE TABLE public.a (id integer);", Transactional: true},
-		{SQL: "ALTER TABLE public.a DROP COLUMN x;", Transactional: true, Hazards: []ddl.Hazard{{Kind: "data-loss", Message: "drops column x"}}},
+		{SQL: "ALTER TABLE public.a DROP COLUMN x;", Transactional: true, Hazards: []Hazard{{Kind: "data-loss", Message: "drops column x"}}},
 		{SQL: "CREATE INDEX CONCURRENTLY i ON public.a (id);"},
 		{SQL: "COMMENT ON TABLE public.a IS 'x';", Transactional: true},
 	}
