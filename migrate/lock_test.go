@@ -17,7 +17,7 @@ func TestAdvisoryLockSerializesUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := devdbtest.NewDatabase(t)
-	holder, runner := connect(t, url), connect(t, url)
+	holder, runner := devdbtest.Connect(t, url), devdbtest.Connect(t, url)
 	d := linearDir(t)
 	opts := &Options{VersionTable: "app_version"}
 
@@ -73,7 +73,7 @@ func TestAdvisoryLockSerializesUpgrades(t *testing.T) {
 	errs := make(chan error, 2)
 	counts := make(chan int, 2)
 	for range 2 {
-		c := connect(t, url2)
+		c := devdbtest.Connect(t, url2)
 		go func() {
 			steps, err := Upgrade(ctx, c, d2, "head", nil)
 			counts <- len(steps)
@@ -100,7 +100,7 @@ func TestTimeouts(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := devdbtest.NewDatabase(t)
-	conn, blocker := connect(t, url), connect(t, url)
+	conn, blocker := devdbtest.Connect(t, url), devdbtest.Connect(t, url)
 	a := tableRev("aaaa01")
 	d := memDir(t, a)
 	if _, err := Upgrade(ctx, conn, d, "head", nil); err != nil {
@@ -229,7 +229,7 @@ func TestKilledMidRevision(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := devdbtest.NewDatabase(t)
-	conn, killer := connect(t, url), connect(t, url)
+	conn, killer := devdbtest.Connect(t, url), devdbtest.Connect(t, url)
 	slow := tableRev("bbbb01 aaaa01")
 	slow.Up = append(slow.Up, Statement{SQL: "SELECT pg_sleep(30)"})
 	d := memDir(t, tableRev("aaaa01"), slow)
@@ -275,7 +275,7 @@ func TestKilledMidRevision(t *testing.T) {
 func TestLockWaitHonorsContext(t *testing.T) {
 	t.Parallel()
 	url := devdbtest.NewDatabase(t)
-	holder, runner := connect(t, url), connect(t, url)
+	holder, runner := devdbtest.Connect(t, url), devdbtest.Connect(t, url)
 	if _, err := holder.Exec(t.Context(), "SELECT pg_advisory_lock($1)", (&Options{}).withDefaults().lockKey()); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestStatementLockTimeout(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			url := devdbtest.NewDatabase(t)
-			conn, blocker := connect(t, url), connect(t, url)
+			conn, blocker := devdbtest.Connect(t, url), devdbtest.Connect(t, url)
 			a := tableRev("aaaa01")
 			b := rev("bbbb01 aaaa01")
 			b.Up = []Statement{{SQL: "ALTER TABLE public.t_aaaa01 ADD COLUMN x int", LockTimeout: tt.stmt}}
@@ -110,7 +110,7 @@ func TestMigrationLockTimeout(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			url := devdbtest.NewDatabase(t)
-			holder, runner := connect(t, url), connect(t, url)
+			holder, runner := devdbtest.Connect(t, url), devdbtest.Connect(t, url)
 			key := tt.opts.withDefaults().lockKey()
 			if _, err := holder.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
 				t.Fatal(err)

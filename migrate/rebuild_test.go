@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/retortdb/retort/internal/devdb/devdbtest"
 )
 
 func TestConcurrentIndexBuild(t *testing.T) {
@@ -184,7 +185,7 @@ func TestInterruptedIndexBuildRebuilt(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			conn := newConn(t)
-			other := connect(t, conn.Config().ConnString())
+			other := devdbtest.Connect(t, conn.Config().ConnString())
 			a := rev("aaaa01")
 			a.Up = []Statement{{SQL: "CREATE TABLE public.d_t (k int)"}, {SQL: "INSERT INTO public.d_t SELECT generate_series(1, 1000)"}}
 			a.Down = []Statement{{SQL: "DROP TABLE public.d_t"}}
@@ -204,7 +205,7 @@ func TestInterruptedIndexBuildRebuilt(t *testing.T) {
 				opts.LockTimeout = NoLockTimeout
 				pid := conn.PgConn().PID()
 				cancelled := make(chan error, 1)
-				watch := connect(t, conn.Config().ConnString())
+				watch := devdbtest.Connect(t, conn.Config().ConnString())
 				go func() {
 					// Wait until the build waits for the writer, then cancel it.
 					for {

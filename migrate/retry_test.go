@@ -18,7 +18,7 @@ import (
 func holdLock(t *testing.T, url, table string, hold time.Duration) {
 	t.Helper()
 	ctx := t.Context()
-	tx, err := connect(t, url).Begin(ctx)
+	tx, err := devdbtest.Connect(t, url).Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestLockRetries(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			url := devdbtest.NewDatabase(t)
-			conn := connect(t, url)
+			conn := devdbtest.Connect(t, url)
 			a := tableRev("aaaa01")
 			a.Up = append(a.Up, Statement{SQL: "CREATE TABLE public.log (id int)"}, Statement{SQL: "CREATE SEQUENCE public.tries"})
 			b := rev("bbbb01 aaaa01")
@@ -177,7 +177,7 @@ func TestLockRetries(t *testing.T) {
 func TestLockRetryWaitHonorsContext(t *testing.T) {
 	t.Parallel()
 	url := devdbtest.NewDatabase(t)
-	conn := connect(t, url)
+	conn := devdbtest.Connect(t, url)
 	a := tableRev("aaaa01")
 	b := rev("bbbb01 aaaa01")
 	b.Up = []Statement{{SQL: "ALTER TABLE public.t_aaaa01 ADD COLUMN x int"}}
@@ -237,7 +237,7 @@ func TestLockRetryAfterInvalidIndex(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	url := devdbtest.NewDatabase(t)
-	conn := connect(t, url)
+	conn := devdbtest.Connect(t, url)
 	a := tableRev("aaaa01")
 	b := rev("bbbb01 aaaa01")
 	b.Up = []Statement{{SQL: "CREATE INDEX CONCURRENTLY t_id ON public.t_aaaa01 (id)"}}
@@ -248,7 +248,7 @@ func TestLockRetryAfterInvalidIndex(t *testing.T) {
 	}
 	// A writer's open transaction: the build takes its table lock, creates
 	// the index, then waits for the writer and gives up.
-	tx, err := connect(t, url).Begin(ctx)
+	tx, err := devdbtest.Connect(t, url).Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

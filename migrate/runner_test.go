@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"context"
 	"errors"
 	"os"
 	"slices"
@@ -15,19 +14,9 @@ import (
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
 )
 
-func connect(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
 func newConn(t *testing.T) *pgx.Conn {
 	t.Helper()
-	return connect(t, devdbtest.NewDatabase(t))
+	return devdbtest.Connect(t, devdbtest.NewDatabase(t))
 }
 
 func linearDir(t *testing.T) *Dir {

@@ -32,7 +32,7 @@ func TestScriptAppliesUnderPsql(t *testing.T) {
 	runPsql := func(url, script string) { t.Helper(); psqlRun(t, psql, url, script) }
 	for _, tt := range []struct{ from, to string }{{"", "heads"}, {"", "mmmm01"}, {"bbbb02", "dddd01"}} {
 		online, offline := newConn(t), devdbtest.NewDatabase(t)
-		offConn := connect(t, offline)
+		offConn := devdbtest.Connect(t, offline)
 		if tt.from != "" {
 			script, err := Script(d, "", tt.from, Up, opts)
 			if err != nil {
@@ -105,7 +105,7 @@ func TestScriptLinear(t *testing.T) {
 	}
 	d := linearDir(t)
 	url := devdbtest.NewDatabase(t)
-	conn := connect(t, url)
+	conn := devdbtest.Connect(t, url)
 	up, err := Script(d, "base", "head", Up, &Options{StatementTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ END $$`},
 		run  func(t *testing.T, url string, d *Dir)
 	}{
 		{"runner", func(t *testing.T, url string, d *Dir) {
-			conn := connect(t, url)
+			conn := devdbtest.Connect(t, url)
 			if _, err := Upgrade(t.Context(), conn, d, "head", nil); err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +58,7 @@ END $$`},
 			t.Parallel()
 			ctx := t.Context()
 			url := devdbtest.NewDatabase(t)
-			admin := connect(t, url)
+			admin := devdbtest.Connect(t, url)
 			var db string
 			if err := admin.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
 				t.Fatal(err)

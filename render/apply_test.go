@@ -1,7 +1,6 @@
 package render_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -23,7 +22,7 @@ func TestApply(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			conn := connect(t, devdbtest.NewDatabase(t))
+			conn := devdbtest.Connect(t, devdbtest.NewDatabase(t))
 			// The simple protocol runs a multi-statement text as psql does.
 			if _, err := conn.PgConn().Exec(t.Context(), script).ReadAll(); err != nil {
 				t.Errorf("script does not apply: %v", err)
@@ -37,7 +36,7 @@ func TestApply(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			conn = connect(t, devdbtest.NewDatabase(t))
+			conn = devdbtest.Connect(t, devdbtest.NewDatabase(t))
 			exec(t, conn, "SET check_function_bodies = false; SET search_path = pg_catalog")
 			for _, st := range ordered {
 				if _, err := conn.PgConn().Exec(t.Context(), st.SQL).ReadAll(); err != nil {
@@ -56,7 +55,7 @@ func TestApplyFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn := connect(t, devdbtest.NewDatabase(t))
+	conn := devdbtest.Connect(t, devdbtest.NewDatabase(t))
 	exec(t, conn, script)
 	checks := []struct{ name, query, want string }{
 		{"split default", `SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef
@@ -85,16 +84,6 @@ func TestApplyFull(t *testing.T) {
 			t.Errorf("%s = %q, want %q", c.name, got, c.want)
 		}
 	}
-}
-
-func connect(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
 }
 
 func exec(t *testing.T, conn *pgx.Conn, sql string) {

@@ -1,11 +1,9 @@
 package pgbatch_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/retortdb/retort/internal/devdb/devdbtest"
@@ -31,11 +29,7 @@ func TestExec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			conn, err := pgx.Connect(t.Context(), devdbtest.NewDatabase(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(context.Background())
+			conn := devdbtest.Connect(t, devdbtest.NewDatabase(t))
 			tags, failed, err := pgbatch.Exec(t.Context(), conn.PgConn(), tt.stmts)
 			if len(tags) != tt.tags || failed != tt.failed {
 				t.Errorf("Exec: %d tags, failed %d, want %d, %d (err %v)", len(tags), failed, tt.tags, tt.failed, err)

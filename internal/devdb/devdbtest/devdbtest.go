@@ -28,6 +28,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/retortdb/retort/internal/devdb"
 )
 
@@ -202,4 +203,15 @@ func Dev(t testing.TB) *devdb.Dev {
 		}
 	})
 	return dev
+}
+
+// Connect opens a connection to url for the test, closed when it ends.
+func Connect(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }

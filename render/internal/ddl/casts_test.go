@@ -15,7 +15,7 @@ import (
 // every explicit cast between two built-in types, as format_type names
 // them without a typmod. -update rewrites builtin_casts.go from pg_cast.
 func TestBuiltinCasts(t *testing.T) {
-	conn := connect(t, devdbtest.NewDatabase(t))
+	conn := devdbtest.Connect(t, devdbtest.NewDatabase(t))
 	rows, err := conn.Query(t.Context(), `
 		SELECT DISTINCT format_type(s.oid, -1), format_type(d.oid, -1)
 		FROM pg_catalog.pg_cast c
