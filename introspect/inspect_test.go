@@ -3,8 +3,10 @@ package introspect
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -302,6 +304,16 @@ func TestQueriesForOlderServers(t *testing.T) {
 	}
 	oids := []uint32{}
 	server := serverMajor(t, url)
+	explain := func(name string, major int, q string, args []any) {
+		t.Helper()
+		_, err := conn.Exec(ctx, "EXPLAIN "+q, args...)
+		if err != nil && server >= 17 && major < 17 && strings.Contains(err.Error(), "colliculocale") {
+			return // renamed colllocale in PostgreSQL 17
+		}
+		if err != nil {
+			t.Errorf("%s as written for PostgreSQL %d: %v", name, major, err)
+		}
+	}
 	for major := 13; major <= server; major++ {
 		for _, e := range entries {
 			name := strings.TrimSuffix(e.Name(), ".sql")
@@ -319,20 +331,21 @@ func TestQueriesForOlderServers(t *testing.T) {
 			case "default_privileges":
 				args[1] = true
 			}
-			_, err = conn.Exec(ctx, "EXPLAIN "+q, args...)
-			if err != nil && server >= 17 && major < 17 && strings.Contains(err.Error(), "colliculocale") {
-				continue // renamed colllocale in PostgreSQL 17
-			}
-			if err != nil {
-				t.Errorf("%s as written for PostgreSQL %d: %v", name, major, err)
+			explain(name, major, q, args)
+			if slices.Contains(prefetchKinds, name) {
+				q, err := renderQuery(name, queryData{V: major * 10000, Part: true})
+				if err != nil {
+					t.Fatalf("%s for %d, one part: %v", name, major, err)
+				}
+				explain(name+" (one part)", major, q, []any{oids, uint32(0), uint32(math.MaxUint32)})
 			}
 		}
 	}
 }
 
 // TestQueryExecModes checks that Inspect works whatever protocol the caller's
-// connection is set up for, as behind a pooler that cannot prepare
-// statements.
+// connection (and its helpers') is set up for, as behind a pooler that
+// cannot prepare statements.
 func TestQueryExecModes(t *testing.T) {
 	t.Parallel()
 	url := load(t, `CREATE TABLE t (id serial PRIMARY KEY, tags text[] DEFAULT '{}');
@@ -354,14 +367,25 @@ GRANT SELECT ON t TO PUBLIC;`)
 			t.Fatal(err)
 		}
 		s, err := Inspect(ctx, conn, Options{})
-		conn.Close(ctx)
 		if err != nil {
 			t.Fatalf("%v: %v", mode, err)
+		}
+		// The helper connections, which take ranges of oids as arguments,
+		// in the same mode.
+		helped, err := Inspect(ctx, conn, Options{Connect: func(ctx context.Context) (*pgx.Conn, error) {
+			return pgx.ConnectConfig(ctx, cfg.Copy())
+		}})
+		conn.Close(ctx)
+		if err != nil {
+			t.Fatalf("%v, with helpers: %v", mode, err)
 		}
 		if want == nil {
 			want = s
 		} else if !want.Equal(s) {
 			t.Errorf("%v: the schema differs from the one read with %v", mode, pgx.QueryExecModeCacheStatement)
+		}
+		if !want.Equal(helped) {
+			t.Errorf("%v, with helpers: the schema differs from the one read with %v", mode, pgx.QueryExecModeCacheStatement)
 		}
 	}
 	eq(t, "tables", len(want.Tables), 1)

@@ -30,9 +30,11 @@ type Options struct {
 	// time, to find where an inspection spends it.
 	Debugf func(format string, args ...any)
 	// Connect, when set, opens another connection to the same database.
-	// Inspect then reads its heaviest catalog queries on such connections,
-	// at the same time as the rest, in transactions that import its own
-	// snapshot: the result is exactly what one transaction would read.
+	// Inspect then reads most of the columns, constraints and indexes (its
+	// heaviest catalog queries) on two such connections, each for a range
+	// of the relations, at the same time as the rest, in transactions that
+	// import its own snapshot: the result is exactly what one transaction
+	// would read.
 	// Without it, or when the server cannot share its snapshot, Inspect
 	// reads everything through its one connection. InspectURL sets it.
 	// Every connection it returns is closed before Inspect returns.
@@ -73,7 +75,7 @@ func Inspect(ctx context.Context, conn *pgx.Conn, opts Options) (*model.Schema, 
 	if opts.Connect != nil {
 		// The helpers connect while this connection begins and reads the
 		// small catalogs.
-		pre = startPrefetch(ctx, opts, prefetchKinds)
+		pre = startPrefetch(ctx, opts)
 	}
 	in := &inspector{opts: opts, s: &model.Schema{}, pre: pre}
 	if err := in.begin(ctx, conn); err != nil {

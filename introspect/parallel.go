@@ -5,23 +5,37 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/retortdb/retort/internal/sqlq"
 )
 
-// prefetchKinds are the catalog queries read ahead, each on a connection of
-// its own, while the inspecting connection reads everything else. On a
-// backend that has just started, pg_get_constraintdef and pg_get_indexdef
-// spend most of an inspection filling the catalog caches one relation at a
-// time; each extra backend fills its own caches, so these two queries run on
-// the other core (see docs/benchmarks.md for the measurements behind the
-// choice). Each takes the inspected schemas' oids as its only argument.
-var prefetchKinds = []string{"constraints", "indexes"}
+// prefetchKinds are the catalog queries read ahead on helper connections,
+// in the order the inspection reaches them, while the inspecting connection
+// reads the other catalogs. On a backend that has just started, these three
+// spend most of an inspection: pg_get_indexdef and pg_get_expr open each
+// table (filling its relation cache entry) and pg_get_indexdef looks up the
+// default operator class of every key. Each takes the inspected schemas'
+// oids as $1 and, rendered with Part, a range of relation oids as $2 and $3.
+var prefetchKinds = []string{"columns", "constraints", "indexes"}
+
+// The relations are cut, in oid order, into one range per helper connection
+// and a last, smaller one that the inspecting connection reads itself once it
+// has read the small catalogs. Splitting by relation rather than by query
+// lets each backend open only its own share of the tables, once for all
+// three queries. docs/benchmarks.md has the measurements behind the numbers.
+const (
+	prefetchHelpers = 2                   // helper connections
+	prefetchParts   = prefetchHelpers + 1 // ranges; the last is the inspecting connection's
+	ownShare        = 0.2                 // of the relations, in the inspecting connection's range
+)
 
 // sessionSQL makes every connection of an inspection print the same text:
 // pg_dump does the same with an empty search_path, so that every name that
@@ -46,7 +60,12 @@ type snapshot struct {
 	id      string // from pg_export_snapshot; "" when there is none
 	version int
 	nsps    []uint32
+	ranges  [prefetchParts]oidRange // each helper's relations, then the inspecting connection's
 }
+
+// oidRange is the relations whose oids lie between lo and hi, inclusive;
+// none when lo > hi.
+type oidRange struct{ lo, hi uint32 }
 
 // prefetcher runs the queries of prefetchKinds on helper connections that
 // import the inspecting transaction's snapshot, and keeps their rows raw until
@@ -59,7 +78,7 @@ type prefetcher struct {
 	snap  snapshot
 	once  sync.Once
 
-	results map[string]*prefetched
+	results map[string][]*prefetched // by kind, one per helper
 
 	progress func(rows int) // Options.progress
 }
@@ -122,23 +141,27 @@ func (r *prefetched) next() ([]byte, error) {
 	return b[k:end:end], nil
 }
 
-// startPrefetch opens one helper connection per kind at once, so that the
-// connections start while the inspecting one reads the small catalogs. The
-// helpers wait for share (or stop) before reading.
-func startPrefetch(ctx context.Context, opts Options, kinds []string) *prefetcher {
+// startPrefetch opens the prefetchHelpers connections at once, so that
+// they start while the inspecting one reads the small catalogs. The helpers
+// wait for share (or stop) before reading.
+func startPrefetch(ctx context.Context, opts Options) *prefetcher {
 	ctx, cancel := context.WithCancel(ctx)
-	connect := opts.Connect
-	p := &prefetcher{cancel: cancel, ready: make(chan struct{}), results: map[string]*prefetched{}, progress: opts.progress}
-	for _, kind := range kinds {
-		r := &prefetched{done: make(chan struct{})}
-		p.results[kind] = r
+	p := &prefetcher{cancel: cancel, ready: make(chan struct{}), results: map[string][]*prefetched{}, progress: opts.progress}
+	for part := range prefetchHelpers {
+		rs := make([]*prefetched, len(prefetchKinds))
+		for i, kind := range prefetchKinds {
+			rs[i] = &prefetched{done: make(chan struct{})}
+			p.results[kind] = append(p.results[kind], rs[i])
+		}
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			defer close(r.done)
-			start := time.Now()
-			r.err = p.read(ctx, connect, kind, r)
-			r.took = time.Since(start)
+			read, err := p.read(ctx, opts.Connect, part, rs)
+			// What the helper did not read, the inspecting connection will.
+			for _, r := range rs[read:] {
+				r.err = err
+				close(r.done)
+			}
 		}()
 	}
 	return p
@@ -169,12 +192,13 @@ func (p *prefetcher) stop() {
 	p.wg.Wait()
 }
 
-// read connects, imports the snapshot and runs the query of kind, copying
-// its rows out of pgx's reused buffers.
-func (p *prefetcher) read(ctx context.Context, connect func(context.Context) (*pgx.Conn, error), kind string, r *prefetched) error {
+// read connects, imports the snapshot and runs the queries of prefetchKinds
+// for one part of the relations, closing each of rs as its query ends. It
+// returns how many it read, and why it stopped short of all.
+func (p *prefetcher) read(ctx context.Context, connect func(context.Context) (*pgx.Conn, error), part int, rs []*prefetched) (int, error) {
 	conn, err := connect(ctx)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return 0, fmt.Errorf("connect: %w", err)
 	}
 	// The connection ends here on every path; a cancelled ctx must not keep
 	// Close from sending Terminate.
@@ -182,29 +206,44 @@ func (p *prefetcher) read(ctx context.Context, connect func(context.Context) (*p
 	select {
 	case <-p.ready:
 	case <-ctx.Done():
-		return ctx.Err()
+		return 0, ctx.Err()
 	}
 	if p.snap.id == "" {
-		return errNoSnapshot
-	}
-	sql, err := querySQL(kind, p.snap.version)
-	if err != nil {
-		return err
+		return 0, errNoSnapshot
 	}
 	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	// SET TRANSACTION SNAPSHOT must come before any other statement of the
 	// transaction, so it is sent on its own.
 	if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+sqlq.Literal(p.snap.id)); err != nil {
-		return fmt.Errorf("import snapshot: %w", err)
+		return 0, fmt.Errorf("import snapshot: %w", err)
 	}
 	if _, err := tx.Exec(ctx, sessionSQL); err != nil {
-		return fmt.Errorf("prepare the session: %w", err)
+		return 0, fmt.Errorf("prepare the session: %w", err)
 	}
-	rows, err := tx.Query(ctx, sql, p.snap.nsps)
+	rg := p.snap.ranges[part]
+	for i, kind := range prefetchKinds {
+		start := time.Now()
+		if err := p.query(ctx, tx, kind, rg, rs[i]); err != nil {
+			return i, err
+		}
+		rs[i].took = time.Since(start)
+		close(rs[i].done)
+	}
+	return len(rs), nil
+}
+
+// query runs the query of kind for the relations in rg, copying its rows
+// out of pgx's reused buffers into r.
+func (p *prefetcher) query(ctx context.Context, tx pgx.Tx, kind string, rg oidRange, r *prefetched) error {
+	sql, err := renderQuery(kind, queryData{V: p.snap.version, Part: true})
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, sql, p.snap.nsps, rg.lo, rg.hi)
 	if err != nil {
 		return err
 	}
@@ -238,59 +277,127 @@ func (in *inspector) exportSnapshot(ctx context.Context) (string, error) {
 }
 
 // sharePrefetch hands the helpers the snapshot once the inspected schemas are
-// known, which is all that the prefetched queries take.
-func (in *inspector) sharePrefetch(context.Context) error {
-	in.pre.share(snapshot{id: in.snapshot, version: in.version, nsps: in.nsps})
+// known, with each helper's range of relations.
+func (in *inspector) sharePrefetch(ctx context.Context) error {
+	if in.pre == nil || in.snapshot == "" {
+		in.pre.share(snapshot{})
+		return nil
+	}
+	fractions := make([]float64, prefetchParts-1)
+	for i := range fractions {
+		fractions[i] = float64(i+1) * (1 - ownShare) / prefetchHelpers
+	}
+	var cuts []uint32
+	if err := in.tx.QueryRow(ctx, rangesSQL, in.nsps, fractions).Scan(&cuts); err != nil {
+		return fmt.Errorf("introspect: divide the relations among the helpers: %w", err)
+	}
+	in.pre.share(snapshot{id: in.snapshot, version: in.version, nsps: in.nsps, ranges: oidRanges(cuts)})
 	return nil
 }
 
-// replay feeds the rows that a helper read for kind through dest and fn as
-// each would. It reports false when there is nothing to replay, the helper
-// having failed to connect or import the snapshot: the caller then runs the
-// query on its own connection, where an error in the query itself is
-// reported as usual.
-func (in *inspector) replay(ctx context.Context, name, kind string, dest []any, fn func() error) (bool, error) {
-	if in.pre == nil {
-		return false, nil
+// rangesSQL finds the oids at which to cut the inspected relations, in oid
+// order, into ranges: $2 holds the fractions of the way through at which to
+// cut. It reads NULL when there are none.
+const rangesSQL = `SELECT pg_catalog.percentile_disc($2::pg_catalog.float8[]) WITHIN GROUP (ORDER BY c.oid)
+FROM pg_catalog.pg_class c
+WHERE c.relnamespace = ANY($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c')`
+
+// oidRanges turns the oids at which rangesSQL cuts into the ranges to read,
+// which together cover every oid, 0 included: a domain's CHECK constraint
+// has conrelid 0. Ranges are empty where two cuts fall on one oid, and all
+// but the first when there are no cuts.
+func oidRanges(cuts []uint32) [prefetchParts]oidRange {
+	var rs [prefetchParts]oidRange
+	for i := range rs {
+		rs[i] = oidRange{lo: 1, hi: 0}
 	}
-	r := in.pre.results[name]
-	if r == nil {
-		return false, nil
+	if len(cuts) != prefetchParts-1 {
+		rs[0] = oidRange{lo: 0, hi: math.MaxUint32}
+		return rs
 	}
-	select {
-	case <-r.done:
-	case <-ctx.Done():
-		return true, fmt.Errorf("introspect %s: %w", kind, ctx.Err())
+	lo := uint32(0)
+	for i, c := range cuts {
+		// A relation's oid is never 0, so c-1 does not wrap.
+		rs[i] = oidRange{lo: lo, hi: c - 1}
+		lo = c
 	}
-	if r.err != nil {
-		if ctx.Err() != nil {
-			return true, fmt.Errorf("introspect %s: %w", kind, ctx.Err())
+	rs[prefetchParts-1] = oidRange{lo: lo, hi: math.MaxUint32}
+	return rs
+}
+
+// eachPart runs the named query for the inspecting connection's range of
+// relations, then feeds the rows that each helper read for its range
+// through dest and fn as each would. The range of a helper that failed (to
+// connect, to import the snapshot or to read) is read on the inspecting
+// connection instead, where an error in the query itself is reported as
+// usual.
+func (in *inspector) eachPart(ctx context.Context, name, kind string, args, dest []any, fn func() error) error {
+	snap := &in.pre.snap
+	d := queryData{V: in.version, Part: true}
+	withRange := func(rg oidRange) []any { return append(slices.Clip(args), rg.lo, rg.hi) }
+	if err := in.query(ctx, name, kind, d, withRange(snap.ranges[prefetchHelpers]), dest, fn); err != nil {
+		return err
+	}
+	for part, r := range in.pre.results[name] {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return fmt.Errorf("introspect %s: %w", kind, ctx.Err())
 		}
-		if in.opts.Debugf != nil && !errors.Is(r.err, errNoSnapshot) {
-			in.opts.Debugf("introspect %s: read on the inspecting connection: the helper failed: %v", kind, r.err)
+		if r.err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("introspect %s: %w", kind, ctx.Err())
+			}
+			if in.opts.Debugf != nil {
+				in.opts.Debugf("introspect %s: read on the inspecting connection: the helper failed: %v", kind, r.err)
+			}
+			if err := in.query(ctx, name, kind, d, withRange(snap.ranges[part]), dest, fn); err != nil {
+				return err
+			}
+			continue
 		}
-		return false, nil
+		if err := in.feed(r, dest, fn); err != nil {
+			return fmt.Errorf("introspect %s: %w", kind, err)
+		}
+		if in.opts.Debugf != nil {
+			in.opts.Debugf("introspect %s: %d rows in %v", kind, r.nrows, r.took.Round(time.Microsecond))
+		}
+	}
+	return nil
+}
+
+// feed scans each row of r into dest and calls fn, dropping r's blocks as
+// it goes. As pgx's own Rows.Scan does, it plans each column's scan once,
+// dest being the same for every row: planning it for every value (as
+// pgx.ScanRow does) cost more than the scans themselves.
+func (in *inspector) feed(r *prefetched, dest []any, fn func() error) error {
+	if len(dest) != len(r.fields) {
+		return fmt.Errorf("%d columns read into %d destinations", len(r.fields), len(dest))
 	}
 	tm := in.tx.Conn().TypeMap()
-	row := make([][]byte, len(r.fields))
+	plans := make([]pgtype.ScanPlan, len(dest))
+	for i, d := range dest {
+		if d != nil {
+			plans[i] = tm.PlanScan(r.fields[i].DataTypeOID, r.fields[i].Format, d)
+		}
+	}
 	for range r.nrows {
-		for i := range row {
+		for i, d := range dest {
 			v, err := r.next()
 			if err != nil {
-				return true, fmt.Errorf("introspect %s: %w", kind, err)
+				return err
 			}
-			row[i] = v
-		}
-		if err := pgx.ScanRow(tm, r.fields, row, dest...); err != nil {
-			return true, fmt.Errorf("introspect %s: %w", kind, err)
+			if d == nil {
+				continue
+			}
+			if err := plans[i].Scan(v, d); err != nil {
+				return pgx.ScanArgError{ColumnIndex: i, FieldName: r.fields[i].Name, Err: err}
+			}
 		}
 		if err := fn(); err != nil {
-			return true, fmt.Errorf("introspect %s: %w", kind, err)
+			return err
 		}
 	}
-	if in.opts.Debugf != nil {
-		in.opts.Debugf("introspect %s: %d rows in %v", kind, r.nrows, r.took.Round(time.Microsecond))
-	}
 	r.blocks = nil
-	return true, nil
+	return nil
 }

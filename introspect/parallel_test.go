@@ -2,10 +2,12 @@ package introspect
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -24,9 +26,12 @@ import (
 type connRecorder struct {
 	cfg *pgx.ConnConfig
 	err error // returned instead of connecting, when set
+	// failFirst, when set, is returned by the first call alone.
+	failFirst error
 
-	mu    sync.Mutex
-	conns []*pgx.Conn
+	mu      sync.Mutex
+	conns   []*pgx.Conn
+	refused int // calls that returned err or failFirst
 }
 
 func newConnRecorder(t testing.TB, url string) *connRecorder {
@@ -39,8 +44,15 @@ func newConnRecorder(t testing.TB, url string) *connRecorder {
 }
 
 func (r *connRecorder) connect(ctx context.Context) (*pgx.Conn, error) {
-	if r.err != nil {
-		return nil, r.err
+	r.mu.Lock()
+	err := cmp.Or(r.err, r.failFirst)
+	r.failFirst = nil
+	if err != nil {
+		r.refused++
+	}
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
 	c, err := pgx.ConnectConfig(ctx, r.cfg.Copy())
 	if err != nil {
@@ -52,9 +64,9 @@ func (r *connRecorder) connect(ctx context.Context) (*pgx.Conn, error) {
 	return c, nil
 }
 
-// open returns how many of the recorded connections are not closed, and how
-// many were opened.
-func (r *connRecorder) open() (open, opened int) {
+// open returns how many of the recorded connections are not closed, how
+// many were opened and how many calls were refused.
+func (r *connRecorder) open() (open, opened, refused int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, c := range r.conns {
@@ -62,7 +74,7 @@ func (r *connRecorder) open() (open, opened int) {
 			open++
 		}
 	}
-	return open, len(r.conns)
+	return open, len(r.conns), r.refused
 }
 
 // inspectOne inspects the database at url through one connection only.
@@ -108,6 +120,13 @@ func TestParallelMatchesOneConnection(t *testing.T) {
 			r.err = errors.New("too many connections")
 			return r
 		}, true},
+		// The other helper's range and the inspecting connection's own are
+		// read as usual.
+		{"one helper cannot connect", func(t *testing.T, url string) *connRecorder {
+			r := newConnRecorder(t, url)
+			r.failFirst = errors.New("too many connections")
+			return r
+		}, true},
 		// A snapshot cannot be imported into another database.
 		{"helpers on another database", func(t *testing.T, _ string) *connRecorder {
 			return newConnRecorder(t, load(t, ""))
@@ -146,8 +165,15 @@ func TestParallelMatchesOneConnection(t *testing.T) {
 				if m.fallback != (len(fellBack) > 0) {
 					t.Errorf("%s: helper failures %q, want them: %v", m.name, fellBack, m.fallback)
 				}
-				if open, opened := rec.open(); open != 0 || (rec.err == nil && opened != len(prefetchKinds)) {
-					t.Errorf("%s: %d of %d helper connections left open, want 0 of %d", m.name, open, opened, len(prefetchKinds))
+				open, opened, refused := rec.open()
+				if open != 0 || opened+refused != prefetchHelpers {
+					t.Errorf("%s: %d of %d helper connections left open (%d refused), want 0 of %d in all",
+						m.name, open, opened, refused, prefetchHelpers)
+				}
+				// A helper that fails leaves each of its queries, and no
+				// other, to the inspecting connection.
+				if rec.err == nil && refused > 0 && len(fellBack) != refused*len(prefetchKinds) {
+					t.Errorf("%s: %d queries read again, want %d:\n%q", m.name, len(fellBack), refused*len(prefetchKinds), fellBack)
 				}
 			}
 		})
@@ -173,8 +199,8 @@ func TestParallelQueryCountIsConstant(t *testing.T) {
 			t.Fatal(err)
 		}
 		eq(t, "tables", len(s.Tables), n)
-		if _, opened := rec.open(); opened != len(prefetchKinds) {
-			t.Errorf("%d helper connections, want %d", opened, len(prefetchKinds))
+		if _, opened, _ := rec.open(); opened != prefetchHelpers {
+			t.Errorf("%d helper connections, want %d", opened, prefetchHelpers)
 		}
 		return tracer.n.Load()
 	}
@@ -213,7 +239,7 @@ func TestCancelClosesEveryConnection(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("Inspect returned %v, want context.Canceled", err)
 			}
-			if open, opened := rec.open(); open != 0 {
+			if open, opened, _ := rec.open(); open != 0 {
 				t.Errorf("%d of %d helper connections left open", open, opened)
 			}
 			// A backend ends shortly after its client goes.
@@ -331,6 +357,59 @@ func TestProgressCountsEveryRow(t *testing.T) {
 		}
 		if full == 0 || calls > read/progressEvery+25 {
 			t.Errorf("helpers %v: %d calls (%d full batches) for %d rows: not batched", helpers, calls, full, read)
+		}
+	}
+}
+
+// TestRangesShareTheRelations checks that every connection of an inspection
+// reads a part of the columns, constraints and indexes: the helpers' ranges
+// and the inspecting connection's own are none of them empty, and together
+// they read what one connection reads.
+func TestRangesShareTheRelations(t *testing.T) {
+	t.Parallel()
+	url := load(t, manyTables(30))
+	want := inspectOne(t, url)
+	var mu sync.Mutex
+	rows := map[string][]int{}
+	re := regexp.MustCompile(`^introspect (columns|constraints|indexes): (\d+) rows in `)
+	opts := Options{Connect: newConnRecorder(t, url).connect, Debugf: func(format string, args ...any) {
+		if m := re.FindStringSubmatch(fmt.Sprintf(format, args...)); m != nil {
+			n, _ := strconv.Atoi(m[2])
+			mu.Lock()
+			rows[m[1]] = append(rows[m[1]], n)
+			mu.Unlock()
+		}
+	}}
+	got, err := InspectURL(t.Context(), url, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) {
+		eq(t, "model", got, want)
+	}
+	for _, kind := range prefetchKinds {
+		if len(rows[kind]) != prefetchParts || slices.Contains(rows[kind], 0) {
+			t.Errorf("%s: rows per part %v, want %d parts, none empty", kind, rows[kind], prefetchParts)
+		}
+	}
+}
+
+// TestOIDRanges checks that the ranges cover every oid once, in order, with
+// the cuts where rangesSQL put them.
+func TestOIDRanges(t *testing.T) {
+	const top = math.MaxUint32
+	cases := []struct {
+		cuts []uint32
+		want [prefetchParts]oidRange
+	}{
+		{nil, [prefetchParts]oidRange{{0, top}, {1, 0}, {1, 0}}},
+		{[]uint32{16400}, [prefetchParts]oidRange{{0, top}, {1, 0}, {1, 0}}}, // not as many cuts as asked for
+		{[]uint32{16400, 20000}, [prefetchParts]oidRange{{0, 16399}, {16400, 19999}, {20000, top}}},
+		{[]uint32{16400, 16400}, [prefetchParts]oidRange{{0, 16399}, {16400, 16399}, {16400, top}}},
+	}
+	for _, c := range cases {
+		if got := oidRanges(c.cuts); got != c.want {
+			t.Errorf("oidRanges(%v) = %v, want %v", c.cuts, got, c.want)
 		}
 	}
 }

@@ -52,14 +52,25 @@ func collationSQL(col string) string {
 		`WHERE co.oid = ` + col + `)`
 }
 
+// queryData is what a query template branches on.
+type queryData struct {
+	V    int  // server_version_num
+	Part bool // read only the relations whose oids are between $2 and $3
+}
+
 // querySQL renders the named query for server version v.
 func querySQL(name string, v int) (string, error) {
+	return renderQuery(name, queryData{V: v})
+}
+
+// renderQuery renders the named query for d.
+func renderQuery(name string, d queryData) (string, error) {
 	t, err := sqlTemplates()
 	if err != nil {
 		return "", err
 	}
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, name+".sql", struct{ V int }{v}); err != nil {
+	if err := t.ExecuteTemplate(&b, name+".sql", d); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -169,10 +180,15 @@ type typeRef struct {
 // calling fn. Errors say which kind of object was being read.
 func (in *inspector) each(ctx context.Context, name string, args []any, dest []any, fn func() error) error {
 	kind := strings.ReplaceAll(name, "_", " ")
-	if done, err := in.replay(ctx, name, kind, dest, fn); done {
-		return err
+	if in.pre != nil && in.pre.snap.id != "" && in.pre.results[name] != nil {
+		return in.eachPart(ctx, name, kind, args, dest, fn)
 	}
-	sql, err := querySQL(name, in.version)
+	return in.query(ctx, name, kind, queryData{V: in.version}, args, dest, fn)
+}
+
+// query runs the named query rendered for d on the inspecting connection.
+func (in *inspector) query(ctx context.Context, name, kind string, d queryData, args []any, dest []any, fn func() error) error {
+	sql, err := renderQuery(name, d)
 	if err != nil {
 		return fmt.Errorf("introspect %s: %w", kind, err)
 	}

@@ -59,3 +59,7 @@ WHERE a.attnum > 0
   AND NOT a.attisdropped
   AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c')
   AND c.relnamespace = ANY($1::oid[])
+{{- if .Part}}
+  -- One helper connection's share of the rows (parallel.go).
+  AND a.attrelid BETWEEN $2 AND $3
+{{- end}}

@@ -49,3 +49,7 @@ WHERE co.connamespace = ANY($1::oid[])
   AND co.contype IN ('p', 'u', 'f', 'c', 'x')
   AND NOT (co.contype = 'f' AND co.conparentid <> 0)
   AND (co.conislocal OR co.contype <> 'c')
+{{- if .Part}}
+  -- One helper connection's share of the rows (parallel.go).
+  AND co.conrelid BETWEEN $2 AND $3
+{{- end}}

@@ -43,3 +43,7 @@ WHERE tc.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (SELECT FROM pg_constraint co
                   WHERE co.conrelid = i.indrelid AND co.conindid = i.indexrelid
                     AND co.contype IN ('p', 'u', 'x'))
+{{- if .Part}}
+  -- One helper connection's share of the rows (parallel.go).
+  AND i.indrelid BETWEEN $2 AND $3
+{{- end}}
