@@ -37,6 +37,13 @@
 // in (its name says that), the object itself, and objects outside the
 // inspected schemas are not listed.
 //
+// [InspectURL] (and [Inspect] given [Options.Connect]) reads the three
+// heaviest queries, columns, constraints and indexes, over three backends at
+// once, as pg_dump -j does: two more connections each read one range of
+// relation oids, in transactions that import the inspecting transaction's
+// snapshot, while the inspecting connection reads the other catalogs and a
+// last range itself. The model is exactly what one transaction would read.
+//
 // The catalog functions that print expressions and definitions open the
 // relations they print, taking ACCESS SHARE locks that last until the
 // inspection ends, as pg_dump's do; a database with more tables than
