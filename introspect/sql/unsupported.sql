@@ -37,7 +37,11 @@ FROM (
     FROM pg_type t
     WHERE t.typnamespace = ANY($1::oid[]) AND t.oid <> ALL($2::oid[])
       AND t.typtype IN ('b', 'p')
-      AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)
+      -- Not an array type: the array type of e has e's oid as its typelem,
+      -- so the test is one lookup by oid, never a scan of pg_type per row
+      -- (a nested loop on typarray, which has no index, is quadratic in the
+      -- number of tables, each having an array type).
+      AND NOT EXISTS (SELECT FROM pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid)
     UNION ALL
     SELECT 'clustered index' FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
     WHERE i.indisclustered AND c.relnamespace = ANY($1::oid[]) AND c.oid <> ALL($2::oid[])
