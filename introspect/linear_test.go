@@ -1,11 +1,10 @@
 package introspect
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/retortdb/retort/internal/devdb/devdbtest"
 )
 
 // TestUnsupportedIsLinear checks that the query counting unsupported
@@ -18,15 +17,11 @@ import (
 func TestUnsupportedIsLinear(t *testing.T) {
 	t.Parallel()
 	url := load(t, manyTables(100))
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	ctx := t.Context()
+	conn := devdbtest.Connect(t, url)
 	var types int
 	var nsps []uint32
-	err = conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_catalog.pg_type),
+	err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_catalog.pg_type),
 		(SELECT array_agg(oid) FROM pg_catalog.pg_namespace WHERE nspname = 'public')`).Scan(&types, &nsps)
 	if err != nil {
 		t.Fatal(err)
