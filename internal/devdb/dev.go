@@ -106,8 +106,11 @@ func (d *Dev) adminURL(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if !d.opts.Trusted && d.ownServer {
-			if err := s.restrict(ctx); err != nil {
-				return "", errors.Join(err, s.Close())
+			// A saved cluster was restricted before it was saved.
+			if d.opts.From == "" {
+				if err := s.restrict(ctx); err != nil {
+					return "", errors.Join(err, s.Close())
+				}
 			}
 			d.admin, d.apply = adminRole, applyAsStandIn
 		}
@@ -168,16 +171,7 @@ func (d *Dev) Scratch(ctx context.Context) (*Scratch, error) {
 		// server that nothing else would drop; once per Dev is enough.
 		dropAbandonedScratches(ctx, conn, d.opts.Logf)
 	}
-	create := "CREATE DATABASE " + sqlq.Ident(name) + " TEMPLATE template0"
-	if d.external == "" && d.serverMajor() >= 15 {
-		// On the embedded server, with fsync off, the checkpoints of
-		// FILE_COPY cost less than WAL-logging the template as 15's
-		// default does: parallel tests create databases about twice as
-		// fast. On a shared external server those checkpoints would
-		// burden everyone else, so the default stays.
-		create += " STRATEGY FILE_COPY"
-	}
-	if _, err := conn.Exec(ctx, create); err != nil {
+	if _, err := conn.Exec(ctx, d.createSQL(name)); err != nil {
 		return nil, fmt.Errorf("devdb: create scratch database %s (the dev server role needs CREATEDB): %w", name, err)
 	}
 	connString, err := d.scratchURL(name)
@@ -198,6 +192,20 @@ func (d *Dev) Scratch(ctx context.Context) (*Scratch, error) {
 		return nil, errors.Join(errors.New("devdb: Dev is closed"), sc.drop(ctx))
 	}
 	return sc, nil
+}
+
+// createSQL returns the statement that creates the empty database name.
+func (d *Dev) createSQL(name string) string {
+	create := "CREATE DATABASE " + sqlq.Ident(name) + " TEMPLATE template0"
+	if d.external == "" && d.serverMajor() >= 15 {
+		// On the embedded server, with fsync off, the checkpoints of
+		// FILE_COPY cost less than WAL-logging the template as 15's
+		// default does: parallel tests create databases about twice as
+		// fast. On a shared external server those checkpoints would
+		// burden everyone else, so the default stays.
+		create += " STRATEGY FILE_COPY"
+	}
+	return create
 }
 
 // Major returns the dev server's major version, such as 15, starting the

@@ -86,6 +86,17 @@
 // copies whose writer is gone or that are over an hour old. Deleting the
 // cache is always safe.
 //
+// # Saved clusters
+//
+// [Dev.Save] stops the embedded server and keeps its whole data dir (moved
+// where it can be, else copied) in a [Clusters] store; [Options].From starts
+// a later server from a copy of it, with its databases and roles, already
+// restricted as above. [Dev.Database] makes the database that such a
+// cluster keeps, which Close leaves to the cluster. The store is bounded
+// ([DefaultClustersMaxBytes], least recently used first), written under
+// temporary names that a later Evict removes once their writer is gone, and
+// safe to delete.
+//
 // # Cleaning up
 //
 // [Server.Close] stops the server and removes its dirs, and a failed or

@@ -46,6 +46,12 @@ type Options struct {
 	// superuser rights; see the package documentation. Start ignores it:
 	// it is for Open.
 	Trusted bool
+
+	// From is a cluster that [Dev.Save] saved (see [Clusters]): the
+	// server starts from a copy of it instead of the initdb template, with
+	// the databases and roles it holds. A cluster that cannot be started
+	// from is an error, not a reason to start empty.
+	From string
 }
 
 const (
@@ -128,7 +134,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 
 	s := &Server{in: in, acct: acct, logf: logf, base: base}
-	if err := s.start(ctx); err != nil {
+	start := s.start
+	if opts.From != "" {
+		start = func(ctx context.Context) error { return s.startFrom(ctx, opts.From) }
+	}
+	if err := start(ctx); err != nil {
 		// Close after a failed start is what guarantees nothing is left
 		// behind; its own error matters less than why the start failed.
 		if cerr := s.Close(); cerr != nil {
@@ -139,7 +149,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// Only the first start on a machine (initdb) is slow enough to be worth
 	// a word on stderr; a warm start is silent, as a command's result
 	// should be the only thing a user sees.
-	if s.ranInitdb {
+	if opts.From != "" && opts.Debugf != nil {
+		opts.Debugf("started PostgreSQL %d dev server (%s) from the saved cluster %s in %v",
+			in.major, in.binDir, opts.From, time.Since(begin).Round(time.Millisecond))
+	} else if s.ranInitdb {
 		logf("started PostgreSQL %d dev server (%s) in %v; later starts reuse its initdb template",
 			in.major, in.binDir, time.Since(begin).Round(time.Millisecond))
 	} else if opts.Debugf != nil {
@@ -201,7 +214,7 @@ func (s *Server) start(ctx context.Context) error {
 	if tmpl != "" {
 		// The data dir is exactly as initdb left it until launch, so this
 		// is the moment to copy it.
-		if err := saveTemplate(ctx, s.dataDir, tmpl); err != nil {
+		if err := saveDataDir(ctx, s.dataDir, tmpl, false); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("cache initdb template: %w", ctx.Err())
 			}
@@ -361,6 +374,9 @@ func (s *Server) launch(ctx context.Context) error {
 		// default lock table (64 a connection), more so with several
 		// scratch databases at once. This costs ~13 MB of shared memory.
 		"-c", "max_locks_per_transaction=256",
+		// Two WAL segments kept for reuse rather than five: a saved
+		// cluster (see Clusters) carries them.
+		"-c", "min_wal_size=32MB",
 	)
 	s.prepare(cmd, logFile)
 	err = cmd.Start()

@@ -56,12 +56,15 @@ func haveTemplate(dir string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
-// saveTemplate copies a freshly initialised data dir into the cache. It
-// copies into a temporary sibling named after this process and renames, so
-// that a concurrent or interrupted run never sees half a template, and the
-// next start removes the copy of a writer that was killed (see
-// cleanTemplateTemps); if another run got there first its template is kept.
-func saveTemplate(ctx context.Context, dataDir, dst string) error {
+// saveDataDir copies a data dir that no server is running on (a fresh
+// initdb template, or a saved cluster) into the cache at dst. It copies
+// into a temporary sibling named after this process and renames, so that a
+// concurrent or interrupted run never sees half a copy, and a later run
+// removes the copy of a writer that was killed (see cleanTemplateTemps and
+// Clusters.Evict); if another run got there first its copy is kept. With
+// move, a data dir that is thrown away next is renamed rather than copied
+// where it is on the same file system as dst.
+func saveDataDir(ctx context.Context, dataDir, dst string, move bool) error {
 	parent := filepath.Dir(dst)
 	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return err
@@ -78,8 +81,10 @@ func saveTemplate(ctx context.Context, dataDir, dst string) error {
 	if err := os.Remove(tmp); err != nil {
 		return err
 	}
-	if err := copyTree(ctx, dataDir, tmp, nil); err != nil {
-		return err
+	if !move || os.Rename(dataDir, tmp) != nil {
+		if err := copyTree(ctx, dataDir, tmp, nil); err != nil {
+			return err
+		}
 	}
 	hook("template-copied")
 	if err := os.Rename(tmp, dst); err != nil {

@@ -31,7 +31,7 @@ func TestHelperKilledTemplateWriter(t *testing.T) {
 			time.Sleep(time.Minute)
 		}
 	}
-	t.Fatal(saveTemplate(context.Background(), src, dst))
+	t.Fatal(saveDataDir(context.Background(), src, dst, false))
 }
 
 // tempsOf lists the template copies being written in dir by pid.
