@@ -22,6 +22,11 @@ func (l *run) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, e
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", spec, err)
 	}
+	if len(dir.Revisions()) > 0 && l.savesClusters() {
+		if s, ok, err := l.replayOnOwnServer(ctx, spec, dir); ok {
+			return s, err
+		}
+	}
 	dev, err := l.devServer(ctx, spec)
 	if err != nil {
 		return nil, err
