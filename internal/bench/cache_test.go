@@ -4,6 +4,8 @@
 //
 // They are not timed tests: they print figures, each next to its
 // reference from the same run, and fail only when a command fails.
+// RETORT_BENCH_CACHE=disk puts retort's cache on the disk while its dev
+// server's data stays in memory, so that saved clusters are copied.
 package bench
 
 import (
@@ -56,12 +58,15 @@ func TestCacheFigures(t *testing.T) {
 		// a file) would be measured against memory. The cache goes on
 		// the same file system, as it is where TMPDIR and the home dir
 		// share one: a saved cluster is then moved, not copied.
-		tmp, err := os.MkdirTemp(mem, "bench-cache-")
-		if err != nil {
-			t.Fatal(err)
+		// RETORT_BENCH_CACHE=disk keeps it on the disk instead.
+		if os.Getenv("RETORT_BENCH_CACHE") != "disk" {
+			tmp, err := os.MkdirTemp(mem, "bench-cache-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.RemoveAll(tmp) })
+			cache = tmp
 		}
-		t.Cleanup(func() { os.RemoveAll(tmp) })
-		cache = tmp
 		env = append(env, "TMPDIR="+mem)
 	}
 	env = append(env, "RETORT_CACHE_DIR="+cache)
