@@ -8,9 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/retortdb/retort/internal/lru"
 )
 
 // A replay of a long migrations directory costs as much as loading the
@@ -82,13 +83,7 @@ func (c *Clusters) Evict(keep string) {
 	if err != nil {
 		return
 	}
-	type cluster struct {
-		name string
-		size int64
-		used time.Time
-	}
-	var all []cluster
-	var total int64
+	var all []lru.Entry
 	now := time.Now()
 	for _, e := range entries {
 		name := e.Name()
@@ -103,27 +98,17 @@ func (c *Clusters) Evict(keep string) {
 			}
 			continue
 		}
-		size, err := treeSize(filepath.Join(c.Dir, name))
-		if err != nil {
-			continue
-		}
-		all = append(all, cluster{name, size, fi.ModTime()})
-		total += size
-	}
-	limit := cmp.Or(c.MaxBytes, DefaultClustersMaxBytes)
-	slices.SortFunc(all, func(a, b cluster) int { return a.used.Compare(b.used) })
-	for _, cl := range all {
-		if total <= limit {
-			break
-		}
-		if cl.name == keep {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(c.Dir, cl.name)); err == nil {
-			total -= cl.size
-			c.debugf("saved clusters: evicted %s (%d bytes), the least recently used", cl.name, cl.size)
+		if size, err := treeSize(filepath.Join(c.Dir, name)); err == nil {
+			all = append(all, lru.Entry{Name: name, Size: size, Used: fi.ModTime()})
 		}
 	}
+	lru.Evict(all, cmp.Or(c.MaxBytes, DefaultClustersMaxBytes), keep, func(e lru.Entry) error {
+		err := os.RemoveAll(filepath.Join(c.Dir, e.Name))
+		if err == nil {
+			c.debugf("saved clusters: evicted %s (%d bytes), the least recently used", e.Name, e.Size)
+		}
+		return err
+	})
 }
 
 // treeSize returns the bytes of the regular files under root.

@@ -29,9 +29,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/retortdb/retort/internal/lru"
 )
 
 // EnvDir names the environment variable that sets the cache directory.
@@ -165,13 +166,7 @@ func (c *Cache) evict(keep string) {
 	if err != nil {
 		return
 	}
-	type entry struct {
-		name string
-		size int64
-		used time.Time
-	}
-	var all []entry
-	var total int64
+	var all []lru.Entry
 	now := time.Now()
 	for _, e := range entries {
 		fi, err := e.Info()
@@ -185,27 +180,15 @@ func (c *Cache) evict(keep string) {
 			}
 			continue
 		}
-		if !strings.HasSuffix(name, entryExt) {
-			continue
-		}
-		all = append(all, entry{name, fi.Size(), fi.ModTime()})
-		total += fi.Size()
-	}
-	limit := cmp.Or(c.MaxBytes, DefaultMaxBytes)
-	if total <= limit {
-		return
-	}
-	slices.SortFunc(all, func(a, b entry) int { return a.used.Compare(b.used) })
-	for _, e := range all {
-		if total <= limit {
-			break
-		}
-		if e.name == keep+entryExt {
-			continue
-		}
-		if err := os.Remove(filepath.Join(c.Dir, e.name)); err == nil {
-			total -= e.size
-			c.debugf("model cache: evicted %s (%d bytes), the least recently used", e.name, e.size)
+		if strings.HasSuffix(name, entryExt) {
+			all = append(all, lru.Entry{Name: name, Size: fi.Size(), Used: fi.ModTime()})
 		}
 	}
+	lru.Evict(all, cmp.Or(c.MaxBytes, DefaultMaxBytes), keep+entryExt, func(e lru.Entry) error {
+		err := os.Remove(filepath.Join(c.Dir, e.Name))
+		if err == nil {
+			c.debugf("model cache: evicted %s (%d bytes), the least recently used", e.Name, e.Size)
+		}
+		return err
+	})
 }
