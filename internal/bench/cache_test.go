@@ -11,6 +11,7 @@ package bench
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,6 +103,29 @@ func TestCacheFigures(t *testing.T) {
 	t.Logf("revision --autogenerate, one column added %8.2fs  %s", rev.Seconds(), ratio(rev))
 	t.Logf("check after it, 21 revisions replayed     %8.2fs  %s", firstAfter.Seconds(), ratio(firstAfter))
 	t.Logf("check after one more, from saved cluster  %8.2fs  %s", fromCluster.Seconds(), ratio(fromCluster))
+	t.Logf("saved clusters: %s", clustersSize(t, filepath.Join(cache, "clusters")))
+}
+
+// clustersSize says how many saved clusters dir holds and their size.
+func clustersSize(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bytes int64
+	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		fi, err := d.Info()
+		bytes += fi.Size()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%d, %.0f MB together", len(entries), float64(bytes)/1e6)
 }
 
 // writeProject writes a retort project in dir: schema.sql is text, and the

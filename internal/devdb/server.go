@@ -374,9 +374,10 @@ func (s *Server) launch(ctx context.Context) error {
 		// default lock table (64 a connection), more so with several
 		// scratch databases at once. This costs ~13 MB of shared memory.
 		"-c", "max_locks_per_transaction=256",
-		// Two WAL segments kept for reuse rather than five: a saved
-		// cluster (see Clusters) carries them.
-		"-c", "min_wal_size=32MB",
+		// WAL segments past a checkpoint are removed, not kept for
+		// reuse: a saved cluster (see Clusters) would carry up to five
+		// of 16 MB each.
+		"-c", "wal_recycle=off",
 	)
 	s.prepare(cmd, logFile)
 	err = cmd.Start()
