@@ -1,8 +1,11 @@
 package source
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,4 +148,87 @@ func TestCacheOutlivesRuns(t *testing.T) {
 			t.Errorf("with %s: cacheOutlivesRuns = %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// TestSavedClusterCancelled cancels a load while it replays on a server of
+// its own, after starting from a saved cluster: the server and its dir go,
+// the saved cluster stays as it was, and no partial cluster is left.
+func TestSavedClusterCancelled(t *testing.T) {
+	saved := clusterStatements
+	clusterStatements = 0
+	t.Cleanup(func() { clusterStatements = saved })
+
+	cacheDir := t.TempDir()
+	earlier := filepath.Join(cacheDir, "earlier.bin")
+	if err := os.WriteFile(earlier, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(earlier, processStart.Add(-time.Hour), processStart.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	migrations := filepath.Join(t.TempDir(), "migrations")
+	src := "migrations://" + migrations
+	writeMigrations(t, migrations, "CREATE TABLE t (id int)")
+	l := &Loader{DevURL: "embedded", Logf: t.Logf, Cache: true, CacheDir: cacheDir}
+	if _, err := l.Load(t.Context(), src); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	store, err := l.clusters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadDir(store.Dir)
+	if err != nil || len(before) != 1 {
+		t.Fatalf("saved clusters: %v, %v; want one", before, err)
+	}
+	servers := serverDirs(t)
+
+	if err := os.RemoveAll(migrations); err != nil {
+		t.Fatal(err)
+	}
+	writeMigrations(t, migrations, "CREATE TABLE t (id int)", "SELECT pg_catalog.pg_sleep(30)")
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	d := &debugLog{}
+	l = &Loader{DevURL: "embedded", Logf: t.Logf, Debugf: d.debugf, Cache: true, CacheDir: cacheDir}
+	_, err = l.Load(ctx, src)
+	l.Close()
+	if err == nil {
+		t.Fatal("the cancelled load succeeded")
+	}
+	if d.count("replayed") != 0 {
+		t.Errorf("the cancelled replay said it ended")
+	}
+	after, err := os.ReadDir(store.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 1 || after[0].Name() != before[0].Name() {
+		t.Errorf("saved clusters after the cancelled load: %v, want %v", after, before)
+	}
+	for dir := range serverDirs(t) {
+		if !servers[dir] {
+			t.Errorf("the cancelled load left %s", dir)
+		}
+	}
+}
+
+// serverDirs returns the dirs of the embedded servers that this process
+// started, by the owner file that devdb writes in each: other packages'
+// tests start servers of their own at the same time.
+func serverDirs(t *testing.T) map[string]bool {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join(os.TempDir(), "retort-dev-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]bool{}
+	for _, m := range matches {
+		b, err := os.ReadFile(filepath.Join(m, "owner.pid"))
+		if f := strings.Fields(string(b)); err == nil && len(f) > 0 && f[0] == strconv.Itoa(os.Getpid()) {
+			dirs[m] = true
+		}
+	}
+	return dirs
 }

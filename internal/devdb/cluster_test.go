@@ -3,6 +3,7 @@ package devdb
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,30 +113,16 @@ func TestSaveAndStartFrom(t *testing.T) {
 // TestStartFromMissingCluster fails, rather than starting an empty server,
 // and leaves no server dir behind.
 func TestStartFromMissingCluster(t *testing.T) {
-	base := os.TempDir()
-	before := serverDirs(t, base)
+	before := ownDirs(t)
 	_, err := Start(t.Context(), Options{From: filepath.Join(t.TempDir(), "absent")})
 	if err == nil || !strings.Contains(err.Error(), "not a data dir") {
 		t.Fatalf("Start from a missing cluster: %v", err)
 	}
-	for d := range serverDirs(t, base) {
-		if !before[d] {
+	for _, d := range ownDirs(t) {
+		if !slices.Contains(before, d) {
 			t.Errorf("left behind %s", d)
 		}
 	}
-}
-
-func serverDirs(t *testing.T, base string) map[string]bool {
-	t.Helper()
-	matches, err := filepath.Glob(filepath.Join(base, dirPrefix+"*"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dirs := map[string]bool{}
-	for _, m := range matches {
-		dirs[m] = true
-	}
-	return dirs
 }
 
 // TestClustersEvict keeps the saved clusters within MaxBytes by removing the
