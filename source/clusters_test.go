@@ -12,25 +12,33 @@ import (
 	"github.com/retortdb/retort/model"
 )
 
-// TestSavedClusterReplaysOnlyNewRevisions replays a migrations directory as
-// it grows and changes. Each load must apply only the revisions after the
-// longest run of first revisions that a saved cluster holds, and must read
-// what a replay from nothing reads, including what depends on the rows the
-// earlier revisions left.
-func TestSavedClusterReplaysOnlyNewRevisions(t *testing.T) {
+// savingCache returns a cache dir in which any migrations directory's
+// replay saves its cluster: the statement bound is lifted for the test, and
+// the dir holds an entry of an earlier run, as a cache must for clusters
+// to be saved in it.
+func savingCache(t *testing.T) string {
+	t.Helper()
 	saved := clusterStatements
 	clusterStatements = 0
 	t.Cleanup(func() { clusterStatements = saved })
-
-	cacheDir := t.TempDir()
-	// The cache must have outlived a run for clusters to be saved in it.
-	earlier := filepath.Join(cacheDir, "earlier.bin")
+	dir := t.TempDir()
+	earlier := filepath.Join(dir, "earlier.bin")
 	if err := os.WriteFile(earlier, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chtimes(earlier, processStart.Add(-time.Hour), processStart.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+// TestSavedClusterReplaysOnlyNewRevisions replays a migrations directory as
+// it grows and changes. Each load must apply only the revisions after the
+// longest run of first revisions that a saved cluster holds, and must read
+// what a replay from nothing reads, including what depends on the rows the
+// earlier revisions left.
+func TestSavedClusterReplaysOnlyNewRevisions(t *testing.T) {
+	cacheDir := savingCache(t)
 	migrations := filepath.Join(t.TempDir(), "migrations")
 	src := "migrations://" + migrations
 	create := "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text)"
@@ -154,18 +162,7 @@ func TestCacheOutlivesRuns(t *testing.T) {
 // its own, after starting from a saved cluster: the server and its dir go,
 // the saved cluster stays as it was, and no partial cluster is left.
 func TestSavedClusterCancelled(t *testing.T) {
-	saved := clusterStatements
-	clusterStatements = 0
-	t.Cleanup(func() { clusterStatements = saved })
-
-	cacheDir := t.TempDir()
-	earlier := filepath.Join(cacheDir, "earlier.bin")
-	if err := os.WriteFile(earlier, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chtimes(earlier, processStart.Add(-time.Hour), processStart.Add(-time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	cacheDir := savingCache(t)
 	migrations := filepath.Join(t.TempDir(), "migrations")
 	src := "migrations://" + migrations
 	writeMigrations(t, migrations, "CREATE TABLE t (id int)")
