@@ -12,7 +12,6 @@ import (
 
 	"github.com/retortdb/retort/internal/devdb"
 	"github.com/retortdb/retort/internal/modelcache"
-	"github.com/retortdb/retort/introspect"
 	"github.com/retortdb/retort/migrate"
 	"github.com/retortdb/retort/model"
 )
@@ -72,9 +71,10 @@ func (l *Loader) cacheOutlivesRuns() bool {
 	return false
 }
 
-// savesClusters reports whether the run replays migrations on a dev server
-// of its own: only with the cache on and the embedded dev server, since a
-// server given by URL is not retort's to save.
+// savesClusters reports whether the run may replay migrations on a dev
+// server of its own and save its cluster (see replayOnOwnServer for when it
+// does): only with the cache on and the embedded dev server, since a server
+// given by URL is not retort's to save.
 func (l *run) savesClusters() bool {
 	return l.Cache && (l.DevURL == "" || l.DevURL == "embedded")
 }
@@ -184,22 +184,10 @@ func (l *run) replayFrom(ctx context.Context, spec Spec, dir *migrate.Dir, store
 			err = fmt.Errorf("dev server: %w", cerr)
 		}
 	}()
-	tgt, err := l.target(ctx, dev, sc)
+	l.debugf("source %s: replaying %d of %d revisions on a dev server of its own", spec, len(keys)-from, len(keys))
+	s, err := l.replayAndRead(ctx, spec, dev, sc, dir)
 	if err != nil {
 		return nil, err
-	}
-	begin := time.Now()
-	if err := l.replay(ctx, tgt, dir); err != nil {
-		return nil, fmt.Errorf("source %s: replay: %w", spec, err)
-	}
-	l.debugf("source %s: replayed %d of %d revisions in %v on a dev server of its own",
-		spec, len(keys)-from, len(keys), time.Since(begin).Round(time.Millisecond))
-	if err := settle(ctx, sc); err != nil {
-		return nil, fmt.Errorf("dev server: %w", err)
-	}
-	s, err := introspect.InspectURL(ctx, sc.ConnString(), l.inspectOptions())
-	if err != nil {
-		return nil, fmt.Errorf("inspect %s: %w", spec, err)
 	}
 	if from < len(keys) {
 		last := keys[len(keys)-1]

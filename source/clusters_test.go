@@ -93,23 +93,23 @@ END $$`
 	}
 
 	rewrite(create, "INSERT INTO t (v) VALUES ('a'), ('b')")
-	load("replayed 2 of 2 revisions")
+	load("replaying 2 of 2 revisions")
 
 	rewrite(create, "INSERT INTO t (v) VALUES ('a'), ('b')", dependsOnRows)
-	if s := load("replayed 1 of 3 revisions"); !hasTable(s, "saw_two") {
+	if s := load("replaying 1 of 3 revisions"); !hasTable(s, "saw_two") {
 		t.Errorf("the new revision did not see the rows of the saved cluster")
 	}
 
 	// A changed revision changes the key of every cluster after it: no
 	// cluster holds the changed second revision.
 	rewrite(create, "INSERT INTO t (v) VALUES ('a'), ('b'), ('c')", dependsOnRows)
-	if s := load("replayed 3 of 3 revisions"); hasTable(s, "saw_two") {
+	if s := load("replaying 3 of 3 revisions"); hasTable(s, "saw_two") {
 		t.Errorf("the second revision's change did not reach the third")
 	}
 
 	// Going back finds the cluster saved before the change.
 	rewrite(create, "INSERT INTO t (v) VALUES ('a'), ('b')", dependsOnRows, "CREATE TABLE u ()")
-	load("replayed 1 of 4 revisions")
+	load("replaying 1 of 4 revisions")
 
 	// A damaged cluster is removed and the replay starts from nothing.
 	store, err := (&Loader{CacheDir: cacheDir}).clusters()
@@ -124,7 +124,7 @@ END $$`
 		os.Remove(filepath.Join(store.Dir, e.Name(), "global", "pg_control"))
 	}
 	rewrite(create, "INSERT INTO t (v) VALUES ('a'), ('b')", dependsOnRows, "CREATE TABLE u ()", "CREATE TABLE w ()")
-	load("replayed 5 of 5 revisions")
+	load("replaying 5 of 5 revisions")
 }
 
 // TestCacheOutlivesRuns saves clusters only in a cache that holds an entry
@@ -194,7 +194,7 @@ func TestSavedClusterCancelled(t *testing.T) {
 	if err == nil {
 		t.Fatal("the cancelled load succeeded")
 	}
-	if d.count("replayed") != 0 {
+	if d.count("replayed in") != 0 {
 		t.Errorf("the cancelled replay said it ended")
 	}
 	after, err := os.ReadDir(store.Dir)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -40,6 +41,12 @@ func (l *run) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, e
 			err = fmt.Errorf("drop scratch database: %w", cerr)
 		}
 	}()
+	return l.replayAndRead(ctx, spec, dev, sc, dir)
+}
+
+// replayAndRead replays dir, when it has revisions, on sc, a database of
+// dev, and reads the result.
+func (l *run) replayAndRead(ctx context.Context, spec Spec, dev *devdb.Dev, sc *devdb.Scratch, dir *migrate.Dir) (*model.Schema, error) {
 	if len(dir.Revisions()) > 0 {
 		// Migrations are as untrusted as any declared source: a pull
 		// request may add one.
@@ -47,9 +54,11 @@ func (l *run) loadMigrations(ctx context.Context, spec Spec) (_ *model.Schema, e
 		if err != nil {
 			return nil, err
 		}
+		begin := time.Now()
 		if err := l.replay(ctx, tgt, dir); err != nil {
 			return nil, fmt.Errorf("source %s: replay: %w", spec, err)
 		}
+		l.debugf("source %s: replayed in %v", spec, time.Since(begin).Round(time.Millisecond))
 		if err := settle(ctx, sc); err != nil {
 			return nil, fmt.Errorf("dev server: %w", err)
 		}
