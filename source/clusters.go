@@ -193,7 +193,7 @@ func (l *run) replayFrom(ctx context.Context, spec Spec, dir *migrate.Dir, store
 		last := keys[len(keys)-1]
 		begin := time.Now()
 		if err := dev.Save(ctx, store.Path(last)); err != nil {
-			l.debugf("source %s: cluster not saved: %v", spec, err)
+			l.debugf("source %s: cluster not saved: %s", spec, oneLine(err))
 		} else {
 			l.debugf("source %s: saved the cluster after %d revisions in %v", spec, len(keys), time.Since(begin).Round(time.Millisecond))
 			store.Evict(last)
@@ -201,6 +201,10 @@ func (l *run) replayFrom(ctx context.Context, spec Spec, dir *migrate.Dir, store
 	}
 	return s, nil
 }
+
+// oneLine folds err's text (a server's error can quote its log) into the
+// one line that a log line must be.
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // ownServer starts the embedded server the replay runs on, from the saved
 // cluster after the first from revisions (none when from is 0), and
@@ -225,7 +229,7 @@ func (l *run) ownServer(ctx context.Context, store *devdb.Clusters, keys []strin
 		if from == 0 || ctx.Err() != nil {
 			return nil, nil, 0, err
 		}
-		l.debugf("saved cluster %s unusable, replaying from the first revision: %v", opts.From, err)
+		l.debugf("saved cluster %s unusable, replaying from the first revision: %s", opts.From, oneLine(err))
 		store.Remove(keys[from-1])
 		from = 0
 	}

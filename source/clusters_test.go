@@ -64,6 +64,11 @@ END $$`
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, line := range d.lines {
+			if strings.Contains(line, "\n") {
+				t.Errorf("a debug line is more than one line: %q", line)
+			}
+		}
 		if d.count(want) != 1 {
 			t.Fatalf("the load did not say %q", want)
 		}
