@@ -22,7 +22,7 @@ import (
 // model. A cluster is saved whole because nothing less is exact.
 
 // DefaultClustersMaxBytes bounds the saved clusters together: the cluster
-// holding GitLab's schema (1,400 tables) takes about 150 MB, an empty one
+// holding GitLab's schema (1,400 tables) takes 145 MB, an empty one
 // about 40 MB.
 const DefaultClustersMaxBytes = 1 << 30
 
